@@ -1,0 +1,1 @@
+//! The wrapper's typed facade (filled in below).

@@ -1,0 +1,12 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod document;
+pub mod error;
+pub mod generate;
+pub mod load;
+pub mod normalize;
+pub mod pipeline;
+pub mod validate;
+
+pub use error::{Result, SpecError};

@@ -1,0 +1,106 @@
+//! Parsing one file's text into a JSON value, with the file, line and column of any syntax error, and
+//! the first check a document must pass: being OpenAPI 3.0.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Result, SpecError};
+
+/// Parses `text` (YAML, or JSON, which YAML also reads) and checks that it is an OpenAPI 3.0 document.
+pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
+    let value = parse_text(path, text)?;
+    check_version(path, &value)?;
+    Ok(value)
+}
+
+fn parse_text(path: &Path, text: &str) -> Result<Value> {
+    let is_json = path.extension().is_some_and(|e| e == "json");
+    if is_json {
+        return serde_json::from_str(text).map_err(|e| SpecError::Syntax {
+            path: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        });
+    }
+    // serde_yaml checks the YAML; the JSON model then rejects what JSON cannot hold (non-string keys).
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+        SpecError::Syntax { path: path.to_path_buf(), line, column, message: yaml_message(&e) }
+    })?;
+    serde_json::to_value(&yaml).map_err(|e| SpecError::Syntax {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message: format!("not representable as JSON: {e}"),
+    })
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the location is reported separately.
+fn yaml_message(error: &serde_yaml::Error) -> String {
+    let message = error.to_string();
+    match message.find(" at line ") {
+        Some(cut) => message[..cut].to_string(),
+        None => message,
+    }
+}
+
+fn check_version(path: &Path, doc: &Value) -> Result<()> {
+    let unsupported = |message: String| Err(SpecError::UnsupportedVersion { path: path.to_path_buf(), message });
+    if !doc.is_object() {
+        return unsupported("the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`".into());
+    }
+    if let Some(swagger) = doc.get("swagger") {
+        return unsupported(format!(
+            "this is a Swagger {} document; convert it to OpenAPI 3.0 (for example with swagger2openapi) first",
+            display(swagger)
+        ));
+    }
+    match doc.get("openapi") {
+        None => unsupported("no `openapi` version field; an OpenAPI document starts with `openapi: 3.0.x`".into()),
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        Some(Value::String(v)) if v.starts_with("3.1") => unsupported(format!(
+            "OpenAPI {v} is not supported: progenitor reads OpenAPI 3.0 only; state the document as 3.0.x \
+             (replace `type: [x, \"null\"]` with `nullable: true`, `examples` in schemas with `example`)"
+        )),
+        Some(other) => unsupported(format!("unsupported OpenAPI version {}; expected 3.0.x", display(other))),
+    }
+}
+
+fn display(value: &Value) -> String {
+    value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn parse(name: &str, text: &str) -> Result<Value> {
+        parse_document(&PathBuf::from(name), text)
+    }
+
+    #[test]
+    fn yaml_syntax_errors_carry_file_line_and_column() {
+        let text = "openapi: 3.0.0\ninfo:\n  title: x\n  version: [1\npaths: {}\n";
+        let err = parse("spec.yaml", text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("spec.yaml:5:"), "{err}");
+    }
+
+    #[test]
+    fn json_syntax_errors_carry_line_and_column() {
+        let err = parse("spec.json", "{\n  \"openapi\": \"3.0.0\",\n  oops\n}").err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().starts_with("spec.json:3:3:"));
+    }
+
+    #[test]
+    fn versions_other_than_3_0_are_refused_with_advice() {
+        let v31 = parse("a.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n");
+        assert!(v31.err().map(|e| e.to_string()).unwrap_or_default().contains("OpenAPI 3.1.0 is not supported"));
+        let swagger = parse("a.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n");
+        assert!(swagger.err().map(|e| e.to_string()).unwrap_or_default().contains("Swagger 2.0 document"));
+        assert!(parse("a.yaml", "openapi: 3.0.3\npaths: {}\n").is_ok());
+    }
+}

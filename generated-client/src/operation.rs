@@ -1,0 +1,104 @@
+//! What the client knows about each operation beyond its method: the types of the generated operation
+//! catalog ([`crate::catalog`]).
+
+use std::fmt;
+use std::sync::LazyLock;
+
+/// Which API key authenticates an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ApiKeyKind {
+    /// The organization's private key (`/v1`). Never ship it to client devices.
+    Private,
+    /// The organization's public key (`/v1/public`). Safe to embed in client apps.
+    Public,
+    /// The operation needs no key.
+    None,
+}
+
+impl fmt::Display for ApiKeyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApiKeyKind::Private => "private",
+            ApiKeyKind::Public => "public",
+            ApiKeyKind::None => "no",
+        })
+    }
+}
+
+/// A `pattern` constraint from the spec, compiled on first use.
+pub struct Pattern {
+    source: &'static str,
+    regex: LazyLock<Option<regress::Regex>, fn() -> Option<regress::Regex>>,
+}
+
+impl Pattern {
+    /// A pattern with its source text and a function compiling it. The build checked that it compiles.
+    pub const fn new(source: &'static str, compile: fn() -> Option<regress::Regex>) -> Self {
+        Pattern { source, regex: LazyLock::new(compile) }
+    }
+
+    /// The pattern as the spec writes it.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// True when `value` matches. A pattern that failed to compile matches nothing.
+    pub fn is_match(&self, value: &str) -> bool {
+        self.regex.as_ref().is_some_and(|re| re.find(value).is_some())
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
+}
+
+/// A path parameter and the constraints the spec puts on it.
+#[derive(Debug)]
+pub struct PathParam {
+    /// Name in the spec, e.g. `setName`.
+    pub name: &'static str,
+    /// Name of the generated method's argument, e.g. `set_name`.
+    pub rust_name: &'static str,
+    /// `minLength`, if the spec gives one.
+    pub min_length: Option<usize>,
+    /// `maxLength`, if the spec gives one.
+    pub max_length: Option<usize>,
+    /// `pattern`, if the spec gives one.
+    pub pattern: Option<&'static Pattern>,
+    /// `format`, if the spec gives one (e.g. `uuid`).
+    pub format: Option<&'static str>,
+    /// True when the value may span several segments (the session proxy's `{path}`).
+    pub sub_path: bool,
+}
+
+/// One operation of the API.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's `operationId`, e.g. `deleteSecretFromSet`.
+    pub id: &'static str,
+    /// The generated method's name, e.g. `delete_secret_from_set`.
+    pub method_name: &'static str,
+    /// The HTTP method, upper case.
+    pub http_method: &'static str,
+    /// The path below the client's base URL (`/v1`), public operations prefixed with `/public`.
+    pub path: &'static str,
+    /// The path as the spec writes it, below the operation's own server.
+    pub spec_path: &'static str,
+    /// The prefix below `/v1` of the operation's server: `""` or `"/public"`.
+    pub base: &'static str,
+    /// The key that authenticates it.
+    pub key: ApiKeyKind,
+    /// Its path parameters, in path order.
+    pub path_params: &'static [PathParam],
+    /// True when the generator wrote the method itself (OPTIONS, which progenitor cannot emit).
+    pub hand_written: bool,
+}
+
+impl Operation {
+    /// The parameter that may span several segments, if any.
+    pub fn sub_path_param(&self) -> Option<&'static PathParam> {
+        self.path_params.iter().find(|p| p.sub_path)
+    }
+}
