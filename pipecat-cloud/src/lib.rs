@@ -1,1 +1,24 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod api_key;
+mod auth;
+mod base_url;
+mod call;
+mod client;
+mod config;
+mod error;
+pub mod path_params;
+
+pub use api_key::ApiKey;
+pub use base_url::DEFAULT_HOST;
+pub use call::ErrorBody;
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_HOST, ENV_PRIVATE_KEY, ENV_PUBLIC_KEY, USER_AGENT,
+};
+pub use error::{ApiError, ConfigError, Error};
+/// The generated types of the API (request bodies, responses, enums).
+pub use pipecat_cloud_generated::types;
+/// The operation catalog and its types.
+pub use pipecat_cloud_generated::{catalog, operation};

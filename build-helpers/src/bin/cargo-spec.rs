@@ -1,11 +1,102 @@
-//! `cargo spec`: temporary
-use std::path::Path;
-fn main() {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "openapi".into());
-    let loaded = build_helpers::load::load(Path::new(&path)).expect("load");
-    let normalized = build_helpers::normalize::normalize(loaded.document).expect("normalize");
-    match build_helpers::generate::generate_client(&normalized.document) {
-        Ok(code) => println!("{code}"),
-        Err(e) => eprintln!("{e}"),
+//! `cargo spec`: the build helpers from the command line.
+//!
+//! ```text
+//! cargo spec check [PATH]                 validate, and list what normalization changed
+//! cargo spec generate [PATH] [-o FILE]    write the code build.rs would generate
+//! ```
+//! PATH is a spec file or a folder of fragments; it defaults to the workspace's `openapi/`.
+//! Exit codes: 0 success, 2 a bad spec or bad arguments.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use build_helpers::generate::generate_client;
+use build_helpers::normalize::PASSES;
+use build_helpers::pipeline::{prepare, write_if_changed};
+
+const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate [PATH] [-o FILE]\n\
+PATH: a spec file or a folder of fragment files (default: the workspace's openapi/)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let Some((command, rest)) = args.split_first() else { return Err(USAGE.into()) };
+    match command.as_str() {
+        "check" => check(&parse_path(rest, false)?.0),
+        "generate" => {
+            let (path, output) = parse_path(rest, true)?;
+            generate(&path, output.as_deref())
+        }
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+/// `[PATH] [-o FILE]`.
+fn parse_path(args: &[String], allow_output: bool) -> Result<(PathBuf, Option<PathBuf>), String> {
+    let mut path = None;
+    let mut output = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "-o" | "--output" if allow_output => {
+                output = Some(PathBuf::from(iter.next().ok_or("-o needs a file name")?));
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`\n{USAGE}")),
+            value if path.is_none() => path = Some(PathBuf::from(value)),
+            extra => return Err(format!("unexpected argument `{extra}`\n{USAGE}")),
+        }
+    }
+    Ok((path.unwrap_or_else(default_spec_path), output))
+}
+
+/// `openapi/` in the current folder, else the workspace's.
+fn default_spec_path() -> PathBuf {
+    let local = PathBuf::from("openapi");
+    if local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi")
+}
+
+fn check(path: &Path) -> Result<(), String> {
+    let prepared = prepare(path).map_err(|e| e.to_string())?;
+    let operations = build_helpers::document::operations(&prepared.normalized.document).len();
+    println!("{}: valid, {operations} operations, from {} file(s)", path.display(), prepared.loaded.sources.len());
+    for (name, changes) in &prepared.normalized.report {
+        let purpose = PASSES.iter().find(|p| p.name == *name).map(|p| p.purpose).unwrap_or_default();
+        println!("\n{name} ({} change{}): {purpose}", changes.len(), if changes.len() == 1 { "" } else { "s" });
+        for change in changes {
+            println!("  {change}");
+        }
+    }
+    Ok(())
+}
+
+fn generate(path: &Path, output: Option<&Path>) -> Result<(), String> {
+    let prepared = prepare(path).map_err(|e| e.to_string())?;
+    let code = generate_client(&prepared.normalized.document).map_err(|e| e.to_string())?;
+    match output {
+        Some(file) => {
+            write_if_changed(file, &code).map_err(|e| e.to_string())?;
+            eprintln!("wrote {}", file.display());
+            Ok(())
+        }
+        None => {
+            print!("{code}");
+            Ok(())
+        }
     }
 }

@@ -1,0 +1,134 @@
+//! Running one call of the generated client and turning its outcome into the wrapper's result: the
+//! success value, or an [`Error`] that keeps the status, the API's code and message, and the request id.
+
+use std::future::Future;
+
+use pipecat_cloud_generated::operation::Operation;
+use pipecat_cloud_generated::types;
+use progenitor_client::{Error as GeneratedError, ResponseValue};
+use reqwest::header::HeaderMap;
+
+use crate::Client;
+use crate::error::{ApiError, Error, excerpt};
+
+/// Headers in which servers and proxies in front of the API report a request id, most specific first.
+const REQUEST_ID_HEADERS: [&str; 4] = ["x-request-id", "x-amzn-requestid", "x-amz-cf-id", "cf-ray"];
+
+/// The error body types of the generated methods: the API's `ErrorResponse`, or none (HEAD, OPTIONS).
+pub trait ErrorBody {
+    /// The API's error code.
+    fn code(&self) -> Option<String>;
+    /// The API's message.
+    fn message(&self) -> Option<String>;
+}
+
+impl ErrorBody for types::ErrorResponse {
+    fn code(&self) -> Option<String> {
+        Some(self.code.clone())
+    }
+    fn message(&self) -> Option<String> {
+        Some(self.error.clone())
+    }
+}
+
+impl ErrorBody for () {
+    fn code(&self) -> Option<String> {
+        None
+    }
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Client {
+    /// Runs `call` for `operation` after checking that this client holds the key it needs.
+    pub(crate) async fn run<T, E: ErrorBody>(
+        &self,
+        operation: &'static Operation,
+        call: impl Future<Output = Result<ResponseValue<T>, GeneratedError<E>>>,
+    ) -> Result<T, Error> {
+        if self.keys().for_kind(operation.key).is_err() {
+            return Err(Error::MissingKey { operation: operation.id, needed: operation.key });
+        }
+        match call.await {
+            Ok(value) => Ok(value.into_inner()),
+            Err(error) => Err(convert(operation, error).await),
+        }
+    }
+}
+
+async fn convert<E: ErrorBody>(operation: &'static Operation, error: GeneratedError<E>) -> Error {
+    let id = operation.id;
+    match error {
+        GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
+            Error::InvalidRequest { operation: id, message }
+        }
+        GeneratedError::CommunicationError(source)
+        | GeneratedError::InvalidUpgrade(source)
+        | GeneratedError::ResponseBodyError(source) => {
+            if source.is_timeout() {
+                Error::Timeout { operation: id, source }
+            } else {
+                Error::Transport { operation: id, source }
+            }
+        }
+        GeneratedError::ErrorResponse(response) => {
+            let status = response.status().as_u16();
+            let request_id = request_id(response.headers());
+            let body = response.into_inner();
+            Error::Api(ApiError {
+                operation: id,
+                status,
+                code: body.code(),
+                message: body.message(),
+                body: None,
+                request_id,
+            })
+        }
+        GeneratedError::InvalidResponsePayload(bytes, source) => Error::Decode {
+            operation: id,
+            status: None,
+            body: excerpt(&String::from_utf8_lossy(&bytes)),
+            source,
+        },
+        GeneratedError::UnexpectedResponse(response) => {
+            let status = response.status().as_u16();
+            let request_id = request_id(response.headers());
+            let text = response.text().await.unwrap_or_default();
+            api_error_from_text(id, status, request_id, &text)
+        }
+    }
+}
+
+/// An [`Error::Api`] from a body of any shape: the API's JSON error (`error` or `message`, and `code`)
+/// when it is one, else an excerpt of the text.
+fn api_error_from_text(operation: &'static str, status: u16, request_id: Option<String>, text: &str) -> Error {
+    let json: Option<serde_json::Value> = serde_json::from_str(text).ok();
+    let field = |name: &str| json.as_ref().and_then(|j| j.get(name)).and_then(|v| v.as_str()).map(str::to_string);
+    let code = field("code");
+    let message = field("error").or_else(|| field("message"));
+    let body = if code.is_none() && message.is_none() { Some(excerpt(text)) } else { None };
+    Error::Api(ApiError { operation, status, code, message, body, request_id })
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| excerpt(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_of_every_shape_keep_status_and_what_they_say() {
+        let e = api_error_from_text("startService", 429, None, r#"{"message":"Too many","code":"RATE"}"#);
+        assert_eq!(e.to_string(), "startService failed with HTTP 429 (RATE): Too many");
+        let e = api_error_from_text("getService", 404, Some("r-1".into()), "<html><h1>Not Found</h1></html>");
+        assert_eq!(e.status(), Some(404));
+        assert_eq!(e.to_string(), "getService failed with HTTP 404: <html><h1>Not Found</h1></html> [request id r-1]");
+    }
+}

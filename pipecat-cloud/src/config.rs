@@ -1,0 +1,138 @@
+//! Building a [`Client`]: keys, host, timeouts, user agent. Everything is checked here, once, so that a
+//! bad setting is an error at start-up and never a failed request later.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pipecat_cloud_generated::hooks::Hooks;
+
+use crate::api_key::ApiKey;
+use crate::auth::KeyRing;
+use crate::base_url::{DEFAULT_HOST, api_base};
+use crate::error::ConfigError;
+use crate::Client;
+
+/// Environment variable holding the private API key (as in Pipecat's docs examples).
+pub const ENV_PRIVATE_KEY: &str = "PIPECAT_API_KEY";
+/// Environment variable holding the public API key (as the official CLI reads it).
+pub const ENV_PUBLIC_KEY: &str = "PIPECAT_DEFAULT_PUBLIC_KEY";
+/// Environment variable holding the API host, e.g. `https://api.pipecat.daily.co` (as the official CLI reads it).
+pub const ENV_HOST: &str = "PIPECAT_API_HOST";
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole request, from sending to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The `User-Agent` the client sends.
+pub const USER_AGENT: &str = concat!("pipecat-cloud-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Configures and builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = pipecat_cloud::Client::builder()
+///     .private_key("pk_private_example")
+///     .public_key("pk_public_example")
+///     .host("https://api.pipecat.daily.co")
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// assert_eq!(client.base_url().as_str(), "https://api.pipecat.daily.co/v1");
+/// # Ok::<(), pipecat_cloud::ConfigError>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    private_key: Option<String>,
+    public_key: Option<String>,
+    host: Option<String>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// A builder with no keys, the production host and default timeouts.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder with what the environment holds: [`ENV_PRIVATE_KEY`], [`ENV_PUBLIC_KEY`], [`ENV_HOST`].
+    /// Unset or empty variables are skipped.
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        ClientBuilder {
+            private_key: var(ENV_PRIVATE_KEY),
+            public_key: var(ENV_PUBLIC_KEY),
+            host: var(ENV_HOST),
+            ..Self::default()
+        }
+    }
+
+    /// The private key: authenticates agent, session, secret, build, region and property operations.
+    /// Keep it on servers.
+    pub fn private_key(mut self, key: impl Into<String>) -> Self {
+        self.private_key = Some(key.into());
+        self
+    }
+
+    /// The public key: authenticates `startService` and the session proxy. May ship in client apps.
+    pub fn public_key(mut self, key: impl Into<String>) -> Self {
+        self.public_key = Some(key.into());
+        self
+    }
+
+    /// The API host, default [`DEFAULT_HOST`]: scheme, host, optional port and path prefix, without
+    /// `/v1`. `http://` is accepted for loopback hosts only.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// Time allowed to open a connection; default [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole request; default [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks everything and builds the client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let keys = KeyRing {
+            private: self.private_key.map(ApiKey::new).transpose()?,
+            public: self.public_key.map(ApiKey::new).transpose()?,
+        };
+        if keys.private.is_none() && keys.public.is_none() {
+            return Err(ConfigError::NoKey);
+        }
+        let base_url = api_base(self.host.as_deref().unwrap_or(DEFAULT_HOST))?;
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .build()
+            .map_err(ConfigError::Http)?;
+        // The generated client joins paths to the base by concatenation: no trailing slash.
+        let base = base_url.as_str().trim_end_matches('/').to_string();
+        let generated = pipecat_cloud_generated::Client::new_with_client(&base, http, Hooks::new(Arc::new(keys.clone())));
+        Ok(Client::from_parts(generated, base_url, keys))
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |k: &Option<String>| k.as_ref().map(|_| "<redacted>");
+        f.debug_struct("ClientBuilder")
+            .field("private_key", &redacted(&self.private_key))
+            .field("public_key", &redacted(&self.public_key))
+            .field("host", &self.host)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}

@@ -1,0 +1,198 @@
+//! Errors a person can act on. Every error names the operation; one from a response carries the HTTP
+//! status, the API's `code` and message when the body has them, and whether retrying may help. None of
+//! them ever carries a key: requests and headers are not kept.
+
+use std::fmt;
+
+use pipecat_cloud_generated::operation::ApiKeyKind;
+
+/// Longest body excerpt an error keeps.
+const BODY_EXCERPT: usize = 512;
+
+/// A problem with the client's configuration, found when it is built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The API host is not usable.
+    #[error("invalid API host `{host}`: {reason}")]
+    InvalidHost {
+        /// The host as given.
+        host: String,
+        /// Why it was refused and what to do.
+        reason: String,
+    },
+    /// An API key is not usable (the key itself is never shown).
+    #[error("invalid API key: {reason}")]
+    InvalidKey {
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// No key was given at all.
+    #[error(
+        "no API key: set PIPECAT_API_KEY (private key) or PIPECAT_DEFAULT_PUBLIC_KEY (public key), \
+         or pass one to ClientBuilder::private_key / public_key"
+    )]
+    NoKey,
+    /// The HTTP client could not be built.
+    #[error("the HTTP client could not be built: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+/// An error answered by the API: a response with a status outside 2xx.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The operation's `operationId`.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The API's error `code` (e.g. `NOT_FOUND`, `PCC-1001`), when the body has one.
+    pub code: Option<String>,
+    /// The API's message (`error`, or `message` as some endpoints send it), when the body has one.
+    pub message: Option<String>,
+    /// The start of the body when it was not the API's JSON error (an HTML page from a proxy, say).
+    pub body: Option<String>,
+    /// The request id the server sent (`x-request-id` and similar), for support requests.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with HTTP {}", self.operation, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        match (&self.message, &self.body) {
+            (Some(message), _) => write!(f, ": {message}")?,
+            (None, Some(body)) if !body.is_empty() => write!(f, ": {}", one_line(body))?,
+            _ => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything a call through [`crate::Client`] can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A path parameter was refused before anything was sent.
+    #[error("{operation}: `{parameter}` {problem} ({rule}); nothing was sent")]
+    InvalidParameter {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The parameter's name in the spec.
+        parameter: &'static str,
+        /// What is wrong with the value (the value itself is not repeated: it may be long or hostile).
+        problem: String,
+        /// The rule it broke.
+        rule: String,
+    },
+    /// The operation needs a key this client was not given; nothing was sent.
+    #[error(
+        "{operation} needs the {needed} API key, which this client was not given; nothing was sent \
+         (set it with ClientBuilder::{needed}_key)"
+    )]
+    MissingKey {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The key it needs.
+        needed: ApiKeyKind,
+    },
+    /// The request could not be built; nothing was sent.
+    #[error("{operation}: the request could not be built: {message}; nothing was sent")]
+    InvalidRequest {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// The API answered with an error status.
+    #[error("{0}")]
+    Api(ApiError),
+    /// No answer within the timeout.
+    #[error("{operation}: timed out waiting for the API")]
+    Timeout {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The connection failed or broke.
+    #[error("{operation}: could not reach the API: {source}")]
+    Transport {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A response arrived but its body did not decode as the spec says.
+    #[error("{operation}: the response{} did not decode: {source}; body: {}",
+        .status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(), one_line(.body))]
+    Decode {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The HTTP status, when known.
+        status: Option<u16>,
+        /// The start of the body.
+        body: String,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => *status,
+            Error::Transport { source, .. } | Error::Timeout { source, .. } => source.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The API's error code, when the response carried one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// True when sending the same request again may succeed: timeouts, broken connections, and the
+    /// statuses 408, 429, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => source.is_connect() || source.is_request() || source.is_body(),
+            Error::Api(api) => matches!(api.status, 408 | 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// True when nothing was sent: the client refused the call itself.
+    pub fn is_refused_before_sending(&self) -> bool {
+        matches!(self, Error::InvalidParameter { .. } | Error::MissingKey { .. } | Error::InvalidRequest { .. })
+    }
+}
+
+/// The first [`BODY_EXCERPT`] bytes of `body`, cut at a character boundary.
+pub(crate) fn excerpt(body: &str) -> String {
+    if body.len() <= BODY_EXCERPT {
+        return body.to_string();
+    }
+    let mut end = BODY_EXCERPT;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &body[..end])
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,97 @@
+//! Where a path segment is checked. Every path parameter of every operation passes through [`check`]
+//! before a request is built: the facade calls it for each one. A value is refused when a URL parser or
+//! a server could read it as something other than one name (empty, `.`, `..` in any spelling, `\`,
+//! control characters) or when it breaks the spec's own rules (length, pattern, uuid format). Anything
+//! else is sent as exactly one escaped segment; the session proxy's sub-path is checked segment by
+//! segment and keeps its `/`s.
+
+use pipecat_cloud_generated::operation::{Operation, PathParam};
+use pipecat_cloud_generated::sub_path::is_dot_segment;
+
+use crate::error::Error;
+
+/// Longest value accepted for a single segment: no Pipecat resource name comes close, and a longer value
+/// would only produce URLs that servers and proxies reject.
+pub const MAX_SEGMENT_BYTES: usize = 1024;
+/// Longest sub-path accepted for the session proxy.
+pub const MAX_SUB_PATH_BYTES: usize = 2048;
+
+/// Checks path parameter `index` of `operation`; returns the value unchanged when it may be sent.
+pub fn check<'v>(operation: &'static Operation, index: usize, value: &'v str) -> Result<&'v str, Error> {
+    let Some(param) = operation.path_params.get(index) else {
+        return Err(Error::InvalidRequest {
+            operation: operation.id,
+            message: format!("path parameter #{index} is not in the catalog"),
+        });
+    };
+    let refuse = |problem: String, rule: String| Error::InvalidParameter {
+        operation: operation.id,
+        parameter: param.name,
+        problem,
+        rule,
+    };
+    if param.sub_path {
+        if value.len() > MAX_SUB_PATH_BYTES {
+            return Err(refuse(format!("is {} bytes long", value.len()), format!("at most {MAX_SUB_PATH_BYTES} bytes")));
+        }
+        for (position, segment) in value.split('/').enumerate() {
+            check_segment(param, segment).map_err(|(problem, rule)| {
+                refuse(format!("has a segment #{} that {problem}", position + 1), rule)
+            })?;
+        }
+    } else {
+        check_segment(param, value).map_err(|(problem, rule)| refuse(problem, rule))?;
+    }
+    Ok(value)
+}
+
+/// Converts a checked value into the type the generated method takes (`&str`, `Uuid`, a pattern type).
+pub fn convert<'v, T>(operation: &'static Operation, index: usize, value: &'v str) -> Result<T, Error>
+where
+    T: TryFrom<&'v str>,
+    T::Error: std::fmt::Display,
+{
+    T::try_from(value).map_err(|e| Error::InvalidParameter {
+        operation: operation.id,
+        parameter: operation.path_params.get(index).map(|p| p.name).unwrap_or("?"),
+        problem: format!("was refused by the generated type: {e}"),
+        rule: "the spec's schema for this parameter".to_string(),
+    })
+}
+
+/// `Err((problem, rule))` when `segment` may not be sent as one path segment for `param`.
+fn check_segment(param: &PathParam, segment: &str) -> Result<(), (String, String)> {
+    let one_segment = "a path segment must name exactly one thing".to_string();
+    if segment.is_empty() {
+        return Err(("is empty".into(), one_segment));
+    }
+    if is_dot_segment(segment) {
+        return Err((
+            "is a dot segment (`.` or `..`, possibly percent-encoded)".into(),
+            "URL parsers resolve dot segments, which would send the request to another route".into(),
+        ));
+    }
+    if segment.contains('\\') {
+        return Err(("contains a backslash".into(), "URL parsers read `\\` as `/`".into()));
+    }
+    if let Some(c) = segment.chars().find(|c| c.is_control()) {
+        return Err((format!("contains the control character U+{:04X}", u32::from(c)), "no control characters".into()));
+    }
+    if segment.len() > MAX_SEGMENT_BYTES {
+        return Err((format!("is {} bytes long", segment.len()), format!("at most {MAX_SEGMENT_BYTES} bytes")));
+    }
+    let chars = segment.chars().count();
+    if let Some(min) = param.min_length.filter(|min| chars < *min) {
+        return Err((format!("is {chars} characters long"), format!("at least {min} characters")));
+    }
+    if let Some(max) = param.max_length.filter(|max| chars > *max) {
+        return Err((format!("is {chars} characters long"), format!("at most {max} characters")));
+    }
+    if let Some(pattern) = param.pattern.filter(|p| !p.is_match(segment)) {
+        return Err(("does not match the required pattern".into(), format!("pattern {}", pattern.source())));
+    }
+    if param.format == Some("uuid") && uuid::Uuid::parse_str(segment).is_err() {
+        return Err(("is not a UUID".into(), "a UUID such as 1d6f6c4a-3f5e-4d7b-9a65-0c9b9e2f4a10".into()));
+    }
+    Ok(())
+}
