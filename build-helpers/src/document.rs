@@ -59,10 +59,7 @@ pub fn operations(doc: &Value) -> Vec<OperationRef<'_>> {
 }
 
 /// Calls `f` with every operation, mutably, as `(path, method, operation)`.
-pub fn for_each_operation_mut(
-    doc: &mut Value,
-    mut f: impl FnMut(&str, &str, &mut Value) -> Result<()>,
-) -> Result<()> {
+pub fn for_each_operation_mut(doc: &mut Value, mut f: impl FnMut(&str, &str, &mut Value) -> Result<()>) -> Result<()> {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             for method in METHODS {
@@ -94,10 +91,12 @@ pub fn resolve<'a>(doc: &'a Value, node: &'a Value) -> Result<&'a Value> {
 /// The node a local reference such as `#/components/schemas/ErrorResponse` points at.
 pub fn lookup<'a>(doc: &'a Value, reference: &str) -> Result<&'a Value> {
     let pointer = reference.strip_prefix('#').ok_or_else(|| {
-        SpecError::invalid(reference, "only local references (starting with `#/`) are supported; inline the referenced file")
+        SpecError::invalid(
+            reference,
+            "only local references (starting with `#/`) are supported; inline the referenced file",
+        )
     })?;
-    doc.pointer(pointer)
-        .ok_or_else(|| SpecError::invalid(reference, "the $ref points at nothing in this document"))
+    doc.pointer(pointer).ok_or_else(|| SpecError::invalid(reference, "the $ref points at nothing in this document"))
 }
 
 /// The parameters of an operation, path-level ones first, each resolved; an operation-level parameter

@@ -85,7 +85,8 @@ fn check_operation(doc: &Value, op: &OperationRef<'_>, problems: &mut Vec<SpecEr
     }
     for (group, kinds) in [("success", &success), ("error", &failure)] {
         if kinds.len() > 1 {
-            let listed: Vec<String> = kinds.iter().map(|(kind, codes)| format!("{} → {kind}", codes.join("/"))).collect();
+            let listed: Vec<String> =
+                kinds.iter().map(|(kind, codes)| format!("{} → {kind}", codes.join("/"))).collect();
             problems.push(SpecError::invalid(
                 &label,
                 format!(
@@ -174,7 +175,9 @@ mod tests {
 
     #[test]
     fn a_valid_operation_passes() {
-        let ok = doc(json!({"operationId": "getThing", "parameters": id_param(), "responses": {"200": {"description": "ok"}}}));
+        let ok = doc(
+            json!({"operationId": "getThing", "parameters": id_param(), "responses": {"200": {"description": "ok"}}}),
+        );
         assert!(validate(&ok).is_ok());
     }
 
@@ -183,9 +186,15 @@ mod tests {
         let mut d = doc(json!({"parameters": id_param(), "responses": {}}));
         assert!(error_text(&d).contains("GET /things/{id}: no operationId"));
         d["paths"]["/things/{id}"]["get"]["operationId"] = json!("same");
-        d["paths"]["/things/{id}"]["delete"] = json!({"operationId": "same", "parameters": id_param(), "responses": {}});
+        d["paths"]["/things/{id}"]["delete"] =
+            json!({"operationId": "same", "parameters": id_param(), "responses": {}});
         let err = error_text(&d);
-        assert!(err.contains("same (DELETE /things/{id}): duplicate operationId `same`, also used by same (GET /things/{id})"), "{err}");
+        assert!(
+            err.contains(
+                "same (DELETE /things/{id}): duplicate operationId `same`, also used by same (GET /things/{id})"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

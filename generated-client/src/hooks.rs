@@ -51,14 +51,14 @@ impl Hooks {
     }
 }
 
-fn operation<E>(info: &OperationInfo) -> Result<&'static Operation, Error<E>> {
+fn operation(info: &OperationInfo) -> Result<&'static Operation, String> {
     catalog::by_method_name(info.operation_id)
-        .ok_or_else(|| Error::Custom(format!("operation `{}` is not in the catalog", info.operation_id)))
+        .ok_or_else(|| format!("operation `{}` is not in the catalog", info.operation_id))
 }
 
 impl ClientHooks<Hooks> for Client {
     async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
-        let operation = operation(info)?;
+        let operation = operation(info).map_err(Error::Custom)?;
         sub_path::restore(operation, request).map_err(Error::InvalidRequest)?;
         match &self.inner().interceptor {
             Some(interceptor) => interceptor.before_send(operation, request).map_err(Error::Custom),

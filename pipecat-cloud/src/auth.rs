@@ -36,7 +36,9 @@ impl Interceptor for KeyRing {
                 Ok(())
             }
             Ok(None) => Ok(()),
-            Err(()) => Err(format!("{} needs the {} API key, which this client was not given", operation.id, operation.key)),
+            Err(()) => {
+                Err(format!("{} needs the {} API key, which this client was not given", operation.id, operation.key))
+            }
         }
     }
 }

@@ -85,12 +85,9 @@ async fn convert<E: ErrorBody>(operation: &'static Operation, error: GeneratedEr
                 request_id,
             })
         }
-        GeneratedError::InvalidResponsePayload(bytes, source) => Error::Decode {
-            operation: id,
-            status: None,
-            body: excerpt(&String::from_utf8_lossy(&bytes)),
-            source,
-        },
+        GeneratedError::InvalidResponsePayload(bytes, source) => {
+            Error::Decode { operation: id, status: None, body: excerpt(&String::from_utf8_lossy(&bytes)), source }
+        }
         GeneratedError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
             let request_id = request_id(response.headers());
@@ -112,11 +109,7 @@ fn api_error_from_text(operation: &'static str, status: u16, request_id: Option<
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS
-        .iter()
-        .find_map(|name| headers.get(*name))
-        .and_then(|v| v.to_str().ok())
-        .map(|v| excerpt(v))
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)).and_then(|v| v.to_str().ok()).map(excerpt)
 }
 
 #[cfg(test)]

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use pipecat_cloud_generated::hooks::Hooks;
 
+use crate::Client;
 use crate::api_key::ApiKey;
 use crate::auth::KeyRing;
 use crate::base_url::{DEFAULT_HOST, api_base};
 use crate::error::ConfigError;
-use crate::Client;
 
 /// Environment variable holding the private API key (as in Pipecat's docs examples).
 pub const ENV_PRIVATE_KEY: &str = "PIPECAT_API_KEY";
@@ -119,7 +119,8 @@ impl ClientBuilder {
             .map_err(ConfigError::Http)?;
         // The generated client joins paths to the base by concatenation: no trailing slash.
         let base = base_url.as_str().trim_end_matches('/').to_string();
-        let generated = pipecat_cloud_generated::Client::new_with_client(&base, http, Hooks::new(Arc::new(keys.clone())));
+        let generated =
+            pipecat_cloud_generated::Client::new_with_client(&base, http, Hooks::new(Arc::new(keys.clone())));
         Ok(Client::from_parts(generated, base_url, keys))
     }
 }

@@ -1,9 +1,10 @@
 //! Where a path segment is checked. Every path parameter of every operation passes through [`check`]
 //! before a request is built: the facade calls it for each one. A value is refused when a URL parser or
 //! a server could read it as something other than one name (empty, `.`, `..` in any spelling, `\`,
-//! control characters) or when it breaks the spec's own rules (length, pattern, uuid format). Anything
-//! else is sent as exactly one escaped segment; the session proxy's sub-path is checked segment by
-//! segment and keeps its `/`s.
+//! control characters, and `/` outside the session proxy's sub-path, since servers that decode `%2F`
+//! before routing would read it as a separator) or when it breaks the spec's own rules (length, pattern,
+//! uuid format). Anything else is sent as exactly one escaped segment; the session proxy's sub-path is
+//! checked segment by segment and keeps its `/`s.
 
 use pipecat_cloud_generated::operation::{Operation, PathParam};
 use pipecat_cloud_generated::sub_path::is_dot_segment;
@@ -32,14 +33,22 @@ pub fn check<'v>(operation: &'static Operation, index: usize, value: &'v str) ->
     };
     if param.sub_path {
         if value.len() > MAX_SUB_PATH_BYTES {
-            return Err(refuse(format!("is {} bytes long", value.len()), format!("at most {MAX_SUB_PATH_BYTES} bytes")));
+            return Err(refuse(
+                format!("is {} bytes long", value.len()),
+                format!("at most {MAX_SUB_PATH_BYTES} bytes"),
+            ));
         }
         for (position, segment) in value.split('/').enumerate() {
-            check_segment(param, segment).map_err(|(problem, rule)| {
-                refuse(format!("has a segment #{} that {problem}", position + 1), rule)
-            })?;
+            check_segment(param, segment)
+                .map_err(|(problem, rule)| refuse(format!("has a segment #{} that {problem}", position + 1), rule))?;
         }
     } else {
+        if value.contains('/') {
+            return Err(refuse(
+                "contains `/`".into(),
+                "one path segment; servers that decode %2F would read `/` as a separator".into(),
+            ));
+        }
         check_segment(param, value).map_err(|(problem, rule)| refuse(problem, rule))?;
     }
     Ok(value)

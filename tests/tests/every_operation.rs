@@ -10,7 +10,14 @@ use serde_json::{Value, json};
 use support::*;
 
 /// Registers the one answer `server` gives to `method path` carrying `key`.
-fn expect<'a>(server: &'a MockServer, method: Method, path: &str, key: &str, status: u16, body: Option<Value>) -> Mock<'a> {
+fn expect<'a>(
+    server: &'a MockServer,
+    method: Method,
+    path: &str,
+    key: &str,
+    status: u16,
+    body: Option<Value>,
+) -> Mock<'a> {
     server.mock(|when, then| {
         when.method(method).path(path).header("authorization", bearer(key));
         let then = then.status(status);
@@ -44,12 +51,18 @@ async fn every_operation_reaches_its_route_with_its_key() {
     }
 
     // Agents.
-    call!(expect(&server, GET, "/v1/agents", private, 200, Some(json!({"services": []}))), client.list_services(None, None));
+    call!(
+        expect(&server, GET, "/v1/agents", private, 200, Some(json!({"services": []}))),
+        client.list_services(None, None)
+    );
     let create: types::CreateServiceRequest = from_json(json!({"serviceName": "my-agent", "image": "acme/bot:1"}));
     call!(expect(&server, POST, "/v1/agents", private, 200, empty()), client.create_service(&create));
     call!(expect(&server, GET, "/v1/agents/my-agent", private, 200, empty()), client.get_service("my-agent"));
     let update: types::UpdateServiceRequest = from_json(json!({"image": "acme/bot:2"}));
-    call!(expect(&server, POST, "/v1/agents/my-agent", private, 200, empty()), client.update_service("my-agent", &update));
+    call!(
+        expect(&server, POST, "/v1/agents/my-agent", private, 200, empty()),
+        client.update_service("my-agent", &update)
+    );
     call!(expect(&server, DELETE, "/v1/agents/my-agent", private, 200, ok()), client.delete_service("my-agent"));
     call!(
         expect(&server, GET, "/v1/agents/my-agent/logs", private, 200, Some(json!({"logs": []}))),
@@ -64,7 +77,10 @@ async fn every_operation_reaches_its_route_with_its_key() {
     call!(expect(&server, GET, &session_path, private, 200, empty()), client.get_session("my-agent", SESSION_ID));
     call!(expect(&server, DELETE, &session_path, private, 200, empty()), client.stop_session("my-agent", SESSION_ID));
     // Builds.
-    call!(expect(&server, GET, "/v1/builds", private, 200, Some(json!({"builds": []}))), client.list_builds(None, None, None, None, None));
+    call!(
+        expect(&server, GET, "/v1/builds", private, 200, Some(json!({"builds": []}))),
+        client.list_builds(None, None, None, None, None)
+    );
     let build: types::CreateBuildRequest = from_json(json!({"uploadId": BUILD_ID, "region": "us-west"}));
     call!(expect(&server, POST, "/v1/builds", private, 201, empty()), client.create_build(&build));
     let upload: types::UploadUrlRequest = from_json(json!({"region": "us-west"}));
@@ -96,15 +112,39 @@ async fn every_operation_reaches_its_route_with_its_key() {
     );
     // Public API: start and the session proxy, whose `{path}` `api/offer` must arrive as two segments.
     let start: types::StartRequest = from_json(json!({"createDailyRoom": true}));
-    call!(expect(&server, POST, "/v1/public/my-agent/start", public, 200, empty()), client.start_service("my-agent", &start));
+    call!(
+        expect(&server, POST, "/v1/public/my-agent/start", public, 200, empty()),
+        client.start_service("my-agent", &start)
+    );
     let payload = serde_json::Map::from_iter([("sdp".to_string(), json!("v=0"))]);
-    call!(expect(&server, GET, &proxy, public, 200, empty()), client.session_proxy_get("my-agent", SESSION_ID, "api/offer"));
-    call!(expect(&server, POST, &proxy, public, 200, empty()), client.session_proxy_post("my-agent", SESSION_ID, "api/offer", &payload));
-    call!(expect(&server, PUT, &proxy, public, 200, empty()), client.session_proxy_put("my-agent", SESSION_ID, "api/offer", &payload));
-    call!(expect(&server, PATCH, &proxy, public, 200, empty()), client.session_proxy_patch("my-agent", SESSION_ID, "api/offer", &payload));
-    call!(expect(&server, DELETE, &proxy, public, 200, empty()), client.session_proxy_delete("my-agent", SESSION_ID, "api/offer"));
-    call!(expect(&server, OPTIONS, &proxy, public, 200, None), client.session_proxy_options("my-agent", SESSION_ID, "api/offer"));
-    call!(expect(&server, HEAD, &proxy, public, 200, None), client.session_proxy_head("my-agent", SESSION_ID, "api/offer"));
+    call!(
+        expect(&server, GET, &proxy, public, 200, empty()),
+        client.session_proxy_get("my-agent", SESSION_ID, "api/offer")
+    );
+    call!(
+        expect(&server, POST, &proxy, public, 200, empty()),
+        client.session_proxy_post("my-agent", SESSION_ID, "api/offer", &payload)
+    );
+    call!(
+        expect(&server, PUT, &proxy, public, 200, empty()),
+        client.session_proxy_put("my-agent", SESSION_ID, "api/offer", &payload)
+    );
+    call!(
+        expect(&server, PATCH, &proxy, public, 200, empty()),
+        client.session_proxy_patch("my-agent", SESSION_ID, "api/offer", &payload)
+    );
+    call!(
+        expect(&server, DELETE, &proxy, public, 200, empty()),
+        client.session_proxy_delete("my-agent", SESSION_ID, "api/offer")
+    );
+    call!(
+        expect(&server, OPTIONS, &proxy, public, 200, None),
+        client.session_proxy_options("my-agent", SESSION_ID, "api/offer")
+    );
+    call!(
+        expect(&server, HEAD, &proxy, public, 200, None),
+        client.session_proxy_head("my-agent", SESSION_ID, "api/offer")
+    );
 
     assert_eq!(called, pipecat_cloud::catalog::OPERATIONS.len(), "every catalog operation is called once");
     assert_eq!(called, 31);
@@ -126,7 +166,8 @@ async fn a_client_with_one_key_refuses_the_other_keys_operations_without_sending
         "listSecretSets needs the private API key, which this client was not given; nothing was sent \
          (set it with ClientBuilder::private_key)"
     );
-    let private_only = pipecat_cloud::Client::builder().private_key(PRIVATE_KEY).host(server.base_url()).build().unwrap();
+    let private_only =
+        pipecat_cloud::Client::builder().private_key(PRIVATE_KEY).host(server.base_url()).build().unwrap();
     let start: types::StartRequest = from_json(json!({}));
     let err = private_only.start_service("my-agent", &start).await.unwrap_err();
     assert!(err.to_string().starts_with("startService needs the public API key"), "{err}");

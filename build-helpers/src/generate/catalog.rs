@@ -58,7 +58,13 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
     })
 }
 
-fn entry(doc: &Value, op: &OperationRef<'_>, id: &str, method_name: &str, patterns: &mut Vec<String>) -> Result<TokenStream> {
+fn entry(
+    doc: &Value,
+    op: &OperationRef<'_>,
+    id: &str,
+    method_name: &str,
+    patterns: &mut Vec<String>,
+) -> Result<TokenStream> {
     let ext = |name: &str| op.operation.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
     let http_method = op.method.to_uppercase();
     let path = op.path;

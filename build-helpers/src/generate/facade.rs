@@ -77,12 +77,12 @@ fn method(sig: &syn::Signature, index: usize, path_params: &[String], generated:
         if let Some(position) = path_params.iter().position(|p| ident == p) {
             params.push(quote!(#ident: &str));
             let converted = format_ident!("{ident}_checked");
-            let conversion = path_conversion(&pat.ty, generated);
+            let (conversion, is_str) = path_conversion(&pat.ty, generated);
             checks.push(quote! {
                 let #converted = crate::path_params::check(operation, #position, #ident)?;
                 let #converted: #conversion = crate::path_params::convert(operation, #position, #converted)?;
             });
-            args.push(quote!(&#converted));
+            args.push(if is_str { quote!(#converted) } else { quote!(&#converted) });
             docs.push(format!("- `{ident}`: checked against the spec's rules before anything is sent"));
         } else {
             let ty = qualify((*pat.ty).clone(), generated);
@@ -99,6 +99,7 @@ fn method(sig: &syn::Signature, index: usize, path_params: &[String], generated:
     let doc = format!("{doc}{doc_params}");
     Ok(quote! {
         #[doc = #doc]
+        #[allow(clippy::too_many_arguments)]
         pub async fn #name(&self, #( #params ),*) -> ::std::result::Result<#success, crate::Error> {
             let operation = &#generated::catalog::OPERATIONS[#index];
             #( #checks )*
@@ -107,17 +108,18 @@ fn method(sig: &syn::Signature, index: usize, path_params: &[String], generated:
     })
 }
 
-/// The type to convert a checked path value into: progenitor's argument type without the reference.
-fn path_conversion(ty: &syn::Type, generated: &syn::Path) -> TokenStream {
+/// The type to convert a checked path value into (progenitor's argument type without the reference),
+/// and whether that is `&str` already.
+fn path_conversion(ty: &syn::Type, generated: &syn::Path) -> (TokenStream, bool) {
     let inner = match ty {
         syn::Type::Reference(reference) => (*reference.elem).clone(),
         other => other.clone(),
     };
     match &inner {
-        syn::Type::Path(p) if p.path.is_ident("str") => quote!(&str),
+        syn::Type::Path(p) if p.path.is_ident("str") => (quote!(&str), true),
         _ => {
             let inner = qualify(inner, generated);
-            quote!(#inner)
+            (quote!(#inner), false)
         }
     }
 }

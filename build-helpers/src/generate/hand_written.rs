@@ -35,7 +35,9 @@ fn method(doc: &Value, op: &OperationRef<'_>) -> Result<TokenStream> {
     let name = format_ident!("{}", snake_case(id));
     let method_name = snake_case(id);
     let params = parameters(doc, op)?;
-    if params.iter().any(|p| p.get("in").and_then(Value::as_str) != Some("path")) || op.operation.get("requestBody").is_some() {
+    if params.iter().any(|p| p.get("in").and_then(Value::as_str) != Some("path"))
+        || op.operation.get("requestBody").is_some()
+    {
         return Err(SpecError::invalid(
             op.label(),
             "only path parameters are supported on an OPTIONS operation; drop its query, header and body parameters",
@@ -70,11 +72,8 @@ fn method(doc: &Value, op: &OperationRef<'_>) -> Result<TokenStream> {
         }
     }
     let summary = op.operation.get("summary").and_then(Value::as_str).unwrap_or(id);
-    let doc_text = format!(
-        "{summary}\n\nSends an `OPTIONS` request to `{}`\n\nArguments:\n{}",
-        op.path,
-        arg_docs.join("\n")
-    );
+    let doc_text =
+        format!("{summary}\n\nSends an `OPTIONS` request to `{}`\n\nArguments:\n{}", op.path, arg_docs.join("\n"));
     Ok(quote! {
         #[doc = #doc_text]
         pub async fn #name<'a>(&'a self, #( #args ),*) -> Result<ResponseValue<()>, Error<()>> {

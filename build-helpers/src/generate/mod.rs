@@ -8,8 +8,8 @@ mod open_enum;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
 use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
@@ -43,7 +43,8 @@ pub fn client_tokens(normalized: &Value) -> Result<TokenStream> {
         settings.with_replacement(name, format!("crate::types::{name}"), impls);
     }
     let generated = run_progenitor(&settings, &spec)?;
-    let mut file: syn::File = syn::parse2(generated).map_err(|e| SpecError::Generate(format!("progenitor's output does not parse: {e}")))?;
+    let mut file: syn::File =
+        syn::parse2(generated).map_err(|e| SpecError::Generate(format!("progenitor's output does not parse: {e}")))?;
     let enum_items: TokenStream = open_enums
         .iter()
         .map(|(name, values, description)| open_enum::open_enum(name, values, description.as_deref()))
@@ -122,6 +123,7 @@ fn add_to_types_module(file: &mut syn::File, items: TokenStream) -> Result<()> {
 
 /// Formats tokens as Rust source.
 pub fn format(tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| SpecError::Generate(format!("generated code does not parse: {e}")))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| SpecError::Generate(format!("generated code does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }

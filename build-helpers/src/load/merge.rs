@@ -7,7 +7,7 @@
 //! other difference is a conflict naming the element and both files.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -78,7 +78,7 @@ struct Merged {
 }
 
 impl Merged {
-    fn add(&mut self, file: &PathBuf, fragment: Value) -> Result<()> {
+    fn add(&mut self, file: &Path, fragment: Value) -> Result<()> {
         let Value::Object(fragment) = fragment else { return Ok(()) };
         self.openapi.get_or_insert_with(|| fragment.get("openapi").cloned().unwrap_or(Value::Null));
         if let Some(info) = fragment.get("info") {
@@ -103,7 +103,7 @@ impl Merged {
         SpecError::collect(problems)
     }
 
-    fn add_path(&mut self, file: &PathBuf, path: &str, item: &Value) -> Result<()> {
+    fn add_path(&mut self, file: &Path, path: &str, item: &Value) -> Result<()> {
         let target = self.paths.entry(path.to_string()).or_insert_with(|| Value::Object(Map::new()));
         let Value::Object(target) = target else { return Ok(()) };
         let mut problems = Vec::new();
@@ -118,7 +118,7 @@ impl Merged {
                     Some(other) if *other != element => problems.push(SpecError::Conflict {
                         element: format!("operationId {id} (on {other} and on {element})"),
                         first: self.origin.get(other).cloned().unwrap_or_default(),
-                        second: file.clone(),
+                        second: file.to_path_buf(),
                     }),
                     _ => {
                         self.operation_ids.insert(id.to_string(), element.clone());
@@ -141,8 +141,7 @@ impl Merged {
             doc.insert("security".into(), security);
         }
         doc.insert("paths".into(), Value::Object(self.paths));
-        let components: Map<String, Value> =
-            self.components.into_iter().map(|(k, v)| (k, Value::Object(v))).collect();
+        let components: Map<String, Value> = self.components.into_iter().map(|(k, v)| (k, Value::Object(v))).collect();
         if !components.is_empty() {
             doc.insert("components".into(), Value::Object(components));
         }
@@ -160,19 +159,19 @@ fn insert_same(
     element: &str,
     key: &str,
     value: &Value,
-    file: &PathBuf,
+    file: &Path,
 ) -> Result<()> {
     match target.get(key) {
         None => {
             target.insert(key.to_string(), value.clone());
-            origin.insert(element.to_string(), file.clone());
+            origin.insert(element.to_string(), file.to_path_buf());
             Ok(())
         }
         Some(existing) if facts(existing) == facts(value) => Ok(()),
         Some(_) => Err(SpecError::Conflict {
             element: element.to_string(),
             first: origin.get(element).cloned().unwrap_or_default(),
-            second: file.clone(),
+            second: file.to_path_buf(),
         }),
     }
 }
@@ -196,7 +195,8 @@ mod tests {
     fn identical_definitions_that_differ_in_prose_collapse() {
         let a = fragment("https://h/v1", "/a", json!({"operationId": "getA", "summary": "A", "responses": {}}));
         let b = fragment("https://h/v1", "/b", json!({"operationId": "getB", "responses": {}}));
-        let c = fragment("https://h/v1", "/a", json!({"operationId": "getA", "summary": "other words", "responses": {}}));
+        let c =
+            fragment("https://h/v1", "/a", json!({"operationId": "getA", "summary": "other words", "responses": {}}));
         let merged = merge_fragments(vec![("a.yaml".into(), a), ("b.yaml".into(), b), ("c.yaml".into(), c)]);
         let merged = merged.unwrap_or_default();
         assert_eq!(merged["paths"].as_object().map(Map::len), Some(2));
@@ -208,8 +208,8 @@ mod tests {
         let a = fragment("https://h/v1", "/a", json!({"operationId": "getA", "responses": {}}));
         let b = fragment("https://h/v1", "/b", json!({"operationId": "getB", "responses": {}}));
         let p = fragment("https://h/v1/public", "/p", json!({"operationId": "getP", "responses": {}}));
-        let merged = merge_fragments(vec![("a.yaml".into(), a), ("b.yaml".into(), b), ("p.yaml".into(), p)])
-            .unwrap_or_default();
+        let merged =
+            merge_fragments(vec![("a.yaml".into(), a), ("b.yaml".into(), b), ("p.yaml".into(), p)]).unwrap_or_default();
         assert_eq!(merged["servers"], json!([{"url": "https://h/v1"}]));
         assert_eq!(merged["paths"]["/p"]["servers"], json!([{"url": "https://h/v1/public"}]));
         assert_eq!(merged["paths"]["/a"].get("servers"), None);

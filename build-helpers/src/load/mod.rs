@@ -31,11 +31,7 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
         let text = std::fs::read_to_string(file).map_err(|source| SpecError::Io { path: file.clone(), source })?;
         fragments.push((file.clone(), parse_document(file, &text)?));
     }
-    let document = if fragments.len() == 1 {
-        fragments.remove(0).1
-    } else {
-        merge_fragments(fragments)?
-    };
+    let document = if fragments.len() == 1 { fragments.remove(0).1 } else { merge_fragments(fragments)? };
     Ok(LoadedSpec { document, sources })
 }
 

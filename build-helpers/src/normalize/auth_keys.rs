@@ -99,8 +99,10 @@ mod tests {
                 "delete": {"operationId": "d", "security": []}}}});
         apply(&mut doc).unwrap_or_default();
         let key = |m: &str| doc["paths"]["/a"][m]["x-pipecat-key"].clone();
-        assert_eq!([key("get"), key("post"), key("put"), key("delete")],
-                   [json!("private"), json!("public"), json!("private"), json!("none")]);
+        assert_eq!(
+            [key("get"), key("post"), key("put"), key("delete")],
+            [json!("private"), json!("public"), json!("private"), json!("none")]
+        );
     }
 
     #[test]
@@ -110,6 +112,12 @@ mod tests {
         assert!(apply(&mut doc).err().map(|e| e.to_string()).unwrap_or_default().contains("`Nope`"));
         let mut doc = json!({"components": {"securitySchemes": {"PrivateKeyAuth": {}, "PublicKeyAuth": {}}},
             "paths": {"/a": {"get": {"security": [{"PrivateKeyAuth": []}, {"PublicKeyAuth": []}]}}}});
-        assert!(apply(&mut doc).err().map(|e| e.to_string()).unwrap_or_default().contains("both the private and the public key"));
+        assert!(
+            apply(&mut doc)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("both the private and the public key")
+        );
     }
 }

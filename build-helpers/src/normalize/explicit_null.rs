@@ -64,8 +64,10 @@ mod tests {
             "responses": {"200": {"content": {"application/json": {"schema": object.clone()}}}}}}}});
         let changes = apply(&mut doc).unwrap_or_default();
         let op = &doc["paths"]["/agents"]["post"];
-        assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["properties"]["krispViva"]["required"],
-                   json!(["audioFilter"]));
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["properties"]["krispViva"]["required"],
+            json!(["audioFilter"])
+        );
         assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"], object);
         assert_eq!(changes, vec!["CreateServiceBodyKrispViva.audioFilter: sent as explicit null when unset"]);
     }

@@ -13,11 +13,8 @@ use super::schema_walk::for_each_response_schema;
 use super::{Pass, X_OPEN_ENUM};
 use crate::error::{Result, SpecError};
 
-pub(super) const PASS: Pass = Pass {
-    name: "open-response-enums",
-    purpose: "make response enums decode values the spec does not list",
-    apply,
-};
+pub(super) const PASS: Pass =
+    Pass { name: "open-response-enums", purpose: "make response enums decode values the spec does not list", apply };
 
 fn is_string_enum(schema: &Value) -> bool {
     schema.get("enum").is_some() && schema.get("type").and_then(Value::as_str) == Some("string")
@@ -90,14 +87,20 @@ mod tests {
                 "State": {"type": "string", "enum": ["pending", "done"]}}}});
         let changes = apply(&mut doc).unwrap_or_default();
         let op = &doc["paths"]["/x"]["delete"];
-        assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["status"],
-                   json!({"$ref": "#/components/schemas/DeleteThingResponseStatus"}));
-        assert_eq!(doc["components"]["schemas"]["DeleteThingResponseStatus"],
-                   json!({"type": "string", "enum": ["OK"], "x-pipecat-open-enum": true}));
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["status"],
+            json!({"$ref": "#/components/schemas/DeleteThingResponseStatus"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["DeleteThingResponseStatus"],
+            json!({"type": "string", "enum": ["OK"], "x-pipecat-open-enum": true})
+        );
         assert_eq!(doc["components"]["schemas"]["State"]["x-pipecat-open-enum"], json!(true));
         // The request enum stays as it was.
-        assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["properties"]["mode"],
-                   json!({"type": "string", "enum": ["a"]}));
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["properties"]["mode"],
+            json!({"type": "string", "enum": ["a"]})
+        );
         assert_eq!(changes.len(), 2);
     }
 }

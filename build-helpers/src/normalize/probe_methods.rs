@@ -64,8 +64,10 @@ mod tests {
                 "options": {"operationId": "preflight", "responses": {"200": {}}},
                 "get": {"operationId": "read", "responses": {"404": {"$ref": "#/components/responses/NotFound"}}}}}});
         apply(&mut doc).unwrap_or_default();
-        assert_eq!(doc["paths"]["/p"]["head"]["responses"],
-                   json!({"200": {"description": "ok"}, "404": {"description": "gone"}}));
+        assert_eq!(
+            doc["paths"]["/p"]["head"]["responses"],
+            json!({"200": {"description": "ok"}, "404": {"description": "gone"}})
+        );
         assert_eq!(doc["paths"]["/p"]["options"]["x-pipecat-hand-written"], json!(true));
         assert_eq!(doc["paths"]["/p"]["get"]["responses"]["404"], json!({"$ref": "#/components/responses/NotFound"}));
     }

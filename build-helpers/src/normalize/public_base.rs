@@ -26,10 +26,7 @@ fn apply(doc: &mut Value) -> Result<Vec<String>> {
     let mut changes = Vec::new();
     let mut rebuilt = Map::new();
     for (path, mut item) in std::mem::take(paths) {
-        let prefix = match item_server(&item, &main, &path)? {
-            Some(prefix) => prefix,
-            None => String::new(),
-        };
+        let prefix = item_server(&item, &main, &path)?.unwrap_or_default();
         if let Some(item) = item.as_object_mut() {
             item.remove("servers");
             for method in METHODS {
@@ -102,12 +99,18 @@ mod tests {
                     "servers": [{"url": "https://api.example.com/v1/public"}],
                     "post": {"operationId": "start"}}}});
         let changes = apply(&mut doc).unwrap_or_default();
-        assert_eq!(doc, json!({
+        assert_eq!(
+            doc,
+            json!({
             "servers": [{"url": "https://api.example.com/v1"}],
             "paths": {
                 "/agents": {"get": {"operationId": "list", "x-pipecat-base": ""}},
-                "/public/{agentName}/start": {"post": {"operationId": "start", "x-pipecat-base": "/public"}}}}));
-        assert_eq!(changes, vec!["/{agentName}/start → /public/{agentName}/start (served from https://api.example.com/v1/public)"]);
+                "/public/{agentName}/start": {"post": {"operationId": "start", "x-pipecat-base": "/public"}}}})
+        );
+        assert_eq!(
+            changes,
+            vec!["/{agentName}/start → /public/{agentName}/start (served from https://api.example.com/v1/public)"]
+        );
     }
 
     #[test]

@@ -10,11 +10,8 @@ use super::Pass;
 use super::schema_walk::for_each_response_schema;
 use crate::error::Result;
 
-pub(super) const PASS: Pass = Pass {
-    name: "tolerant-responses",
-    purpose: "let response types ignore fields the spec does not list",
-    apply,
-};
+pub(super) const PASS: Pass =
+    Pass { name: "tolerant-responses", purpose: "let response types ignore fields the spec does not list", apply };
 
 fn apply(doc: &mut Value) -> Result<Vec<String>> {
     let mut changes = Vec::new();

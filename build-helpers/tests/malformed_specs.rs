@@ -1,0 +1,122 @@
+//! Every malformed input gets an error that names the problem, through the same pipeline `build.rs`
+//! runs, and through the `cargo spec` binary (exit code 2, no panic).
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use build_helpers::pipeline::prepare;
+
+const VALID_HEAD: &str = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+}
+
+/// Writes `files` into a fresh folder and returns it.
+fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pipecat-spec-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    dir
+}
+
+fn error_of(path: &Path) -> String {
+    prepare(path).err().map(|e| e.to_string()).unwrap_or_else(|| "no error".into())
+}
+
+/// Runs `cargo spec` (the binary) and returns (exit code, stdout, stderr).
+fn cargo_spec(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-spec")).args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn a_yaml_syntax_error_reports_file_line_and_column() {
+    let dir =
+        folder("yaml", &[("spec.yaml", "openapi: 3.0.0\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a: {get: [}\n")]);
+    let err = error_of(&dir.join("spec.yaml"));
+    assert!(err.contains("spec.yaml:6:"), "{err}");
+    let (code, _, stderr) = cargo_spec(&["check", dir.join("spec.yaml").to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("spec.yaml:6:") && !stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_openapi_3_1_document_is_refused() {
+    let dir = folder("v31", &[("spec.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")]);
+    let err = error_of(&dir);
+    assert!(err.contains("OpenAPI 3.1.0 is not supported: progenitor reads OpenAPI 3.0 only"), "{err}");
+}
+
+#[test]
+fn a_duplicate_operation_id_names_both_operations() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n  \
+         /b:\n    get: {{operationId: same, responses: {{'200': {{description: ok}}}}}}\n"
+    );
+    let dir = folder("dup", &[("spec.yaml", &spec)]);
+    let err = error_of(&dir);
+    assert!(err.contains("duplicate operationId `same`, also used by same (GET /a)"), "{err}");
+}
+
+#[test]
+fn two_success_types_are_an_error_not_a_progenitor_panic() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    post:\n      operationId: makeThing\n      responses:\n        \
+         '200': {{description: a, content: {{application/json: {{schema: {{type: string}}}}}}}}\n        \
+         '201': {{description: b, content: {{application/json: {{schema: {{type: integer}}}}}}}}\n"
+    );
+    let dir = folder("two-success", &[("spec.yaml", &spec)]);
+    let err = error_of(&dir);
+    assert!(err.contains("makeThing (POST /a): 2 different success response types"), "{err}");
+    let (code, _, stderr) = cargo_spec(&["generate", dir.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn conflicting_fragments_name_the_element_and_both_files() {
+    let base = std::fs::read_to_string(fixtures().join("fragments/a-list-secrets.yaml")).unwrap();
+    let conflicting = base.replace("error: {type: string}", "error: {type: integer}");
+    let dir = folder("conflict", &[("one.yaml", &base), ("two.yaml", &conflicting)]);
+    let err = error_of(&dir);
+    assert!(err.contains("conflict: components/schemas/ErrorResponse is defined differently in"), "{err}");
+    assert!(err.contains("one.yaml and ") && err.contains("two.yaml"), "{err}");
+}
+
+#[test]
+fn fragments_merge_and_keep_the_public_server() {
+    let prepared = prepare(&fixtures().join("fragments")).unwrap();
+    assert_eq!(prepared.loaded.sources.len(), 3);
+    let doc = &prepared.normalized.document;
+    assert_eq!(doc["paths"]["/public/{agentName}/start"]["post"]["x-pipecat-key"], "public");
+    assert_eq!(doc["paths"]["/secrets"]["get"]["x-pipecat-key"], "private");
+}
+
+#[test]
+fn the_seed_fragment_alone_generates_one_method() {
+    let out = std::env::temp_dir().join(format!("seed-client-{}.rs", std::process::id()));
+    let seed = fixtures().join("delete-secret-from-set.yaml");
+    let (code, _, stderr) = cargo_spec(&["generate", seed.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let code = std::fs::read_to_string(&out).unwrap();
+    let methods: Vec<&str> = code.lines().filter(|l| l.trim_start().starts_with("pub async fn ")).collect();
+    assert_eq!(methods.len(), 1, "{methods:?}");
+    assert!(methods[0].contains("pub async fn delete_secret_from_set"));
+}
+
+#[test]
+fn the_full_spec_generates_one_method_per_operation() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi");
+    let (code, stdout, stderr) = cargo_spec(&["generate", spec.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let methods = stdout.lines().filter(|l| l.trim_start().starts_with("pub async fn ")).count();
+    assert_eq!(methods, 31);
+    let (code, stdout, _) = cargo_spec(&["check", spec.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("valid, 31 operations"), "{stdout}");
+}
