@@ -43,6 +43,33 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
     std::fs::write(path, contents).map_err(|source| SpecError::Io { path: path.to_path_buf(), source })
 }
 
+/// Where a build script of this workspace reads the spec and writes its output.
+#[derive(Debug, Clone)]
+pub struct BuildPaths {
+    /// The workspace's `openapi/` folder.
+    pub spec_dir: PathBuf,
+    /// The build script's `OUT_DIR`.
+    pub out_dir: PathBuf,
+}
+
+impl BuildPaths {
+    /// The paths of the calling build script, from cargo's environment. Also asks cargo to rerun the
+    /// script when the spec folder changes (so adding or removing a fragment regenerates).
+    pub fn from_cargo_env() -> Self {
+        let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+        let spec_dir = manifest.join("..").join("openapi");
+        println!("cargo::rerun-if-changed={}", spec_dir.display());
+        BuildPaths { spec_dir, out_dir: PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()) }
+    }
+
+    /// Asks cargo to rerun the build script when any of `sources` changes.
+    pub fn watch(&self, sources: &[PathBuf]) {
+        for source in sources {
+            println!("cargo::rerun-if-changed={}", source.display());
+        }
+    }
+}
+
 /// Runs `f`, the body of a build script, and turns an error into a clear message and exit code 1
 /// instead of a panic and backtrace.
 pub fn run_build_script(f: impl FnOnce() -> Result<()>) {
