@@ -15,7 +15,7 @@ use crate::error::{ApiError, Error, excerpt};
 const REQUEST_ID_HEADERS: [&str; 4] = ["x-request-id", "x-amzn-requestid", "x-amz-cf-id", "cf-ray"];
 
 /// The error body types of the generated methods: the API's `ErrorResponse`, or none (HEAD, OPTIONS).
-pub trait ErrorBody {
+pub(crate) trait ErrorBody {
     /// The API's error code.
     fn code(&self) -> Option<String>;
     /// The API's message.

@@ -12,7 +12,6 @@ pub mod path_params;
 
 pub use api_key::ApiKey;
 pub use base_url::DEFAULT_HOST;
-pub use call::ErrorBody;
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_HOST, ENV_PRIVATE_KEY, ENV_PUBLIC_KEY, USER_AGENT,
