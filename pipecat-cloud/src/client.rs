@@ -1,6 +1,7 @@
 //! The one entry point: [`Client`], with a method for every operation of the API.
 
 use std::fmt;
+use std::sync::Arc;
 
 use url::Url;
 
@@ -17,7 +18,8 @@ use crate::error::ConfigError;
 pub struct Client {
     generated: pipecat_cloud_generated::Client,
     base_url: Url,
-    keys: KeyRing,
+    /// The same keys the generated client's hooks inject, shared.
+    keys: Arc<KeyRing>,
 }
 
 impl Client {
@@ -31,7 +33,7 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
-    pub(crate) fn from_parts(generated: pipecat_cloud_generated::Client, base_url: Url, keys: KeyRing) -> Self {
+    pub(crate) fn from_parts(generated: pipecat_cloud_generated::Client, base_url: Url, keys: Arc<KeyRing>) -> Self {
         Client { generated, base_url, keys }
     }
 

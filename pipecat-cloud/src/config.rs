@@ -119,8 +119,8 @@ impl ClientBuilder {
             .map_err(ConfigError::Http)?;
         // The generated client joins paths to the base by concatenation: no trailing slash.
         let base = base_url.as_str().trim_end_matches('/').to_string();
-        let generated =
-            pipecat_cloud_generated::Client::new_with_client(&base, http, Hooks::new(Arc::new(keys.clone())));
+        let keys = Arc::new(keys);
+        let generated = pipecat_cloud_generated::Client::new_with_client(&base, http, Hooks::new(keys.clone()));
         Ok(Client::from_parts(generated, base_url, keys))
     }
 }
