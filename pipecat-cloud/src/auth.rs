@@ -1,8 +1,7 @@
-//! Where auth is injected: the interceptor that every request of the generated client passes through.
-//! It puts the key the operation needs (private or public, from the catalog) into a sensitive
-//! `Authorization: Bearer` header; a request never carries the other key.
+//! Where auth is injected: every request of the generated client passes through [`KeyRing::authorize`]
+//! (called by the interceptor), which puts the key the operation needs (private or public, from the
+//! catalog) into a sensitive `Authorization: Bearer` header; a request never carries the other key.
 
-use pipecat_cloud_generated::hooks::Interceptor;
 use pipecat_cloud_generated::operation::{ApiKeyKind, Operation};
 use reqwest::header::AUTHORIZATION;
 
@@ -26,8 +25,13 @@ impl KeyRing {
     }
 }
 
-impl Interceptor for KeyRing {
-    fn before_send(&self, operation: &'static Operation, request: &mut reqwest::Request) -> Result<(), String> {
+impl KeyRing {
+    /// Sets the `Authorization` header `operation` needs, and no other credential.
+    pub(crate) fn authorize(
+        &self,
+        operation: &'static Operation,
+        request: &mut reqwest::Request,
+    ) -> Result<(), String> {
         // Whatever was there (nothing, normally) is replaced, so no other credential can ride along.
         request.headers_mut().remove(AUTHORIZATION);
         match self.for_kind(operation.key) {

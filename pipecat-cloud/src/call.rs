@@ -2,14 +2,19 @@
 //! success value, or an [`Error`] that keeps the status, the API's code and message, and the request id.
 
 use std::future::Future;
+use std::time::Instant;
 
 use pipecat_cloud_generated::operation::Operation;
 use pipecat_cloud_generated::types;
 use progenitor_client::{Error as GeneratedError, ResponseValue};
 use reqwest::header::HeaderMap;
 
+use tracing::Instrument;
+
 use crate::Client;
+use crate::context::{CallContext, Outcome};
 use crate::error::{ApiError, Error, excerpt};
+use crate::interceptor::duration_ms;
 
 /// Headers in which servers and proxies in front of the API report a request id, most specific first.
 const REQUEST_ID_HEADERS: [&str; 4] = ["x-request-id", "x-amzn-requestid", "x-amz-cf-id", "cf-ray"];
@@ -41,7 +46,9 @@ impl ErrorBody for () {
 }
 
 impl Client {
-    /// Runs `call` for `operation` after checking that this client holds the key it needs.
+    /// Runs `call` for `operation` after checking that this client holds the key it needs, within a
+    /// call context carrying this client's options, inside a tracing span. The span and its events
+    /// name the operation, method, status, attempts and duration, never a header or a body.
     pub(crate) async fn run<T, E: ErrorBody>(
         &self,
         operation: &'static Operation,
@@ -50,14 +57,28 @@ impl Client {
         if self.keys().for_kind(operation.key).is_err() {
             return Err(Error::MissingKey { operation: operation.id, needed: operation.key });
         }
-        match call.await {
+        let span = tracing::info_span!("pipecat_cloud.call", operation = operation.id, method = operation.http_method);
+        let context = CallContext::new(self.options().clone());
+        let started = Instant::now();
+        let result = context.scope(call).instrument(span.clone()).await;
+        let outcome = context.outcome();
+        let result = match result {
             Ok(value) => Ok(value.into_inner()),
-            Err(error) => Err(convert(operation, error).await),
-        }
+            Err(error) => Err(convert(operation, error, &outcome).await),
+        };
+        tracing::debug!(
+            parent: &span,
+            status = outcome.status,
+            attempts = outcome.attempts,
+            duration_ms = duration_ms(started.elapsed()),
+            ok = result.is_ok(),
+            "call finished"
+        );
+        result
     }
 }
 
-async fn convert<E: ErrorBody>(operation: &'static Operation, error: GeneratedError<E>) -> Error {
+async fn convert<E: ErrorBody>(operation: &'static Operation, error: GeneratedError<E>, outcome: &Outcome) -> Error {
     let id = operation.id;
     match error {
         GeneratedError::InvalidRequest(message) | GeneratedError::Custom(message) => {
@@ -85,8 +106,15 @@ async fn convert<E: ErrorBody>(operation: &'static Operation, error: GeneratedEr
                 request_id,
             })
         }
+        // The generated code drops the status of a documented response whose body did not decode; the
+        // call context recorded it. A documented error status with a foreign body (an HTML page from a
+        // proxy, `message` instead of `error`) is still an error answered by the server.
         GeneratedError::InvalidResponsePayload(bytes, source) => {
-            Error::Decode { operation: id, status: None, body: excerpt(&String::from_utf8_lossy(&bytes)), source }
+            let text = String::from_utf8_lossy(&bytes);
+            match outcome.status {
+                Some(status) if status >= 400 => api_error_from_text(id, status, outcome.request_id.clone(), &text),
+                status => Error::Decode { operation: id, status, body: excerpt(&text), source },
+            }
         }
         GeneratedError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
@@ -108,7 +136,8 @@ fn api_error_from_text(operation: &'static str, status: u16, request_id: Option<
     Error::Api(ApiError { operation, status, code, message, body, request_id })
 }
 
-fn request_id(headers: &HeaderMap) -> Option<String> {
+/// The request id a server or proxy reported, if any.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)).and_then(|v| v.to_str().ok()).map(excerpt)
 }
 

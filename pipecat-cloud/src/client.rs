@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use url::Url;
 
+use std::time::Duration;
+
 use crate::auth::KeyRing;
 use crate::config::ClientBuilder;
 use crate::error::ConfigError;
+use crate::retry::{CallOptions, RetryConfig};
 
 /// A client of the Pipecat Cloud REST API. Cheap to clone; clones share connections.
 ///
@@ -20,6 +23,7 @@ pub struct Client {
     base_url: Url,
     /// The same keys the generated client's hooks inject, shared.
     keys: Arc<KeyRing>,
+    options: CallOptions,
 }
 
 impl Client {
@@ -33,8 +37,44 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
-    pub(crate) fn from_parts(generated: pipecat_cloud_generated::Client, base_url: Url, keys: Arc<KeyRing>) -> Self {
-        Client { generated, base_url, keys }
+    pub(crate) fn from_parts(
+        generated: pipecat_cloud_generated::Client,
+        base_url: Url,
+        keys: Arc<KeyRing>,
+        options: CallOptions,
+    ) -> Self {
+        Client { generated, base_url, keys, options }
+    }
+
+    /// A client for calls with a different timeout per attempt; it shares connections and keys with
+    /// this one.
+    ///
+    /// ```
+    /// # let client = pipecat_cloud::Client::builder().private_key("k").build().unwrap();
+    /// let patient = client.with_timeout(std::time::Duration::from_secs(120));
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut client = self.clone();
+        client.options.timeout = Some(timeout);
+        client
+    }
+
+    /// A client for calls with a different retry policy; it shares connections and keys with this one.
+    ///
+    /// ```
+    /// # let client = pipecat_cloud::Client::builder().private_key("k").build().unwrap();
+    /// use pipecat_cloud::RetryConfig;
+    /// let once = client.with_retry(RetryConfig::disabled());
+    /// ```
+    pub fn with_retry(&self, retry: RetryConfig) -> Client {
+        let mut client = self.clone();
+        client.options.retry = retry;
+        client
+    }
+
+    /// The options calls of this client run with.
+    pub fn options(&self) -> &CallOptions {
+        &self.options
     }
 
     /// The base URL every operation's path is joined to, e.g. `https://api.pipecat.daily.co/v1`.
@@ -69,6 +109,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.base_url.as_str())
             .field("private_key", &self.keys.private.as_ref().map(|_| "<redacted>"))
             .field("public_key", &self.keys.public.as_ref().map(|_| "<redacted>"))
+            .field("options", &self.options)
             .finish()
     }
 }

@@ -12,6 +12,8 @@ use crate::api_key::ApiKey;
 use crate::auth::KeyRing;
 use crate::base_url::{DEFAULT_HOST, api_base};
 use crate::error::ConfigError;
+use crate::interceptor::ClientInterceptor;
+use crate::retry::{CallOptions, RetryConfig};
 
 /// Environment variable holding the private API key (as in Pipecat's docs examples).
 pub const ENV_PRIVATE_KEY: &str = "PIPECAT_API_KEY";
@@ -22,8 +24,13 @@ pub const ENV_HOST: &str = "PIPECAT_API_HOST";
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for a whole request, from sending to the last byte of the answer.
+/// Default time allowed for one attempt, from sending to the last byte of the answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time allowed between two reads of an answer.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Redirects followed at most. The key is never sent to another host, scheme or port; a redirect from
+/// https to http is refused.
+pub const MAX_REDIRECTS: usize = 10;
 
 /// The `User-Agent` the client sends.
 pub const USER_AGENT: &str = concat!("pipecat-cloud-rust/", env!("CARGO_PKG_VERSION"));
@@ -48,7 +55,9 @@ pub struct ClientBuilder {
     public_key: Option<String>,
     host: Option<String>,
     connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    retry: RetryConfig,
 }
 
 impl ClientBuilder {
@@ -95,9 +104,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for a whole request; default [`DEFAULT_TIMEOUT`].
+    /// Time allowed between two reads of an answer; default [`DEFAULT_READ_TIMEOUT`].
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for one attempt, from sending to the last byte; default [`DEFAULT_TIMEOUT`].
+    /// [`Client::with_timeout`] changes it for some calls.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy; default [`RetryConfig::default`]. [`Client::with_retry`] changes it for some calls.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -114,15 +136,35 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            .redirect(redirect_policy())
             .build()
             .map_err(ConfigError::Http)?;
         // The generated client joins paths to the base by concatenation: no trailing slash.
         let base = base_url.as_str().trim_end_matches('/').to_string();
         let keys = Arc::new(keys);
-        let generated = pipecat_cloud_generated::Client::new_with_client(&base, http, Hooks::new(keys.clone()));
-        Ok(Client::from_parts(generated, base_url, keys))
+        let hooks = Hooks::new(Arc::new(ClientInterceptor { keys: Arc::clone(&keys) }));
+        let generated = pipecat_cloud_generated::Client::new_with_client(&base, http, hooks);
+        let options = CallOptions { timeout: None, retry: self.retry };
+        Ok(Client::from_parts(generated, base_url, keys, options))
     }
+}
+
+/// Follows up to [`MAX_REDIRECTS`] redirects, never from https to http. reqwest itself drops the
+/// `Authorization` header when a redirect leaves the host, port or scheme.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let downgrade = attempt.url().scheme() == "http"
+            && attempt.previous().last().is_some_and(|previous| previous.scheme() == "https");
+        if downgrade {
+            attempt.error("refusing a redirect from https to http")
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -133,7 +175,9 @@ impl fmt::Debug for ClientBuilder {
             .field("public_key", &redacted(&self.public_key))
             .field("host", &self.host)
             .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }

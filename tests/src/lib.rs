@@ -1,1 +1,6 @@
-//! Tests live under tests/.
+//! Test support for the workspace's integration tests: a scripted HTTP server that records raw
+//! requests, and a way to call any operation by its id.
+#![forbid(unsafe_code)]
+
+pub mod operations;
+pub mod scripted_server;

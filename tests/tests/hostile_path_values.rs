@@ -1,0 +1,166 @@
+//! Hostile values in every path parameter of every operation. Each must be refused before anything is
+//! sent, or arrive at the server as exactly the intended segment(s) of the intended route: the raw
+//! request target must have the route's literal segments in place, and the parameter's segment(s) must
+//! decode back to the value. No request may reach another route.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use percent_encoding::percent_decode_str;
+use pipecat_cloud::catalog::OPERATIONS;
+use pipecat_cloud::operation::Operation;
+use pipecat_cloud::{Client, RetryConfig};
+use pipecat_cloud_tests::operations::{call_operation, sample_path};
+use pipecat_cloud_tests::scripted_server::{Recorded, Reply, ScriptedServer};
+use serde_json::json;
+
+fn corpus() -> Vec<String> {
+    let mut values: Vec<String> = [
+        // Empty, separators and dot segments in every spelling.
+        "",
+        ".",
+        "..",
+        "...",
+        "%2e",
+        "%2E",
+        "%2e%2e",
+        "%2E%2e",
+        ".%2e",
+        "%2e.",
+        "..%2f",
+        "..%2F",
+        "../x",
+        "..\\x",
+        "./a",
+        "a/.",
+        "a/..",
+        "a/../b",
+        "a/./b",
+        "/",
+        "//",
+        "/a",
+        "a/",
+        "a/b",
+        "a//b",
+        "\\",
+        "a\\b",
+        "%5c",
+        "%2f",
+        "%252e%252e",
+        "%%32%65",
+        // Query, fragment and percent characters.
+        "?",
+        "a?b=1",
+        "#",
+        "a#frag",
+        "%",
+        "%zz",
+        "a&b=c",
+        ";a=b",
+        // Control characters, CR/LF, NUL, header injection.
+        "\0",
+        "a\0b",
+        "%00",
+        "a\r\nb",
+        "a\nX-Injected: 1",
+        "\t",
+        "\u{7f}",
+        "\u{85}",
+        // Whitespace and Unicode look-alikes of separators and dots.
+        " ",
+        "a b",
+        "\u{2215}",
+        "\u{ff0f}",
+        "\u{2024}\u{2024}",
+        "\u{ff0e}\u{ff0e}",
+        "\u{3002}",
+        "\u{202e}txt.exe",
+        "é",
+        "😀",
+        "CON",
+    ]
+    .iter()
+    .map(|v| v.to_string())
+    .collect();
+    values.push("a".repeat(10_000));
+    values.push("%2e".repeat(3_000));
+    values
+}
+
+/// `Ok(())` when `request` is `operation`'s route with `value` as parameter `index`, and the samples elsewhere.
+fn arrived_as_intended(operation: &Operation, index: usize, value: &str, request: &Recorded) -> Result<(), String> {
+    if request.method != operation.http_method {
+        return Err(format!("method {} instead of {}", request.method, operation.http_method));
+    }
+    let sent: Vec<&str> = request.path().split('/').collect();
+    let path = sample_path(operation);
+    let mut expected: Vec<String> = vec![String::new(), "v1".into()];
+    let mut param = 0;
+    for segment in operation.path.trim_start_matches('/').split('/') {
+        if segment.starts_with('{') {
+            let text = if param == index { value } else { path[param] };
+            expected.extend(text.split('/').map(str::to_string));
+            param += 1;
+        } else {
+            expected.push(segment.to_string());
+        }
+    }
+    let decoded: Vec<String> = sent.iter().map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned()).collect();
+    if decoded != expected {
+        return Err(format!("arrived as {} (decoded {decoded:?}), expected {expected:?}", request.path()));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn hostile_path_values_are_refused_or_arrive_as_one_intended_segment() {
+    let server = ScriptedServer::start(vec![], Reply::json(200, json!({}))).await.unwrap();
+    let client = Client::builder()
+        .private_key("hostile-test-private")
+        .public_key("hostile-test-public")
+        .host(server.url())
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let corpus = corpus();
+    assert!(corpus.len() >= 40);
+    let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for operation in &OPERATIONS {
+        for (index, param) in operation.path_params.iter().enumerate() {
+            for value in &corpus {
+                let mut path = sample_path(operation);
+                path[index] = value;
+                server.clear();
+                let outcome = call_operation(&client, operation, &path).await;
+                let requests = server.requests();
+                let key = format!("{} {}", operation.id, param.name);
+                let counts = tally.entry(key).or_default();
+                match (&outcome, requests.as_slice()) {
+                    (Err(e), []) if e.is_refused_before_sending() => counts.0 += 1,
+                    (_, [request]) => {
+                        counts.1 += 1;
+                        if let Err(problem) = arrived_as_intended(operation, index, value, request) {
+                            failures.push(format!("{} {} = {value:?}: {problem}", operation.id, param.name));
+                        }
+                    }
+                    (outcome, requests) => failures.push(format!(
+                        "{} {} = {value:?}: {} request(s), outcome {outcome:?}",
+                        operation.id,
+                        param.name,
+                        requests.len()
+                    )),
+                }
+            }
+        }
+    }
+    println!("{:<42} {:>7} {:>5}", "operation parameter", "refused", "sent");
+    for (key, (refused, sent)) in &tally {
+        println!("{key:<42} {refused:>7} {sent:>5}");
+    }
+    let (refused, sent) = tally.values().fold((0, 0), |(r, s), (a, b)| (r + a, s + b));
+    println!("{} values x {} parameters: {refused} refused, {sent} sent as intended", corpus.len(), tally.len());
+    assert!(failures.is_empty(), "{} values went wrong:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(refused + sent, corpus.len() * tally.len());
+    assert!(refused > 0 && sent > 0);
+}
