@@ -5,6 +5,9 @@
 use std::fmt;
 
 use pipecat_cloud_generated::operation::ApiKeyKind;
+use reqwest::StatusCode;
+
+use crate::retry::{is_retryable_error, is_retryable_status};
 
 /// Longest body excerpt an error keeps.
 const BODY_EXCERPT: usize = 512;
@@ -165,12 +168,11 @@ impl Error {
     }
 
     /// True when sending the same request again may succeed: timeouts, broken connections, and the
-    /// statuses 408, 429, 502, 503 and 504.
+    /// statuses 408, 429, 502, 503 and 504 (the failures the client's own retries act on).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } => true,
-            Error::Transport { source, .. } => source.is_connect() || source.is_request() || source.is_body(),
-            Error::Api(api) => matches!(api.status, 408 | 429 | 502 | 503 | 504),
+            Error::Timeout { source, .. } | Error::Transport { source, .. } => is_retryable_error(source),
+            Error::Api(api) => StatusCode::from_u16(api.status).is_ok_and(is_retryable_status),
             _ => false,
         }
     }
