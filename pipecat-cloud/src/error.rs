@@ -198,3 +198,53 @@ pub(crate) fn excerpt(body: &str) -> String {
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_error() -> serde_json::Error {
+        serde_json::from_str::<u8>("x").err().unwrap_or_else(|| serde_json::Error::io(std::io::Error::other("x")))
+    }
+
+    #[test]
+    fn every_variant_displays_as_one_line_naming_the_operation() {
+        let api = ApiError {
+            operation: "getService",
+            status: 502,
+            code: None,
+            message: None,
+            body: Some("<html>\n<body>Bad gateway</body>\n</html>".into()),
+            request_id: Some("r-9".into()),
+        };
+        let errors = [
+            Error::InvalidParameter {
+                operation: "getService",
+                parameter: "agentName",
+                problem: "is empty".into(),
+                rule: "a path segment must name exactly one thing".into(),
+            },
+            Error::MissingKey { operation: "getService", needed: ApiKeyKind::Private },
+            Error::InvalidRequest { operation: "getService", message: "hook refused".into() },
+            Error::Api(api),
+            Error::Decode { operation: "getService", status: Some(200), body: "a\nb".into(), source: decode_error() },
+        ];
+        for error in &errors {
+            let text = error.to_string();
+            assert!(text.starts_with("getService"), "{text}");
+            assert!(!text.contains('\n'), "{text:?}");
+        }
+        assert_eq!(
+            errors[3].to_string(),
+            "getService failed with HTTP 502: <html> <body>Bad gateway</body> </html> [request id r-9]"
+        );
+        assert!(errors[3].is_retryable() && !errors[0].is_retryable() && errors[0].is_refused_before_sending());
+    }
+
+    #[test]
+    fn excerpts_cut_long_bodies_at_a_character_boundary() {
+        let long = "é".repeat(BODY_EXCERPT);
+        let cut = excerpt(&long);
+        assert!(cut.len() <= BODY_EXCERPT + '…'.len_utf8() && cut.ends_with('…'));
+    }
+}
