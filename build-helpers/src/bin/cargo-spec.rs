@@ -3,24 +3,29 @@
 //! ```text
 //! cargo spec check [PATH]                 validate, and list what normalization changed
 //! cargo spec generate [PATH] [-o FILE]    write the code build.rs would generate
+//! cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]
 //! ```
-//! PATH is a spec file or a folder of fragments; it defaults to the workspace's `openapi/`.
-//! Exit codes: 0 success, 2 a bad spec or bad arguments.
+//! PATH is a spec file or a folder of fragments; it defaults to the workspace's `openapi/`. A diff side
+//! may also be `REV:PATH`, read from git.
+//! Exit codes: 0 success (for diff: nothing unaccepted at the --fail-on level, default ERR), 1 diff found
+//! such a change, 2 a bad spec or bad arguments.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use build_helpers::diff::{Accepted, Format, Level, diff_documents, failing, load_side, render};
 use build_helpers::generate::generate_client;
 use build_helpers::normalize::PASSES;
 use build_helpers::pipeline::{prepare, write_if_changed};
 
-const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate [PATH] [-o FILE]\n\
-PATH: a spec file or a folder of fragment files (default: the workspace's openapi/)";
+const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate [PATH] [-o FILE]\n       \
+cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]\n\
+PATH: a spec file or a folder of fragment files (default: the workspace's openapi/); BASE and NEW may also be REV:PATH";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
@@ -28,17 +33,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<(), String> {
+fn run(args: &[String]) -> Result<ExitCode, String> {
     let Some((command, rest)) = args.split_first() else { return Err(USAGE.into()) };
     match command.as_str() {
-        "check" => check(&parse_path(rest, false)?.0),
+        "check" => check(&parse_path(rest, false)?.0).map(|()| ExitCode::SUCCESS),
         "generate" => {
             let (path, output) = parse_path(rest, true)?;
-            generate(&path, output.as_deref())
+            generate(&path, output.as_deref()).map(|()| ExitCode::SUCCESS)
         }
+        "diff" => diff(rest),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
@@ -99,4 +105,48 @@ fn generate(path: &Path, output: Option<&Path>) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn diff(args: &[String]) -> Result<ExitCode, String> {
+    let mut sides = Vec::new();
+    let mut format = Format::Text;
+    let mut fail_on = Level::Err;
+    let mut accepted = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--format" => {
+                let v = value("--format")?;
+                format =
+                    Format::parse(&v).ok_or_else(|| format!("unknown format `{v}`: use text, json or markdown"))?;
+            }
+            "--fail-on" => {
+                let v = value("--fail-on")?;
+                fail_on = Level::parse(&v).ok_or_else(|| format!("unknown level `{v}`: use ERR, WARN or INFO"))?;
+            }
+            "--accepted" => accepted = Some(PathBuf::from(value("--accepted")?)),
+            flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`\n{USAGE}")),
+            side => sides.push(side.to_string()),
+        }
+    }
+    let [base, new] = sides.as_slice() else {
+        return Err(format!("diff takes two specs, BASE and NEW\n{USAGE}"));
+    };
+    let base_doc = load_side(base).map_err(|e| format!("{base}: {e}"))?;
+    let new_doc = load_side(new).map_err(|e| format!("{new}: {e}"))?;
+    let mut changes = diff_documents(&base_doc, &new_doc);
+    if let Some(file) = &accepted {
+        let list = Accepted::load(file).map_err(|e| e.to_string())?;
+        for stale in list.apply(&mut changes) {
+            eprintln!(
+                "note: {} lists `{}` on {} but no such change exists; remove the entry",
+                file.display(),
+                stale.id,
+                stale.operation.as_deref().unwrap_or("the document")
+            );
+        }
+    }
+    print!("{}", render(&changes, base, new, format));
+    Ok(if failing(&changes, fail_on) > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

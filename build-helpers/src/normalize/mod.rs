@@ -16,7 +16,7 @@ mod explicit_null;
 mod open_enums;
 mod probe_methods;
 mod public_base;
-mod schema_walk;
+pub(crate) mod schema_walk;
 mod sub_path;
 mod tolerant_responses;
 

@@ -104,7 +104,7 @@ fn walk(schema: &mut Value, name: &str, is_component: bool, f: &mut impl FnMut(S
 }
 
 /// Names of the component schemas reachable from any operation's `key` (`responses` or `requestBody`).
-pub(super) fn reachable_components(doc: &Value, key: &str) -> BTreeSet<String> {
+pub(crate) fn reachable_components(doc: &Value, key: &str) -> BTreeSet<String> {
     let mut roots = Vec::new();
     for item in doc.get("paths").and_then(Value::as_object).into_iter().flatten().map(|(_, v)| v) {
         for method in METHODS {

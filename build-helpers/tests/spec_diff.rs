@@ -1,0 +1,217 @@
+//! `cargo spec diff`: a corpus of spec pairs with golden reports, one or more per rule; self-diffs and
+//! prose-only changes are empty; malformed inputs exit 2 with a message; accepted changes pass.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use build_helpers::diff::{Format, Level, diff_documents, failing, load_side, render, rules};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("diff-corpus")
+}
+
+fn spec_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi")
+}
+
+fn report(base: &Path, new: &Path) -> (String, Vec<&'static str>) {
+    let changes =
+        diff_documents(&load_side(base.to_str().unwrap()).unwrap(), &load_side(new.to_str().unwrap()).unwrap());
+    let ids = changes.iter().map(|c| c.id()).collect();
+    (render(&changes, "base.yaml", "new.yaml", Format::Text), ids)
+}
+
+fn cargo_spec(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-spec")).args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// Set UPDATE_GOLDEN=1 to rewrite the expected reports after a deliberate change; review the diff.
+#[test]
+fn the_corpus_matches_its_golden_reports_and_covers_every_rule() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut mismatches = Vec::new();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(corpus()).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.is_dir() {
+            continue;
+        }
+        cases += 1;
+        let base = if case.join("base.yaml").exists() { case.join("base.yaml") } else { corpus().join("base.yaml") };
+        let (text, ids) = report(&base, &case.join("new.yaml"));
+        seen.extend(ids);
+        let golden = case.join("expected.txt");
+        if update {
+            std::fs::write(&golden, &text).unwrap();
+        } else if std::fs::read_to_string(&golden).unwrap_or_default() != text {
+            mismatches.push(format!("{}:\n{text}", case.display()));
+        }
+    }
+    assert!(mismatches.is_empty(), "reports differ from their golden files:\n{}", mismatches.join("\n"));
+    let missing: Vec<&str> = rules::ALL.iter().map(|r| r.id).filter(|id| !seen.contains(id)).collect();
+    assert!(missing.is_empty(), "rules no corpus case exercises: {missing:?}");
+    let oasdiff = rules::ALL.iter().filter(|r| r.oasdiff).count();
+    println!("{cases} corpus cases cover all {} rules ({oasdiff} with oasdiff ids)", rules::ALL.len());
+}
+
+#[test]
+fn a_spec_against_itself_or_a_prose_only_copy_has_no_changes() {
+    let (text, ids) = report(&spec_dir(), &spec_dir());
+    assert!(ids.is_empty(), "{text}");
+    let (text, ids) = report(&corpus().join("base.yaml"), &corpus().join("prose-only").join("new.yaml"));
+    assert!(ids.is_empty(), "{text}");
+    // The full spec with every description and example rewritten.
+    let mut doc: serde_json::Value = serde_json::to_value(
+        serde_yaml::from_str::<serde_yaml::Value>(
+            &std::fs::read_to_string(spec_dir().join("pipecat-cloud.yaml")).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    rewrite_prose(&mut doc, false);
+    let copy = std::env::temp_dir().join(format!("prose-copy-{}.json", std::process::id()));
+    std::fs::write(&copy, serde_json::to_string(&doc).unwrap()).unwrap();
+    let (text, ids) = report(&spec_dir(), &copy);
+    assert!(ids.is_empty(), "{text}");
+}
+
+fn rewrite_prose(node: &mut serde_json::Value, in_properties: bool) {
+    match node {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if !in_properties && matches!(key.as_str(), "description" | "summary") && value.is_string() {
+                    *value = serde_json::Value::String("Rewritten.".into());
+                } else if !in_properties && key == "example" {
+                    *value = serde_json::json!("rewritten");
+                } else {
+                    rewrite_prose(value, !in_properties && key == "properties");
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| rewrite_prose(v, false)),
+        _ => {}
+    }
+}
+
+#[test]
+fn removing_an_operation_fails_with_err_until_accepted() {
+    let mut doc: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(spec_dir().join("pipecat-cloud.yaml")).unwrap()).unwrap();
+    doc["paths"].as_mapping_mut().unwrap().remove("/secrets/{setName}/{secretKey}");
+    let dir = std::env::temp_dir().join(format!("diff-removal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let new = dir.join("spec.yaml");
+    std::fs::write(&new, serde_yaml::to_string(&doc).unwrap()).unwrap();
+    let base = spec_dir();
+    let (code, stdout, _) = cargo_spec(&["diff", base.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l.starts_with("ERR") && l.contains("DELETE /secrets/{setName}/{secretKey}")),
+        "{stdout}"
+    );
+
+    let accepted = dir.join("accepted.yaml");
+    std::fs::write(&accepted, "accepted:\n  - id: api-path-removed-without-deprecation\n    operation: DELETE /secrets/{setName}/{secretKey}\n    reason: the vendor retired it\n  - id: api-schema-removed\n    location: schema DeleteSecretFromSetResponseStatus\n    reason: went with the operation\n").unwrap();
+    let (code, stdout, stderr) =
+        cargo_spec(&["diff", base.to_str().unwrap(), new.to_str().unwrap(), "--accepted", accepted.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("(accepted: the vendor retired it)") && stdout.contains("0 ERR"), "{stdout}");
+    // --fail-on WARN and INFO see nothing unaccepted either.
+    let (code, _, _) = cargo_spec(&[
+        "diff",
+        base.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--accepted",
+        accepted.to_str().unwrap(),
+        "--fail-on",
+        "INFO",
+    ]);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn levels_gate_the_exit_code() {
+    let base = corpus().join("base.yaml");
+    let info_only = corpus().join("response-property-added").join("new.yaml");
+    let args = |fail_on: &'static str| {
+        vec![
+            "diff".to_string(),
+            base.display().to_string(),
+            info_only.display().to_string(),
+            "--fail-on".into(),
+            fail_on.into(),
+        ]
+    };
+    let run = |fail_on| {
+        let a = args(fail_on);
+        cargo_spec(&a.iter().map(String::as_str).collect::<Vec<_>>()).0
+    };
+    assert_eq!((run("ERR"), run("WARN"), run("INFO")), (Some(0), Some(0), Some(1)));
+    let changes =
+        diff_documents(&load_side(base.to_str().unwrap()).unwrap(), &load_side(info_only.to_str().unwrap()).unwrap());
+    assert_eq!((failing(&changes, Level::Err), failing(&changes, Level::Info)), (0, 1));
+}
+
+#[test]
+fn json_and_markdown_reports_follow_their_format() {
+    let base = corpus().join("base.yaml");
+    let new = corpus().join("operation-removed").join("new.yaml");
+    let (code, stdout, _) = cargo_spec(&["diff", base.to_str().unwrap(), new.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["schema"], 1);
+    // The operation, and the enum type lifted from its response, which disappears with it.
+    assert_eq!(json["summary"]["ERR"], 2);
+    let removal =
+        json["changes"].as_array().unwrap().iter().find(|c| c["id"] == "api-removed-without-deprecation").unwrap();
+    assert_eq!(removal["operation"], "DELETE /items/{itemId}");
+    assert_eq!(removal["level"], "ERR");
+    assert_eq!(removal["oasdiff"], true);
+    let (_, markdown, _) = cargo_spec(&["diff", base.to_str().unwrap(), new.to_str().unwrap(), "--format", "markdown"]);
+    assert!(markdown.contains("| ERR | `api-removed-without-deprecation` | `DELETE /items/{itemId}` |"), "{markdown}");
+}
+
+#[test]
+fn malformed_inputs_exit_2_with_a_message_and_no_panic() {
+    let dir = std::env::temp_dir().join(format!("diff-malformed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("broken.yaml"), "openapi: 3.0.0\npaths: {a: [\n").unwrap();
+    std::fs::write(dir.join("swagger.yaml"), "swagger: '2.0'\npaths: {}\n").unwrap();
+    let good = spec_dir();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["diff".into(), dir.join("broken.yaml").display().to_string(), good.display().to_string()],
+        vec!["diff".into(), good.display().to_string(), dir.join("swagger.yaml").display().to_string()],
+        vec!["diff".into(), good.display().to_string(), "no/such/spec.yaml".into()],
+        vec!["diff".into(), good.display().to_string(), "not-a-revision-xyz:openapi".into()],
+        vec!["diff".into(), good.display().to_string()],
+        vec!["diff".into(), good.display().to_string(), good.display().to_string(), "--fail-on".into(), "FATAL".into()],
+    ];
+    for args in cases {
+        let (code, _, stderr) = cargo_spec(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_git_revision_can_be_either_side() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let in_git =
+        Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&root).output().is_ok_and(|o| o.status.success());
+    if !in_git {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-spec"))
+        .args(["diff", "HEAD:openapi", "openapi"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The working tree may differ from HEAD while developing; the read itself must work.
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("HEAD:openapi → openapi"));
+}
