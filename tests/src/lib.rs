@@ -2,5 +2,7 @@
 //! requests, and a way to call any operation by its id.
 #![forbid(unsafe_code)]
 
+pub mod conformance;
 pub mod operations;
+pub mod recording;
 pub mod scripted_server;

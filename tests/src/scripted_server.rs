@@ -79,10 +79,13 @@ impl Recorded {
     }
 }
 
-#[derive(Default)]
+/// Decides the reply to a request.
+type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
 struct State {
     script: VecDeque<Reply>,
     requests: Vec<Recorded>,
+    handler: Handler,
 }
 
 /// The server; it stops when dropped.
@@ -95,16 +98,26 @@ pub struct ScriptedServer {
 impl ScriptedServer {
     /// Starts a server that answers with `script` in order, then with `fallback` forever.
     pub async fn start(script: Vec<Reply>, fallback: Reply) -> std::io::Result<ScriptedServer> {
+        Self::serve_with(script, Arc::new(move |_: &Recorded| fallback.clone())).await
+    }
+
+    /// Starts a server that answers every request with what `handler` decides for it.
+    pub async fn start_with(
+        handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<ScriptedServer> {
+        Self::serve_with(Vec::new(), Arc::new(handler)).await
+    }
+
+    async fn serve_with(script: Vec<Reply>, handler: Handler) -> std::io::Result<ScriptedServer> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State { script: script.into(), requests: Vec::new() }));
+        let state = Arc::new(Mutex::new(State { script: script.into(), requests: Vec::new(), handler }));
         let shared = Arc::clone(&state);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let state = Arc::clone(&shared);
-                let fallback = fallback.clone();
                 tokio::spawn(async move {
-                    let _ = serve(stream, state, fallback).await;
+                    let _ = serve(stream, state).await;
                 });
             }
         });
@@ -138,15 +151,19 @@ impl Drop for ScriptedServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, fallback: Reply) -> std::io::Result<()> {
+async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     loop {
         let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
         let is_head = request.method == "HEAD";
         let reply = {
             let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+            let reply = match state.script.pop_front() {
+                Some(reply) => reply,
+                None => (state.handler)(&request),
+            };
             state.requests.push(request);
-            state.script.pop_front().unwrap_or_else(|| fallback.clone())
+            reply
         };
         match reply {
             Reply::Drop => return Ok(()),

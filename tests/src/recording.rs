@@ -1,0 +1,183 @@
+//! The recording format: one YAML file per exchange, `tests/recordings/<operationId>/<status>[-<case>].yaml`.
+//! See `tests/README.md` for the format and how secrets are scrubbed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Field names whose values are secrets; recordings hold [`SCRUBBED`] in their place.
+pub const SECRET_FIELDS: [&str; 5] = ["secretValue", "token", "dailyToken", "credential", "password"];
+/// What a scrubbed secret reads as.
+pub const SCRUBBED: &str = "<scrubbed>";
+/// Request headers a recording may keep; everything else (Authorization first) is dropped.
+pub const KEPT_REQUEST_HEADERS: [&str; 1] = ["content-type"];
+/// Response headers a recording may keep.
+pub const KEPT_RESPONSE_HEADERS: [&str; 4] = ["content-type", "retry-after", "x-request-id", "location"];
+
+/// One recorded exchange.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Recording {
+    /// What the exchange shows, in one line.
+    pub about: String,
+    /// True for exchanges the spec does not document but the API produces (or a proxy in front of it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub beyond_spec: bool,
+    /// Where the response came from: `recorded`, `published example`, `synthesized from the schema`...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The request the client must send.
+    pub request: RecordedRequest,
+    /// The response the server gave.
+    pub response: RecordedResponse,
+}
+
+/// The request side of a recording.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedRequest {
+    /// The method, upper case.
+    pub method: String,
+    /// The full path, with `/v1` or `/v1/public`, percent-encoded as sent.
+    pub path: String,
+    /// Query parameters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    /// The headers that matter (see [`KEPT_REQUEST_HEADERS`]), lower-case names.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// The JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// The response side of a recording.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedResponse {
+    /// The status.
+    pub status: u16,
+    /// Headers (see [`KEPT_RESPONSE_HEADERS`]), lower-case names.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// A body that is not JSON (an HTML page from a proxy, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A recording with where it lives and what it is for.
+#[derive(Clone, Debug)]
+pub struct RecordingFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The operationId (the folder's name).
+    pub operation_id: String,
+    /// The status (the file name's first part).
+    pub status: u16,
+    /// The case (the file name after the status), if any.
+    pub case: Option<String>,
+    /// The recording.
+    pub recording: Recording,
+}
+
+impl RecordingFile {
+    /// `operationId status[-case]`, how reports name a recording.
+    pub fn label(&self) -> String {
+        match &self.case {
+            Some(case) => format!("{} {}-{case}", self.operation_id, self.status),
+            None => format!("{} {}", self.operation_id, self.status),
+        }
+    }
+}
+
+/// Every recording under `dir`, sorted by operation and file name.
+pub fn load_all(dir: &Path) -> Result<Vec<RecordingFile>, String> {
+    let read = |p: &Path| std::fs::read_dir(p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut files = Vec::new();
+    for entry in read(dir)? {
+        let folder = entry.map_err(|e| e.to_string())?.path();
+        if !folder.is_dir() {
+            continue;
+        }
+        let operation_id = folder.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        for entry in read(&folder)? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            files.push(load_one(&path, &operation_id)?);
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn load_one(path: &Path, operation_id: &str) -> Result<RecordingFile, String> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let (status, case) = match stem.split_once('-') {
+        Some((status, case)) => (status, Some(case.to_string())),
+        None => (stem, None),
+    };
+    let status: u16 =
+        status.parse().map_err(|_| format!("{}: the file name must start with the status", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let recording: Recording = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if recording.response.status != status {
+        return Err(format!(
+            "{}: the file says status {status}, the response {}",
+            path.display(),
+            recording.response.status
+        ));
+    }
+    Ok(RecordingFile { path: path.to_path_buf(), operation_id: operation_id.to_string(), status, case, recording })
+}
+
+/// Replaces the values of [`SECRET_FIELDS`] in `value` with [`SCRUBBED`].
+pub fn scrub(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                if SECRET_FIELDS.contains(&key.as_str()) && field.is_string() {
+                    *field = Value::String(SCRUBBED.to_string());
+                } else {
+                    scrub(field);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(scrub),
+        _ => {}
+    }
+}
+
+/// The secret fields under `value` that hold something other than [`SCRUBBED`], as JSON pointers.
+pub fn unscrubbed_secrets(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    walk_secrets(value, String::new(), &mut found);
+    found
+}
+
+fn walk_secrets(value: &Value, at: String, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, field) in map {
+                let here = format!("{at}/{key}");
+                if SECRET_FIELDS.contains(&key.as_str()) && field.as_str().is_some_and(|s| s != SCRUBBED) {
+                    found.push(here);
+                } else {
+                    walk_secrets(field, here, found);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_secrets(item, format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
