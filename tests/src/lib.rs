@@ -5,4 +5,5 @@
 pub mod conformance;
 pub mod operations;
 pub mod recording;
+pub mod replay;
 pub mod scripted_server;

@@ -17,6 +17,7 @@ mod open_enums;
 mod probe_methods;
 mod public_base;
 pub(crate) mod schema_walk;
+mod server_defaults;
 mod sub_path;
 mod tolerant_responses;
 
@@ -55,6 +56,7 @@ pub const PASSES: &[Pass] = &[
     tolerant_responses::PASS,
     open_enums::PASS,
     explicit_null::PASS,
+    server_defaults::PASS,
 ];
 
 /// A normalized document and what each pass changed.
