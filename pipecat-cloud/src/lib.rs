@@ -10,6 +10,8 @@ mod config;
 mod context;
 mod error;
 mod interceptor;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod path_params;
 mod retry;
 

@@ -4,6 +4,7 @@
 mod catalog;
 pub mod facade;
 mod hand_written;
+pub mod mock_routes;
 mod open_enum;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
