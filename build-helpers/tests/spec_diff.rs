@@ -55,7 +55,8 @@ fn the_corpus_matches_its_golden_reports_and_covers_every_rule() {
     let missing: Vec<&str> = rules::ALL.iter().map(|r| r.id).filter(|id| !seen.contains(id)).collect();
     assert!(missing.is_empty(), "rules no corpus case exercises: {missing:?}");
     let oasdiff = rules::ALL.iter().filter(|r| r.oasdiff).count();
-    println!("{cases} corpus cases cover all {} rules ({oasdiff} with oasdiff ids)", rules::ALL.len());
+    let line = format!("{cases} corpus cases cover all {} rules ({oasdiff} with oasdiff ids)", rules::ALL.len());
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
 }
 
 #[test]

@@ -7,3 +7,10 @@ pub mod operations;
 pub mod recording;
 pub mod replay;
 pub mod scripted_server;
+
+/// Prints a line that a test reports (coverage, counts) even when cargo captures test output: the
+/// libtest capture covers `print!` and `eprint!`, not writes to the stderr handle.
+pub fn report(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

@@ -154,12 +154,17 @@ async fn hostile_path_values_are_refused_or_arrive_as_one_intended_segment() {
             }
         }
     }
-    println!("{:<42} {:>7} {:>5}", "operation parameter", "refused", "sent");
+    let mut table = format!("{:<42} {:>7} {:>5}", "operation parameter", "refused", "sent");
     for (key, (refused, sent)) in &tally {
-        println!("{key:<42} {refused:>7} {sent:>5}");
+        table.push_str(&format!("\n{key:<42} {refused:>7} {sent:>5}"));
     }
+    pipecat_cloud_tests::report(&table);
     let (refused, sent) = tally.values().fold((0, 0), |(r, s), (a, b)| (r + a, s + b));
-    println!("{} values x {} parameters: {refused} refused, {sent} sent as intended", corpus.len(), tally.len());
+    pipecat_cloud_tests::report(&format!(
+        "{} values x {} parameters: {refused} refused, {sent} sent as intended",
+        corpus.len(),
+        tally.len()
+    ));
     assert!(failures.is_empty(), "{} values went wrong:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(refused + sent, corpus.len() * tally.len());
     assert!(refused > 0 && sent > 0);

@@ -117,5 +117,9 @@ async fn keys_never_appear_in_debug_display_errors_or_traces() {
             assert!(!text.contains(canary), "{canary} appears in: {text}");
         }
     }
-    println!("checked {} Debug/Display texts and {} bytes of traces", shown.len(), traces.len());
+    pipecat_cloud_tests::report(&format!(
+        "checked {} Debug/Display texts and {} bytes of traces: no key",
+        shown.len(),
+        traces.len()
+    ));
 }

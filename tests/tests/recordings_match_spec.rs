@@ -23,7 +23,7 @@ fn spec() -> PathBuf {
 #[test]
 fn every_documented_pair_has_a_recording_that_matches_the_spec() {
     let report = check(&spec(), &recordings()).unwrap();
-    println!("{}", report.coverage_line());
+    pipecat_cloud_tests::report(&report.coverage_line());
     assert!(report.problems.is_empty(), "{} problems:\n{}", report.problems.len(), report.problems.join("\n"));
     assert_eq!(report.operations, (31, 31));
     assert_eq!(report.pairs, (116, 116));
@@ -91,7 +91,7 @@ fn recordings_carry_no_authorization_header_and_no_secret() {
     // The check itself refuses a recording with a credential or an unscrubbed secret.
     let mut leaky = recordings();
     let upsert = leaky.iter_mut().find(|r| r.operation_id == "upsertSecretSet" && r.status == 202).unwrap();
-    upsert.recording.request.headers.insert("authorization".into(), "Bearer sk_live_oops".into());
+    upsert.recording.request.headers.insert("authorization".into(), "Bearer planted-by-this-test".into());
     upsert.recording.request.body.as_mut().unwrap()["secrets"][0]["secretValue"] = "hunter2".into();
     let report = check(&spec(), &leaky).unwrap();
     assert!(report.problems.iter().any(|p| p.contains("keeps an Authorization header")), "{:#?}", report.problems);

@@ -20,7 +20,11 @@ async fn every_recording_replays_through_the_wrapper() {
             failures.push(problem);
         }
     }
-    println!("replayed {} recordings through the wrapper, {} failed", all.len(), failures.len());
+    pipecat_cloud_tests::report(&format!(
+        "replayed {} recordings through the wrapper, {} failed",
+        all.len(),
+        failures.len()
+    ));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
