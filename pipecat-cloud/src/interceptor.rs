@@ -59,8 +59,10 @@ async fn send_with_retries(
         let result = client.execute(this).await;
         let status = result.as_ref().ok().map(|r| r.status());
         if let Some(context) = &context {
-            context
-                .record_attempt(status.map(|s| s.as_u16()), result.as_ref().ok().and_then(|r| request_id(r.headers())));
+            // A request id only ever goes into an error: looking it up on every success would be waste.
+            let request_id =
+                result.as_ref().ok().filter(|r| !r.status().is_success()).and_then(|r| request_id(r.headers()));
+            context.record_attempt(status.map(|s| s.as_u16()), request_id);
         }
         let Some(next) = next else { return result };
         let wait = match &result {

@@ -85,6 +85,8 @@ type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
 struct State {
     script: VecDeque<Reply>,
     requests: Vec<Recorded>,
+    /// False for a server under load (benchmarks), whose requests are not kept.
+    record: bool,
     handler: Handler,
 }
 
@@ -98,20 +100,27 @@ pub struct ScriptedServer {
 impl ScriptedServer {
     /// Starts a server that answers with `script` in order, then with `fallback` forever.
     pub async fn start(script: Vec<Reply>, fallback: Reply) -> std::io::Result<ScriptedServer> {
-        Self::serve_with(script, Arc::new(move |_: &Recorded| fallback.clone())).await
+        Self::serve_with(script, Arc::new(move |_: &Recorded| fallback.clone()), true).await
+    }
+
+    /// Starts a server that answers with `handler` and keeps no requests: for load and benchmarks.
+    pub async fn start_unrecorded(
+        handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<ScriptedServer> {
+        Self::serve_with(Vec::new(), Arc::new(handler), false).await
     }
 
     /// Starts a server that answers every request with what `handler` decides for it.
     pub async fn start_with(
         handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static,
     ) -> std::io::Result<ScriptedServer> {
-        Self::serve_with(Vec::new(), Arc::new(handler)).await
+        Self::serve_with(Vec::new(), Arc::new(handler), true).await
     }
 
-    async fn serve_with(script: Vec<Reply>, handler: Handler) -> std::io::Result<ScriptedServer> {
+    async fn serve_with(script: Vec<Reply>, handler: Handler, record: bool) -> std::io::Result<ScriptedServer> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State { script: script.into(), requests: Vec::new(), handler }));
+        let state = Arc::new(Mutex::new(State { script: script.into(), requests: Vec::new(), record, handler }));
         let shared = Arc::clone(&state);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -162,7 +171,9 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
                 Some(reply) => reply,
                 None => (state.handler)(&request),
             };
-            state.requests.push(request);
+            if state.record {
+                state.requests.push(request);
+            }
             reply
         };
         match reply {

@@ -1,0 +1,60 @@
+//! Runs N calls of one operation through one client, for instruction-level profiling:
+//!
+//! ```text
+//! cargo build --release -p pipecat-cloud-benchmarks --example profile_calls
+//! valgrind --tool=callgrind target/release/examples/profile_calls wrapper listSecretSets 2000
+//! ```
+//! The server runs in a child process (this binary with `--serve`), so the profile holds client work only.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use pipecat_cloud_benchmarks::{Fixture, Op, Variant};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--serve") {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        rt.block_on(async {
+            let server = Fixture::server().await;
+            println!("{}", server.url());
+            // Serve until the parent closes our stdin.
+            let _ = tokio::task::spawn_blocking(|| std::io::stdin().lines().count()).await;
+        });
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
+    let variant = match args.first().map(String::as_str) {
+        Some("wrapper") => Variant::Wrapper,
+        Some("raw") => Variant::Raw,
+        _ => Variant::HandWritten,
+    };
+    let op =
+        Op::ALL.into_iter().find(|op| Some(op.id()) == args.get(1).map(String::as_str)).unwrap_or(Op::ListSecretSets);
+    let calls: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let exe = std::env::current_exe().unwrap_or_default();
+    let mut server = Command::new(exe)
+        .arg("--serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = server
+        .stdout
+        .take()
+        .and_then(|out| BufReader::new(out).lines().next())
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let fixture = rt.block_on(Fixture::connect(&url));
+    let mut decoded = 0;
+    for _ in 0..calls {
+        decoded += rt.block_on(fixture.call(variant, op));
+    }
+    println!("{calls} calls of {} through {}: {decoded} items decoded", op.id(), variant.name());
+    drop(server.stdin.take());
+    let _ = server.wait();
+}

@@ -1,0 +1,273 @@
+//! What the benchmarks share: a local server answering with bodies from the recordings, and the three
+//! ways to make the same call (the wrapper, the raw generated client, a hand-written reqwest call).
+#![forbid(unsafe_code)]
+
+use std::path::Path;
+
+use pipecat_cloud::RetryConfig;
+use pipecat_cloud_generated::hooks::Hooks;
+use pipecat_cloud_tests::recording::load_all;
+use pipecat_cloud_tests::scripted_server::{Reply, ScriptedServer};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Log entries in the large `getLogs` answer.
+pub const LOG_ENTRIES: usize = 10_000;
+/// Calls in flight at once in the concurrent benchmarks.
+pub const IN_FLIGHT: usize = 64;
+
+const KEY: &str = "benchmark-private-key";
+const SET: &str = "voice-bot-secrets";
+const SECRET_KEY: &str = "OPENAI_API_KEY";
+const AGENT: &str = "support-bot";
+
+/// The operations measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Op {
+    /// `deleteSecretFromSet`: a small answer.
+    DeleteSecretFromSet,
+    /// `listSecretSets`: a list of sets.
+    ListSecretSets,
+    /// `getLogs` with [`LOG_ENTRIES`] entries.
+    GetLogs,
+}
+
+impl Op {
+    /// All of them.
+    pub const ALL: [Op; 3] = [Op::DeleteSecretFromSet, Op::ListSecretSets, Op::GetLogs];
+
+    /// The operationId.
+    pub fn id(self) -> &'static str {
+        match self {
+            Op::DeleteSecretFromSet => "deleteSecretFromSet",
+            Op::ListSecretSets => "listSecretSets",
+            Op::GetLogs => "getLogs",
+        }
+    }
+}
+
+/// The ways to make a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Variant {
+    /// A hand-written reqwest call decoding with serde_json: the floor.
+    HandWritten,
+    /// The generated client, with the key as a default header.
+    Raw,
+    /// `pipecat_cloud::Client`.
+    Wrapper,
+}
+
+impl Variant {
+    /// All of them, the baseline first.
+    pub const ALL: [Variant; 3] = [Variant::HandWritten, Variant::Raw, Variant::Wrapper];
+
+    /// A short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::HandWritten => "hand-written",
+            Variant::Raw => "raw-generated",
+            Variant::Wrapper => "wrapper",
+        }
+    }
+}
+
+/// The server and the three clients, all on one kept-alive connection pool each.
+pub struct Fixture {
+    /// The local server, when this fixture started it (stops when dropped).
+    pub server: Option<ScriptedServer>,
+    wrapper: pipecat_cloud::Client,
+    raw: pipecat_cloud_generated::Client,
+    hand: reqwest::Client,
+    base: String,
+    set_name: pipecat_cloud_generated::types::DeleteSecretFromSetSetName,
+}
+
+/// Response bodies: the recordings' for `deleteSecretFromSet` and `listSecretSets`, and a `getLogs`
+/// answer of [`LOG_ENTRIES`] entries built from the recording's entry.
+pub fn bodies() -> (String, String, String) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("tests").join("recordings");
+    let recordings = load_all(&dir).unwrap_or_default();
+    let body = |id: &str| {
+        recordings
+            .iter()
+            .find(|r| r.operation_id == id && r.status == 200)
+            .and_then(|r| r.recording.response.body.clone())
+            .unwrap_or(Value::Null)
+    };
+    let logs = body("getLogs");
+    let entry =
+        logs.pointer("/logs/0").cloned().unwrap_or_else(|| json!({"log": "line", "timestamp": "2026-11-01T12:00:00Z"}));
+    let entries: Vec<Value> = (0..LOG_ENTRIES)
+        .map(|i| {
+            let mut e = entry.clone();
+            e["log"] = json!(format!("{} #{i}", e["log"].as_str().unwrap_or("line")));
+            e
+        })
+        .collect();
+    let large = json!({"total": {"value": LOG_ENTRIES, "relation": "eq"}, "logs": entries});
+    (body("deleteSecretFromSet").to_string(), body("listSecretSets").to_string(), large.to_string())
+}
+
+impl Fixture {
+    /// Starts a server and connects the three clients to it.
+    pub async fn start() -> Fixture {
+        let server = Self::server().await;
+        let mut fixture = Self::connect(&server.url()).await;
+        fixture.server = Some(server);
+        fixture
+    }
+
+    /// Starts the local server that answers the benchmarked calls.
+    ///
+    /// # Panics
+    /// When it cannot bind 127.0.0.1: the benchmark cannot run.
+    pub async fn server() -> ScriptedServer {
+        let (delete, sets, logs) = bodies();
+        ScriptedServer::start_unrecorded(move |request| {
+            let body = match request.path() {
+                "/v1/secrets/voice-bot-secrets/OPENAI_API_KEY" => &delete,
+                "/v1/secrets" => &sets,
+                "/v1/agents/support-bot/logs" => &logs,
+                _ => return Reply::text(404, "text/plain", "unknown route"),
+            };
+            Reply::Respond {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: body.clone(),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| panic!("the benchmark server could not start: {e}"))
+    }
+
+    /// The three clients, talking to the server at `url`.
+    ///
+    /// # Panics
+    /// When a client cannot be built: the benchmark cannot run.
+    pub async fn connect(url: &str) -> Fixture {
+        let wrapper = pipecat_cloud::Client::builder()
+            .private_key(KEY)
+            .host(url)
+            .retry(RetryConfig::disabled())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("Bearer {KEY}")).unwrap_or_else(|e| panic!("{e}"));
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        let base = format!("{url}/v1");
+        let raw_http =
+            reqwest::Client::builder().default_headers(headers.clone()).build().unwrap_or_else(|e| panic!("{e}"));
+        let raw = pipecat_cloud_generated::Client::new_with_client(&base, raw_http, Hooks::none());
+        let hand = reqwest::Client::builder().default_headers(headers).build().unwrap_or_else(|e| panic!("{e}"));
+        let set_name = SET.try_into().unwrap_or_else(|e| panic!("{e}"));
+        Fixture { server: None, wrapper, raw, hand, base, set_name }
+    }
+
+    /// Makes one call; returns how many items it decoded, so the work cannot be optimized away.
+    ///
+    /// # Panics
+    /// When the call fails: the benchmark measures successful calls only.
+    pub async fn call(&self, variant: Variant, op: Op) -> usize {
+        let result: Result<usize, String> = match (variant, op) {
+            (Variant::Wrapper, Op::DeleteSecretFromSet) => self
+                .wrapper
+                .delete_secret_from_set(SET, SECRET_KEY)
+                .await
+                .map(|r| usize::from(r.status.is_some()))
+                .map_err(|e| e.to_string()),
+            (Variant::Wrapper, Op::ListSecretSets) => {
+                self.wrapper.list_secret_sets().await.map(|r| r.sets.len()).map_err(|e| e.to_string())
+            }
+            (Variant::Wrapper, Op::GetLogs) => self
+                .wrapper
+                .get_logs(AGENT, None, None, None, None, None, None, None, None)
+                .await
+                .map(|r| r.logs.len())
+                .map_err(|e| e.to_string()),
+            (Variant::Raw, Op::DeleteSecretFromSet) => self
+                .raw
+                .delete_secret_from_set(&self.set_name, SECRET_KEY)
+                .await
+                .map(|r| usize::from(r.into_inner().status.is_some()))
+                .map_err(|e| e.to_string()),
+            (Variant::Raw, Op::ListSecretSets) => {
+                self.raw.list_secret_sets().await.map(|r| r.into_inner().sets.len()).map_err(|e| e.to_string())
+            }
+            (Variant::Raw, Op::GetLogs) => self
+                .raw
+                .get_logs(AGENT, None, None, None, None, None, None, None, None)
+                .await
+                .map(|r| r.into_inner().logs.len())
+                .map_err(|e| e.to_string()),
+            (Variant::HandWritten, op) => self.hand_written(op).await.map_err(|e| e.to_string()),
+        };
+        result.unwrap_or_else(|e| panic!("{} through {} failed: {e}", op.id(), variant.name()))
+    }
+
+    /// The same request as the client's, and serde_json decoding into hand-written types.
+    async fn hand_written(&self, op: Op) -> reqwest::Result<usize> {
+        let request = match op {
+            Op::DeleteSecretFromSet => self.hand.delete(format!("{}/secrets/{SET}/{SECRET_KEY}", self.base)),
+            Op::ListSecretSets => self.hand.get(format!("{}/secrets", self.base)),
+            Op::GetLogs => self.hand.get(format!("{}/agents/{AGENT}/logs", self.base)),
+        };
+        let bytes = request.header("accept", "application/json").send().await?.error_for_status()?.bytes().await?;
+        let decoded = match op {
+            Op::DeleteSecretFromSet => {
+                serde_json::from_slice::<HandStatus>(&bytes).map(|r| usize::from(r.status.is_some()))
+            }
+            Op::ListSecretSets => serde_json::from_slice::<HandSets>(&bytes).map(|r| r.sets.len()),
+            Op::GetLogs => serde_json::from_slice::<HandLogs>(&bytes).map(|r| r.logs.len()),
+        };
+        Ok(decoded.unwrap_or_else(|e| panic!("hand-written decoding failed: {e}")))
+    }
+}
+
+#[derive(Deserialize)]
+struct HandStatus {
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct HandSets {
+    #[serde(default)]
+    sets: Vec<HandSet>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandSet {
+    name: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    region: Option<String>,
+    status: Option<String>,
+    #[serde(rename = "errorMessage")]
+    error_message: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandLogs {
+    total: Option<HandTotal>,
+    #[serde(default)]
+    logs: Vec<HandLog>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandTotal {
+    value: Option<i64>,
+    relation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandLog {
+    log: Option<String>,
+    timestamp: Option<String>,
+    #[serde(rename = "deploymentId")]
+    deployment_id: Option<String>,
+}
