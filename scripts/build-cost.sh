@@ -16,7 +16,12 @@ cp "$SPEC" "$BACKUP"
 restore() { cp "$BACKUP" "$SPEC"; rm -f "$BACKUP"; }
 trap restore EXIT
 
-median() { python3 -c 'import sys, statistics; v=[float(x) for x in sys.argv[1:]]; print(f"{statistics.median(v):.2f} s (runs: {", ".join(f"{x:.2f}" for x in v)})")' "$@"; }
+median() {
+  python3 -c 'import sys, statistics
+v = [float(x) for x in sys.argv[1:]]
+runs = ", ".join("%.2f" % x for x in v)
+print("%.2f s (runs: %s)" % (statistics.median(v), runs))' "$@"
+}
 seconds() { local start end; start=$(date +%s.%N); "$@" > /dev/null 2>&1; end=$(date +%s.%N); python3 -c "print($end - $start)"; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(rustc --version)"
