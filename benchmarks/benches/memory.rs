@@ -5,10 +5,9 @@
 //! binary with `--serve`), so only the client's allocations are counted; each peak is measured in a
 //! fresh child process of its own (`--peak VARIANT`), as dhat's peak cannot be reset.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use pipecat_cloud_benchmarks::{Fixture, LOG_ENTRIES, Op, Variant};
+use pipecat_cloud_benchmarks::{Fixture, LOG_ENTRIES, Op, Variant, serve_until_stdin_closes, spawn_server_process};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
@@ -22,7 +21,7 @@ fn runtime() -> tokio::runtime::Runtime {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--serve") {
-        return serve();
+        return serve_until_stdin_closes();
     }
     if let Some(i) = args.iter().position(|a| a == "--peak") {
         let variant = if args.get(i + 1).map(String::as_str) == Some("wrapper") {
@@ -34,7 +33,7 @@ fn main() {
         return peak(variant, &url);
     }
     // `cargo bench` passes `--bench`; anything else (cargo test's harness flags) is ignored.
-    let (server, url) = spawn_server();
+    let (server, url) = spawn_server_process();
     let _profiler = dhat::Profiler::builder().testing().build();
     let rt = runtime();
     let fixture = rt.block_on(Fixture::connect(&url));
@@ -90,34 +89,4 @@ fn peak(variant: Variant, url: &str) {
     rt.block_on(fixture.call(variant, Op::GetLogs));
     let peak = dhat::HeapStats::get().max_bytes;
     println!("{}", peak.saturating_sub(before));
-}
-
-/// Serves the benchmark bodies until stdin closes; prints the server's URL first.
-fn serve() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    rt.block_on(async {
-        let server = Fixture::server().await;
-        println!("{}", server.url());
-        // The parent closes our stdin when it is done.
-        let _ = tokio::task::spawn_blocking(|| std::io::stdin().lines().count()).await;
-        drop(server);
-    });
-}
-
-/// Starts the server process; returns it with its URL.
-fn spawn_server() -> (std::process::Child, String) {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let mut child = Command::new(exe)
-        .arg("--serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let url = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
-    (child, url)
 }

@@ -6,26 +6,12 @@
 //! ```
 //! The server runs in a child process (this binary with `--serve`), so the profile holds client work only.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
-use pipecat_cloud_benchmarks::{Fixture, Op, Variant};
+use pipecat_cloud_benchmarks::{Fixture, Op, Variant, serve_until_stdin_closes, spawn_server_process};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--serve") {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"));
-        rt.block_on(async {
-            let server = Fixture::server().await;
-            println!("{}", server.url());
-            // Serve until the parent closes our stdin.
-            let _ = tokio::task::spawn_blocking(|| std::io::stdin().lines().count()).await;
-        });
-        return;
+        return serve_until_stdin_closes();
     }
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
     let variant = match args.first().map(String::as_str) {
@@ -36,19 +22,7 @@ fn main() {
     let op =
         Op::ALL.into_iter().find(|op| Some(op.id()) == args.get(1).map(String::as_str)).unwrap_or(Op::ListSecretSets);
     let calls: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1000);
-    let exe = std::env::current_exe().unwrap_or_default();
-    let mut server = Command::new(exe)
-        .arg("--serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let url = server
-        .stdout
-        .take()
-        .and_then(|out| BufReader::new(out).lines().next())
-        .and_then(Result::ok)
-        .unwrap_or_default();
+    let (mut server, url) = spawn_server_process();
     let fixture = rt.block_on(Fixture::connect(&url));
     let mut decoded = 0;
     for _ in 0..calls {

@@ -2,7 +2,9 @@
 //! ways to make the same call (the wrapper, the raw generated client, a hand-written reqwest call).
 #![forbid(unsafe_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
 
 use pipecat_cloud::RetryConfig;
 use pipecat_cloud_generated::hooks::Hooks;
@@ -223,6 +225,44 @@ impl Fixture {
         };
         Ok(decoded.unwrap_or_else(|e| panic!("hand-written decoding failed: {e}")))
     }
+}
+
+/// The body of a `--serve` child process: serves the benchmark bodies, prints the server's URL, and
+/// stops when the parent closes its stdin. Measuring processes keep the server out of their counts.
+///
+/// # Panics
+/// When the runtime or the server cannot start: the benchmark cannot run.
+pub fn serve_until_stdin_closes() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    runtime.block_on(async {
+        let server = Fixture::server().await;
+        println!("{}", server.url());
+        // Blocking stdin off the runtime's thread, so that the server keeps serving.
+        let _ = tokio::task::spawn_blocking(|| std::io::stdin().lines().count()).await;
+        drop(server);
+    });
+}
+
+/// Starts this executable again with `--serve`; returns the child and its server's URL. Dropping the
+/// child's stdin (or the child) stops it.
+///
+/// # Panics
+/// When the child cannot be started: the benchmark cannot run.
+pub fn spawn_server_process() -> (Child, String) {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let mut child = Command::new(exe)
+        .arg("--serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url =
+        child.stdout.take().and_then(|out| BufReader::new(out).lines().next()).and_then(Result::ok).unwrap_or_default();
+    (child, url)
 }
 
 #[derive(Deserialize)]

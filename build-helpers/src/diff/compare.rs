@@ -49,7 +49,10 @@ pub fn diff_documents(base: &Value, new: &Value) -> Vec<Change> {
             None => {
                 push(&mut out, rules::OPERATION_REMOVED, Some(&name), "operation", format!("operation {id} removed"))
             }
-            Some(new_op) => compare_operation(base, new, op, new_op, &name, &mut out),
+            Some(new_op) => {
+                OperationDiff { base_doc: base, new_doc: new, base: op, new: new_op, name: &name, out: &mut out }
+                    .compare()
+            }
         }
     }
     for (route, op) in &new_ops {
@@ -104,228 +107,203 @@ fn route_name((method, path): &Route) -> String {
     format!("{method} {path}")
 }
 
-fn compare_operation(
-    base_doc: &Value,
-    new_doc: &Value,
-    base: &OperationRef<'_>,
-    new: &OperationRef<'_>,
-    name: &str,
-    out: &mut Vec<Change>,
-) {
-    let mut push = |rule: &'static Rule, location: &str, message: String| {
-        out.push(Change::new(rule, Some(name), location, message))
-    };
-    if base.operation_id() != new.operation_id() {
-        push(
-            rules::OPERATION_ID_CHANGED,
-            "operationId",
-            format!(
-                "operationId {} → {}: the method is renamed",
-                base.operation_id().unwrap_or("(none)"),
-                new.operation_id().unwrap_or("(none)")
-            ),
-        );
-    }
-    let ext =
-        |op: &OperationRef<'_>, key: &str| op.operation.get(key).and_then(Value::as_str).unwrap_or("").to_string();
-    if ext(base, X_KEY) != ext(new, X_KEY) {
-        push(rules::SECURITY_CHANGED, "security", format!("key {} → {}", ext(base, X_KEY), ext(new, X_KEY)));
-    }
-    if ext(base, X_BASE) != ext(new, X_BASE) {
-        let show =
-            |b: String| if b.is_empty() { "the main server".to_string() } else { format!("the main server + {b}") };
-        push(
-            rules::SERVER_CHANGED,
-            "servers",
-            format!("served from {} → {}", show(ext(base, X_BASE)), show(ext(new, X_BASE))),
-        );
-    }
-    compare_parameters(base_doc, new_doc, base, new, name, out);
-    compare_request_body(base_doc, new_doc, base, new, name, out);
-    compare_responses(base_doc, new_doc, base, new, name, out);
+/// One operation present on both sides, and where its changes go.
+struct OperationDiff<'a, 'o> {
+    base_doc: &'a Value,
+    new_doc: &'a Value,
+    base: &'a OperationRef<'a>,
+    new: &'a OperationRef<'a>,
+    name: &'a str,
+    out: &'o mut Vec<Change>,
 }
 
-fn compare_parameters(
-    base_doc: &Value,
-    new_doc: &Value,
-    base: &OperationRef<'_>,
-    new: &OperationRef<'_>,
-    name: &str,
-    out: &mut Vec<Change>,
-) {
-    let keyed = |doc: &'_ Value, op: &OperationRef<'_>| -> BTreeMap<(String, String), Value> {
-        parameters(doc, op)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| {
-                let key = (
-                    p.get("in").and_then(Value::as_str).unwrap_or("").to_string(),
-                    p.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
-                );
-                (key, p.clone())
-            })
-            .collect()
-    };
-    let (before, after) = (keyed(base_doc, base), keyed(new_doc, new));
-    let mut push = |rule: &'static Rule, location: &str, message: String| {
-        out.push(Change::new(rule, Some(name), location, message))
-    };
-    let required = |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
-    for ((place, param), old) in &before {
-        let location = format!("{place} parameter {param}");
-        let Some(now) = after.get(&(place.clone(), param.clone())) else {
-            push(rules::PARAMETER_REMOVED, &location, format!("{location} removed"));
-            continue;
+impl OperationDiff<'_, '_> {
+    fn push(&mut self, rule: &'static Rule, location: &str, message: String) {
+        self.out.push(Change::new(rule, Some(self.name), location, message));
+    }
+
+    fn compare(mut self) {
+        let (base, new) = (self.base, self.new);
+        if base.operation_id() != new.operation_id() {
+            self.push(
+                rules::OPERATION_ID_CHANGED,
+                "operationId",
+                format!(
+                    "operationId {} → {}: the method is renamed",
+                    base.operation_id().unwrap_or("(none)"),
+                    new.operation_id().unwrap_or("(none)")
+                ),
+            );
+        }
+        let ext =
+            |op: &OperationRef<'_>, key: &str| op.operation.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+        if ext(base, X_KEY) != ext(new, X_KEY) {
+            self.push(rules::SECURITY_CHANGED, "security", format!("key {} → {}", ext(base, X_KEY), ext(new, X_KEY)));
+        }
+        if ext(base, X_BASE) != ext(new, X_BASE) {
+            let show =
+                |b: String| if b.is_empty() { "the main server".to_string() } else { format!("the main server + {b}") };
+            let message = format!("served from {} → {}", show(ext(base, X_BASE)), show(ext(new, X_BASE)));
+            self.push(rules::SERVER_CHANGED, "servers", message);
+        }
+        self.compare_parameters();
+        self.compare_request_body();
+        self.compare_responses();
+    }
+
+    fn compare_parameters(&mut self) {
+        let keyed = |doc: &'_ Value, op: &OperationRef<'_>| -> BTreeMap<(String, String), Value> {
+            parameters(doc, op)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| {
+                    let text = |key: &str| p.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+                    ((text("in"), text("name")), p.clone())
+                })
+                .collect()
         };
-        match (required(old), required(now)) {
-            (false, true) => push(rules::PARAMETER_BECAME_REQUIRED, &location, format!("{location} became required")),
-            (true, false) => push(rules::PARAMETER_BECAME_OPTIONAL, &location, format!("{location} became optional")),
-            _ => {}
-        }
-        let old_schema = resolve(base_doc, old.get("schema").unwrap_or(&Value::Null)).unwrap_or(&Value::Null);
-        let new_schema = resolve(new_doc, now.get("schema").unwrap_or(&Value::Null)).unwrap_or(&Value::Null);
-        if type_of(old_schema) != type_of(new_schema) {
-            push(
-                rules::PARAMETER_TYPE_CHANGED,
-                &location,
-                format!("{location}: type {} → {}", type_of(old_schema), type_of(new_schema)),
-            );
-        }
-        for (rule, message) in compare_constraints(old_schema, new_schema, &PARAMETER_CONSTRAINTS) {
-            push(rule, &location, format!("{location}: {message}"));
-        }
-        let (removed, added) = super::schema::enum_changes(old_schema, new_schema);
-        if !removed.is_empty() {
-            push(
-                rules::PARAMETER_ENUM_VALUE_REMOVED,
-                &location,
-                format!("{location}: values {removed:?} no longer accepted"),
-            );
-        }
-        if !added.is_empty() {
-            push(rules::PARAMETER_ENUM_VALUE_ADDED, &location, format!("{location}: new values {added:?}"));
-        }
-    }
-    for ((place, param), now) in &after {
-        if before.contains_key(&(place.clone(), param.clone())) {
-            continue;
-        }
-        let location = format!("{place} parameter {param}");
-        if required(now) {
-            push(rules::NEW_REQUIRED_PARAMETER, &location, format!("new required {location}"));
-        } else {
-            push(
-                rules::NEW_OPTIONAL_PARAMETER,
-                &location,
-                format!("new optional {location}: a new argument of the method"),
-            );
-        }
-    }
-}
-
-fn compare_request_body(
-    base_doc: &Value,
-    new_doc: &Value,
-    base: &OperationRef<'_>,
-    new: &OperationRef<'_>,
-    name: &str,
-    out: &mut Vec<Change>,
-) {
-    let body = |doc: &'_ Value, op: &OperationRef<'_>| {
-        op.operation.get("requestBody").and_then(|b| resolve(doc, b).ok()).cloned()
-    };
-    let required = |b: &Value| b.get("required").and_then(Value::as_bool).unwrap_or(false);
-    let push = |out: &mut Vec<Change>, rule: &'static Rule, location: &str, message: String| {
-        out.push(Change::new(rule, Some(name), location, message));
-    };
-    match (body(base_doc, base), body(new_doc, new)) {
-        (None, None) => {}
-        (Some(_), None) => push(out, rules::REQUEST_BODY_REMOVED, "request body", "request body removed".into()),
-        (None, Some(now)) => {
-            // An optional new body still adds an argument to the positional method.
-            let (rule, kind) = if required(&now) {
-                (rules::REQUEST_BODY_ADDED_REQUIRED, "required")
-            } else {
-                (rules::REQUEST_BODY_ADDED_OPTIONAL, "optional")
+        let (before, after) = (keyed(self.base_doc, self.base), keyed(self.new_doc, self.new));
+        let required = |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
+        for ((place, param), old) in &before {
+            let location = format!("{place} parameter {param}");
+            let Some(now) = after.get(&(place.clone(), param.clone())) else {
+                self.push(rules::PARAMETER_REMOVED, &location, format!("{location} removed"));
+                continue;
             };
-            push(out, rule, "request body", format!("new {kind} request body: a new argument of the method"));
-        }
-        (Some(old), Some(now)) => {
-            if !required(&old) && required(&now) {
-                push(out, rules::REQUEST_BODY_BECAME_REQUIRED, "request body", "request body became required".into());
-            }
-            let media = |b: &Value| b.get("content").and_then(Value::as_object).cloned().unwrap_or_default();
-            let (old_media, new_media) = (media(&old), media(&now));
-            for (kind, entry) in &old_media {
-                match new_media.get(kind) {
-                    None => push(
-                        out,
-                        rules::REQUEST_MEDIA_TYPE_REMOVED,
-                        "request body",
-                        format!("media type {kind} no longer accepted"),
-                    ),
-                    Some(now_entry) => SchemaDiff::new(base_doc, new_doc, Side::Request, Some(name), out).compare(
-                        entry.get("schema").unwrap_or(&Value::Null),
-                        now_entry.get("schema").unwrap_or(&Value::Null),
-                        "request body",
-                    ),
+            match (required(old), required(now)) {
+                (false, true) => {
+                    self.push(rules::PARAMETER_BECAME_REQUIRED, &location, format!("{location} became required"))
                 }
+                (true, false) => {
+                    self.push(rules::PARAMETER_BECAME_OPTIONAL, &location, format!("{location} became optional"))
+                }
+                _ => {}
+            }
+            let old_schema = resolve(self.base_doc, old.get("schema").unwrap_or(&Value::Null)).unwrap_or(&Value::Null);
+            let new_schema = resolve(self.new_doc, now.get("schema").unwrap_or(&Value::Null)).unwrap_or(&Value::Null);
+            if type_of(old_schema) != type_of(new_schema) {
+                let message = format!("{location}: type {} → {}", type_of(old_schema), type_of(new_schema));
+                self.push(rules::PARAMETER_TYPE_CHANGED, &location, message);
+            }
+            for (rule, message) in compare_constraints(old_schema, new_schema, &PARAMETER_CONSTRAINTS) {
+                self.push(rule, &location, format!("{location}: {message}"));
+            }
+            let (removed, added) = super::schema::enum_changes(old_schema, new_schema);
+            if !removed.is_empty() {
+                self.push(
+                    rules::PARAMETER_ENUM_VALUE_REMOVED,
+                    &location,
+                    format!("{location}: values {removed:?} no longer accepted"),
+                );
+            }
+            if !added.is_empty() {
+                self.push(rules::PARAMETER_ENUM_VALUE_ADDED, &location, format!("{location}: new values {added:?}"));
+            }
+        }
+        for ((place, param), now) in &after {
+            if before.contains_key(&(place.clone(), param.clone())) {
+                continue;
+            }
+            let location = format!("{place} parameter {param}");
+            if required(now) {
+                self.push(rules::NEW_REQUIRED_PARAMETER, &location, format!("new required {location}"));
+            } else {
+                self.push(
+                    rules::NEW_OPTIONAL_PARAMETER,
+                    &location,
+                    format!("new optional {location}: a new argument of the method"),
+                );
             }
         }
     }
-}
 
-fn compare_responses(
-    base_doc: &Value,
-    new_doc: &Value,
-    base: &OperationRef<'_>,
-    new: &OperationRef<'_>,
-    name: &str,
-    out: &mut Vec<Change>,
-) {
-    let responses = |doc: &'_ Value, op: &OperationRef<'_>| -> BTreeMap<String, Value> {
-        op.operation
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(status, r)| (status.clone(), resolve(doc, r).cloned().unwrap_or(Value::Null)))
-            .collect()
-    };
-    let (before, after) = (responses(base_doc, base), responses(new_doc, new));
-    let is_success = |status: &str| status.starts_with('2');
-    let push = |out: &mut Vec<Change>, rule: &'static Rule, location: &str, message: String| {
-        out.push(Change::new(rule, Some(name), location, message));
-    };
-    for (status, old) in &before {
-        let location = format!("response {status}");
-        let Some(now) = after.get(status) else {
-            let rule =
-                if is_success(status) { rules::SUCCESS_STATUS_REMOVED } else { rules::NON_SUCCESS_STATUS_REMOVED };
-            push(out, rule, &location, format!("status {status} no longer returned"));
-            continue;
+    fn compare_request_body(&mut self) {
+        let body = |doc: &'_ Value, op: &OperationRef<'_>| {
+            op.operation.get("requestBody").and_then(|b| resolve(doc, b).ok()).cloned()
         };
-        let media = |r: &Value| r.get("content").and_then(Value::as_object).cloned().unwrap_or_default();
+        let required = |b: &Value| b.get("required").and_then(Value::as_bool).unwrap_or(false);
+        match (body(self.base_doc, self.base), body(self.new_doc, self.new)) {
+            (None, None) => {}
+            (Some(_), None) => self.push(rules::REQUEST_BODY_REMOVED, "request body", "request body removed".into()),
+            (None, Some(now)) => {
+                // An optional new body still adds an argument to the positional method.
+                let (rule, kind) = if required(&now) {
+                    (rules::REQUEST_BODY_ADDED_REQUIRED, "required")
+                } else {
+                    (rules::REQUEST_BODY_ADDED_OPTIONAL, "optional")
+                };
+                self.push(rule, "request body", format!("new {kind} request body: a new argument of the method"));
+            }
+            (Some(old), Some(now)) => {
+                if !required(&old) && required(&now) {
+                    self.push(
+                        rules::REQUEST_BODY_BECAME_REQUIRED,
+                        "request body",
+                        "request body became required".into(),
+                    );
+                }
+                self.compare_content(&old, &now, Side::Request, "request body");
+            }
+        }
+    }
+
+    fn compare_responses(&mut self) {
+        let responses = |doc: &'_ Value, op: &OperationRef<'_>| -> BTreeMap<String, Value> {
+            op.operation
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(status, r)| (status.clone(), resolve(doc, r).cloned().unwrap_or(Value::Null)))
+                .collect()
+        };
+        let (before, after) = (responses(self.base_doc, self.base), responses(self.new_doc, self.new));
+        let is_success = |status: &str| status.starts_with('2');
+        for (status, old) in &before {
+            let location = format!("response {status}");
+            match after.get(status) {
+                None => {
+                    let rule = if is_success(status) {
+                        rules::SUCCESS_STATUS_REMOVED
+                    } else {
+                        rules::NON_SUCCESS_STATUS_REMOVED
+                    };
+                    self.push(rule, &location, format!("status {status} no longer returned"));
+                }
+                Some(now) => self.compare_content(old, now, Side::Response, &location),
+            }
+        }
+        for status in after.keys().filter(|s| !before.contains_key(*s)) {
+            let rule = if is_success(status) { rules::SUCCESS_STATUS_ADDED } else { rules::NON_SUCCESS_STATUS_ADDED };
+            self.push(rule, &format!("response {status}"), format!("new status {status}"));
+        }
+    }
+
+    /// The media types of a body or a response: one removed, or each kept one's schema compared.
+    fn compare_content(&mut self, old: &Value, now: &Value, side: Side, location: &str) {
+        let media = |v: &Value| v.get("content").and_then(Value::as_object).cloned().unwrap_or_default();
         let (old_media, new_media) = (media(old), media(now));
         for (kind, entry) in &old_media {
             match new_media.get(kind) {
-                None => push(
-                    out,
-                    rules::RESPONSE_MEDIA_TYPE_REMOVED,
-                    &location,
-                    format!("{location}: media type {kind} removed"),
-                ),
-                Some(now_entry) => SchemaDiff::new(base_doc, new_doc, Side::Response, Some(name), out).compare(
-                    entry.get("schema").unwrap_or(&Value::Null),
-                    now_entry.get("schema").unwrap_or(&Value::Null),
-                    &location,
-                ),
+                None => {
+                    let (rule, message) = match side {
+                        Side::Request => {
+                            (rules::REQUEST_MEDIA_TYPE_REMOVED, format!("media type {kind} no longer accepted"))
+                        }
+                        Side::Response => {
+                            (rules::RESPONSE_MEDIA_TYPE_REMOVED, format!("{location}: media type {kind} removed"))
+                        }
+                    };
+                    self.push(rule, location, message);
+                }
+                Some(now_entry) => SchemaDiff::new(self.base_doc, self.new_doc, side, Some(self.name), self.out)
+                    .compare(
+                        entry.get("schema").unwrap_or(&Value::Null),
+                        now_entry.get("schema").unwrap_or(&Value::Null),
+                        location,
+                    ),
             }
         }
-    }
-    for status in after.keys().filter(|s| !before.contains_key(*s)) {
-        let rule = if is_success(status) { rules::SUCCESS_STATUS_ADDED } else { rules::NON_SUCCESS_STATUS_ADDED };
-        push(out, rule, &format!("response {status}"), format!("new status {status}"));
     }
 }
 
