@@ -1,4 +1,5 @@
-//! Regenerates the client from `openapi/` whenever a spec file changes.
+//! Regenerates the types, the catalog and the wrapper's facade from `openapi/` (in this package)
+//! whenever a spec file changes: one load, one validation, one progenitor run.
 
 use build_helpers::pipeline::{BuildPaths, generate_file, run_build_script};
 

@@ -46,7 +46,8 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
 /// Where a build script of this workspace reads the spec and writes its output.
 #[derive(Debug, Clone)]
 pub struct BuildPaths {
-    /// The workspace's `openapi/` folder.
+    /// The package's `openapi/` folder: in the workspace a link to the top-level `openapi/`, in a
+    /// packaged crate a copy of it (`cargo package` follows the link).
     pub spec_dir: PathBuf,
     /// The build script's `OUT_DIR`.
     pub out_dir: PathBuf,
@@ -57,7 +58,7 @@ impl BuildPaths {
     /// script when the spec folder changes (so adding or removing a fragment regenerates).
     pub fn from_cargo_env() -> Self {
         let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-        let spec_dir = manifest.join("..").join("openapi");
+        let spec_dir = manifest.join("openapi");
         println!("cargo::rerun-if-changed={}", spec_dir.display());
         BuildPaths { spec_dir, out_dir: PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()) }
     }

@@ -1,11 +1,13 @@
-//! What the client knows about each operation beyond its method: the types of the generated operation
-//! catalog ([`crate::catalog`]).
+//! What the wrapper needs to know about each operation beyond its Rust signature: the types of the
+//! generated operation catalog ([`crate::catalog`]). The catalog is read when a request is built: which
+//! key to send, which method, and the rules each path parameter must meet.
 
 use std::fmt;
 use std::sync::LazyLock;
 
 /// Which API key authenticates an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApiKeyKind {
     /// The organization's private key (`/v1`). Never ship it to client devices.
     Private,
@@ -22,6 +24,47 @@ impl fmt::Display for ApiKeyKind {
             ApiKeyKind::Public => "public",
             ApiKeyKind::None => "no",
         })
+    }
+}
+
+/// The HTTP method of an operation. Exhaustive on purpose: the generator refuses any other method, and
+/// the wrapper maps each one without a fallback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `OPTIONS`
+    Options,
+    /// `HEAD`
+    Head,
+    /// `PATCH`
+    Patch,
+}
+
+impl HttpMethod {
+    /// The method as sent on the wire, upper case.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -59,14 +102,14 @@ impl fmt::Debug for Pattern {
 pub struct PathParam {
     /// Name in the spec, e.g. `setName`.
     pub name: &'static str,
-    /// Name of the generated method's argument, e.g. `set_name`.
-    pub rust_name: &'static str,
     /// `minLength`, if the spec gives one.
     pub min_length: Option<usize>,
     /// `maxLength`, if the spec gives one.
     pub max_length: Option<usize>,
     /// `pattern`, if the spec gives one.
     pub pattern: Option<&'static Pattern>,
+    /// The values the spec allows (`enum`), empty when any value is allowed.
+    pub allowed: &'static [&'static str],
     /// `format`, if the spec gives one (e.g. `uuid`).
     pub format: Option<&'static str>,
     /// True when the value may span several segments (the session proxy's `{path}`).
@@ -78,22 +121,14 @@ pub struct PathParam {
 pub struct Operation {
     /// The spec's `operationId`, e.g. `deleteSecretFromSet`.
     pub id: &'static str,
-    /// The generated method's name, e.g. `delete_secret_from_set`.
-    pub method_name: &'static str,
-    /// The HTTP method, upper case.
-    pub http_method: &'static str,
+    /// The HTTP method.
+    pub method: HttpMethod,
     /// The path below the client's base URL (`/v1`), public operations prefixed with `/public`.
     pub path: &'static str,
-    /// The path as the spec writes it, below the operation's own server.
-    pub spec_path: &'static str,
-    /// The prefix below `/v1` of the operation's server: `""` or `"/public"`.
-    pub base: &'static str,
     /// The key that authenticates it.
     pub key: ApiKeyKind,
     /// Its path parameters, in path order.
     pub path_params: &'static [PathParam],
-    /// True when the generator wrote the method itself (OPTIONS, which progenitor cannot emit).
-    pub hand_written: bool,
 }
 
 impl Operation {

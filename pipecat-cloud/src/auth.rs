@@ -1,11 +1,13 @@
-//! Where auth is injected: every request of the generated client passes through [`KeyRing::authorize`]
-//! (called by the interceptor), which puts the key the operation needs (private or public, from the
-//! catalog) into a sensitive `Authorization: Bearer` header; a request never carries the other key.
+//! Where auth is injected: every request starts from [`KeyRing::authorization`], which picks the key the
+//! operation needs (private or public, from its catalog entry) as a sensitive `Authorization: Bearer`
+//! header. A request never carries the other key, and a call whose key the client lacks is refused
+//! before anything is built.
 
 use pipecat_cloud_generated::operation::{ApiKeyKind, Operation};
-use reqwest::header::AUTHORIZATION;
+use reqwest::header::HeaderValue;
 
 use crate::api_key::ApiKey;
+use crate::error::Error;
 
 /// The keys a client holds.
 #[derive(Clone, Debug, Default)]
@@ -15,34 +17,17 @@ pub(crate) struct KeyRing {
 }
 
 impl KeyRing {
-    /// The key for `kind`: `Ok(None)` when the operation needs none, `Err(())` when it is missing.
-    pub(crate) fn for_kind(&self, kind: ApiKeyKind) -> Result<Option<&ApiKey>, ()> {
-        match kind {
-            ApiKeyKind::Private => self.private.as_ref().map(Some).ok_or(()),
-            ApiKeyKind::Public => self.public.as_ref().map(Some).ok_or(()),
-            ApiKeyKind::None => Ok(None),
-        }
-    }
-}
-
-impl KeyRing {
-    /// Sets the `Authorization` header `operation` needs, and no other credential.
-    pub(crate) fn authorize(
-        &self,
-        operation: &'static Operation,
-        request: &mut reqwest::Request,
-    ) -> Result<(), String> {
-        // Whatever was there (nothing, normally) is replaced, so no other credential can ride along.
-        request.headers_mut().remove(AUTHORIZATION);
-        match self.for_kind(operation.key) {
-            Ok(Some(key)) => {
-                request.headers_mut().insert(AUTHORIZATION, key.authorization());
-                Ok(())
-            }
-            Ok(None) => Ok(()),
-            Err(()) => {
-                Err(format!("{} needs the {} API key, which this client was not given", operation.id, operation.key))
-            }
+    /// The `Authorization` value `operation` needs: `None` when it needs no key, an error when this
+    /// ring lacks the key.
+    pub(crate) fn authorization(&self, operation: &'static Operation) -> Result<Option<HeaderValue>, Error> {
+        let key = match operation.key {
+            ApiKeyKind::Private => self.private.as_ref(),
+            ApiKeyKind::Public => self.public.as_ref(),
+            _ => return Ok(None),
+        };
+        match key {
+            Some(key) => Ok(Some(key.authorization())),
+            None => Err(Error::MissingKey { operation: operation.id, needed: operation.key }),
         }
     }
 }

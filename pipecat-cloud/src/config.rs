@@ -2,18 +2,15 @@
 //! bad setting is an error at start-up and never a failed request later.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
-
-use pipecat_cloud_generated::hooks::Hooks;
 
 use crate::Client;
 use crate::api_key::ApiKey;
 use crate::auth::KeyRing;
 use crate::base_url::{DEFAULT_HOST, api_base};
+use crate::client::Shared;
 use crate::error::ConfigError;
-use crate::interceptor::ClientInterceptor;
-use crate::retry::{CallOptions, RetryConfig};
+use crate::retry::RetryConfig;
 
 /// Environment variable holding the private API key (as in Pipecat's docs examples).
 pub const ENV_PRIVATE_KEY: &str = "PIPECAT_API_KEY";
@@ -58,6 +55,7 @@ pub struct ClientBuilder {
     read_timeout: Option<Duration>,
     timeout: Option<Duration>,
     retry: RetryConfig,
+    http_client: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -123,7 +121,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends through `client` instead of an HTTP client this builder makes: for a proxy, custom root
+    /// certificates, client certificates (mTLS), or a TLS stack of your choice.
+    ///
+    /// Then `client`'s own settings apply: its connect and read timeouts, its redirect policy (ours
+    /// follows at most [`MAX_REDIRECTS`] and never from https to http; set yours as you need), its user
+    /// agent. [`connect_timeout`](Self::connect_timeout) and [`read_timeout`](Self::read_timeout) are
+    /// ignored; [`timeout`](Self::timeout), the retry policy and the keys still apply per request.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder().build()?;
+    /// let client = pipecat_cloud::Client::builder().private_key("pk_example").http_client(http).build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Checks everything and builds the client.
+    ///
+    /// # Errors
+    /// When no key is given, a key or the host is not usable, or the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, ConfigError> {
         let keys = KeyRing {
             private: self.private_key.map(ApiKey::new).transpose()?,
@@ -133,34 +152,53 @@ impl ClientBuilder {
             return Err(ConfigError::NoKey);
         }
         let base_url = api_base(self.host.as_deref().unwrap_or(DEFAULT_HOST))?;
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .redirect(redirect_policy())
-            .build()
-            .map_err(ConfigError::Http)?;
-        // The generated client joins paths to the base by concatenation: no trailing slash.
+        let (http, timeout) = match self.http_client {
+            Some(http) => (http, self.timeout),
+            None => {
+                let http = reqwest::Client::builder()
+                    .user_agent(USER_AGENT)
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .redirect(redirect_policy())
+                    .build()
+                    .map_err(ConfigError::Http)?;
+                (http, None)
+            }
+        };
+        // Paths are appended to the base: no trailing slash.
         let base = base_url.as_str().trim_end_matches('/').to_string();
-        let keys = Arc::new(keys);
-        let hooks = Hooks::new(Arc::new(ClientInterceptor { keys: Arc::clone(&keys) }));
-        let generated = pipecat_cloud_generated::Client::new_with_client(&base, http, hooks);
-        let options = CallOptions { timeout: None, retry: self.retry };
-        Ok(Client::from_parts(generated, base_url, keys, options))
+        Ok(Client::from_parts(Shared { http, base_url, base, keys }, timeout, self.retry))
     }
 }
+
+/// Why the client's redirect policy stopped following: kept in the error's sources, so that the
+/// wrapper's error can report the status of the last redirect.
+#[derive(Debug)]
+pub(crate) struct RedirectRefused {
+    pub(crate) status: u16,
+    reason: String,
+}
+
+impl fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
 
 /// Follows up to [`MAX_REDIRECTS`] redirects, never from https to http. reqwest itself drops the
 /// `Authorization` header when a redirect leaves the host, port or scheme.
 fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
+        let status = attempt.status().as_u16();
         let downgrade = attempt.url().scheme() == "http"
             && attempt.previous().last().is_some_and(|previous| previous.scheme() == "https");
         if downgrade {
-            attempt.error("refusing a redirect from https to http")
+            attempt.error(RedirectRefused { status, reason: "refused a redirect from https to http".into() })
         } else if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+            attempt.error(RedirectRefused { status, reason: format!("more than {MAX_REDIRECTS} redirects") })
         } else {
             attempt.follow()
         }
@@ -178,6 +216,7 @@ impl fmt::Debug for ClientBuilder {
             .field("read_timeout", &self.read_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("http_client", &self.http_client.as_ref().map(|_| "<caller's reqwest::Client>"))
             .finish()
     }
 }

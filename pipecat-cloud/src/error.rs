@@ -43,6 +43,7 @@ pub enum ConfigError {
 
 /// An error answered by the API: a response with a status outside 2xx.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The operation's `operationId`.
     pub operation: &'static str,
@@ -114,32 +115,36 @@ pub enum Error {
     /// The API answered with an error status.
     #[error("{0}")]
     Api(ApiError),
-    /// No answer within the timeout.
-    #[error("{operation}: timed out waiting for the API")]
+    /// No answer, or not all of it, within the timeout.
+    #[error("{operation}: {}", transport_text(.status, "timed out waiting for the API", "timed out reading the answer", .source))]
     Timeout {
         /// The operation's `operationId`.
         operation: &'static str,
+        /// The status, when the answer had started to arrive.
+        status: Option<u16>,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
     },
-    /// The connection failed or broke.
-    #[error("{operation}: could not reach the API: {source}")]
+    /// The connection failed or broke, before an answer arrived or while its body was read; the
+    /// message names what actually happened (refused, reset, too many redirects, a cut body...).
+    #[error("{operation}: {}", transport_text(.status, "could not reach the API", "the answer broke off", .source))]
     Transport {
         /// The operation's `operationId`.
         operation: &'static str,
+        /// The status received before the failure (a body cut short, a redirect loop), if any.
+        status: Option<u16>,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
     },
-    /// A response arrived but its body did not decode as the spec says.
-    #[error("{operation}: the response{} did not decode: {source}; body: {}",
-        .status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(), one_line(.body))]
+    /// A success response arrived but its body did not decode as the spec says.
+    #[error("{operation}: the response (HTTP {status}) did not decode: {source}; body: {}", one_line(.body))]
     Decode {
         /// The operation's `operationId`.
         operation: &'static str,
-        /// The HTTP status, when known.
-        status: Option<u16>,
+        /// The HTTP status.
+        status: u16,
         /// The start of the body.
         body: String,
         /// The decoding error.
@@ -153,8 +158,8 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => *status,
-            Error::Transport { source, .. } | Error::Timeout { source, .. } => source.status().map(|s| s.as_u16()),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport { status, .. } | Error::Timeout { status, .. } => *status,
             _ => None,
         }
     }
@@ -199,6 +204,36 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `what` (`before` when no status was received, `after (HTTP n)` when one was), then the cause.
+fn transport_text(status: &Option<u16>, before: &str, after: &str, source: &reqwest::Error) -> String {
+    match status {
+        Some(status) => format!("{after} (HTTP {status}): {}", cause(source)),
+        None => format!("{before}: {}", cause(source)),
+    }
+}
+
+/// What actually went wrong, in one line: the causes below reqwest's own "error sending request for
+/// url (...)", which names the URL but not the reason.
+pub(crate) fn cause(error: &reqwest::Error) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let mut next = std::error::Error::source(error);
+    while let Some(source) = next {
+        let text = one_line(&source.to_string());
+        if !text.is_empty() && !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
+        next = source.source();
+    }
+    if causes.is_empty() {
+        let mut text = error.to_string();
+        if let Some(url) = error.url() {
+            text = text.replace(&format!(" for url ({url})"), "");
+        }
+        return one_line(&text);
+    }
+    causes.join(": ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,7 +262,7 @@ mod tests {
             Error::MissingKey { operation: "getService", needed: ApiKeyKind::Private },
             Error::InvalidRequest { operation: "getService", message: "hook refused".into() },
             Error::Api(api),
-            Error::Decode { operation: "getService", status: Some(200), body: "a\nb".into(), source: decode_error() },
+            Error::Decode { operation: "getService", status: 200, body: "a\nb".into(), source: decode_error() },
         ];
         for error in &errors {
             let text = error.to_string();

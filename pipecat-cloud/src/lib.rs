@@ -1,19 +1,22 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api_key;
 mod auth;
 mod base_url;
-mod call;
 mod client;
 mod config;
-mod context;
 mod error;
-mod interceptor;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
-pub mod path_params;
+pub mod operations;
+mod path_params;
+mod request;
+mod response;
 mod retry;
+mod send;
 
 pub use api_key::ApiKey;
 pub use base_url::DEFAULT_HOST;
@@ -23,8 +26,25 @@ pub use config::{
     ENV_PUBLIC_KEY, MAX_REDIRECTS, USER_AGENT,
 };
 pub use error::{ApiError, ConfigError, Error};
-/// The generated types of the API (request bodies, responses, enums).
+/// Which key an operation needs; see [`Error::MissingKey`].
+pub use pipecat_cloud_generated::operation::ApiKeyKind;
+/// The API's request and response types, generated from the spec. Structs are built with
+/// `Type::new(required fields...)` and chained setters for the optional ones; every struct and enum is
+/// `#[non_exhaustive]`, so fields and values the spec adds later do not break your code.
+#[doc(inline)]
 pub use pipecat_cloud_generated::types;
-/// The operation catalog and its types.
-pub use pipecat_cloud_generated::{catalog, operation};
-pub use retry::{CallOptions, RetryConfig};
+pub use request::SendFuture;
+pub use response::{PassThroughResponse, Response};
+pub use retry::RetryConfig;
+/// The HTTP client this crate sends through; [`ClientBuilder::http_client`] takes one of its clients.
+pub use reqwest;
+/// UUIDs, as session and build ids are typed.
+pub use uuid::Uuid;
+
+/// The operation catalog, for this workspace's tests and command-line tool, which walk every
+/// operation. Not part of the supported API: it changes whenever the spec does.
+#[doc(hidden)]
+pub use pipecat_cloud_generated::catalog;
+/// The catalog's types; see [`catalog`].
+#[doc(hidden)]
+pub use pipecat_cloud_generated::operation;

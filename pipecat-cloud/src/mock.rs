@@ -9,7 +9,7 @@
 //! let api = MockApi::start().await;
 //! api.on(routes::delete_secret_from_set("my-set", "OLD_KEY")).respond_error(404, "NOT_FOUND", "Secret not found");
 //!
-//! let error = api.client().delete_secret_from_set("my-set", "OLD_KEY").await.unwrap_err();
+//! let error = api.client().delete_secret_from_set("my-set", "OLD_KEY").send().await.unwrap_err();
 //! assert_eq!((error.status(), error.code()), (Some(404), Some("NOT_FOUND")));
 //! # }
 //! ```
@@ -25,7 +25,9 @@ use std::sync::{Mutex, PoisonError};
 use httpmock::{Method, Mock, MockServer};
 use pipecat_cloud_generated::operation::Operation;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
+use crate::request::escape_segment;
 use crate::{Client, ClientBuilder, RetryConfig};
 
 /// The status a [`MockApi`] answers to a request no expectation matches. No real API answers it.
@@ -37,47 +39,57 @@ pub const MOCK_PRIVATE_KEY: &str = "mock-private-key";
 /// The public key of [`MockApi::client`].
 pub const MOCK_PUBLIC_KEY: &str = "mock-public-key";
 
-/// One function per operation, taking its path values and returning its [`Route`].
+/// One function per operation, taking its path values as the client's method does and returning its
+/// [`Route`].
 pub mod routes {
-    use super::Route;
+    pipecat_cloud_generated::__pipecat_cloud_mock_routes!();
+}
 
-    include!(concat!(env!("OUT_DIR"), "/mock_routes.rs"));
+/// A path value of a route, as the client's method takes it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PathValue<'a> {
+    Text(&'a str),
+    Uuid(Uuid),
 }
 
 /// The method and exact path (as the client sends it) of one call of an operation.
 #[derive(Clone, Debug)]
 pub struct Route {
-    /// The operation.
-    pub operation: &'static Operation,
-    /// The HTTP method.
-    pub method: &'static str,
-    /// The path below the host, e.g. `/v1/secrets/my-set/OLD_KEY`, escaped as the client escapes it.
-    pub path: String,
+    operation: &'static Operation,
+    path: String,
 }
 
 impl Route {
-    /// The route of `operation` with `values` for its path parameters, in path order.
-    ///
-    /// # Panics
-    /// When `values` has fewer entries than the operation has path parameters: a bug in the test.
-    pub fn new(operation: &'static Operation, values: &[&str]) -> Route {
+    /// The route of `operation` with `values` for its path parameters, in path order; each value is
+    /// escaped exactly as the client escapes it.
+    pub(crate) fn new(operation: &'static Operation, values: &[PathValue<'_>]) -> Route {
         let mut path = format!("/v1{}", operation.path);
         for (param, value) in operation.path_params.iter().zip(values) {
-            let escaped = if param.sub_path {
-                value.split('/').map(progenitor_client::encode_path).collect::<Vec<_>>().join("/")
-            } else {
-                progenitor_client::encode_path(value)
+            let escaped = match value {
+                PathValue::Uuid(uuid) => uuid.hyphenated().to_string(),
+                PathValue::Text(text) if param.sub_path => {
+                    text.split('/').map(escape_segment).collect::<Vec<_>>().join("/")
+                }
+                PathValue::Text(text) => escape_segment(text),
             };
             path = path.replace(&format!("{{{}}}", param.name), &escaped);
         }
-        assert_eq!(
-            values.len(),
-            operation.path_params.len(),
-            "{} takes {} path values",
-            operation.id,
-            operation.path_params.len()
-        );
-        Route { operation, method: operation.http_method, path }
+        Route { operation, path }
+    }
+
+    /// The operation's `operationId`.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation.id
+    }
+
+    /// The HTTP method, upper case.
+    pub fn method(&self) -> &'static str {
+        self.operation.method.as_str()
+    }
+
+    /// The path below the host, e.g. `/v1/secrets/my-set/OLD_KEY`, escaped as the client escapes it.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 }
 
@@ -102,9 +114,9 @@ impl MockApi {
         api
     }
 
-    /// The underlying httpmock server, for expectations the helpers do not cover.
-    pub fn server(&self) -> &MockServer {
-        &self.server
+    /// The server's base URL (`http://127.0.0.1:PORT`), for a client configured by hand.
+    pub fn base_url(&self) -> String {
+        self.server.base_url()
     }
 
     /// A builder pointed at this server with [`MOCK_PRIVATE_KEY`] and [`MOCK_PUBLIC_KEY`] and retries off.
@@ -194,25 +206,25 @@ impl<'a> Expectation<'a> {
     }
 
     /// Answers with `status` and a JSON `body`.
-    pub fn respond(self, status: u16, body: Value) -> Mock<'a> {
+    pub fn respond(self, status: u16, body: Value) -> Mocked<'a> {
         self.register(status, Some(body))
     }
 
     /// Answers with the API's error body: `{"error": message, "code": code}`.
-    pub fn respond_error(self, status: u16, code: &str, message: &str) -> Mock<'a> {
+    pub fn respond_error(self, status: u16, code: &str, message: &str) -> Mocked<'a> {
         self.register(status, Some(json!({"error": message, "code": code})))
     }
 
     /// Answers with `status` and no body (HEAD and OPTIONS, say).
-    pub fn respond_empty(self, status: u16) -> Mock<'a> {
+    pub fn respond_empty(self, status: u16) -> Mocked<'a> {
         self.register(status, None)
     }
 
-    fn register(self, status: u16, body: Option<Value>) -> Mock<'a> {
+    fn register(self, status: u16, body: Option<Value>) -> Mocked<'a> {
         let Expectation { api, route, query, body: expected_body } = self;
-        let method = Method::from(route.method);
+        let method = Method::from(route.method());
         let mock = api.server.mock(|when, then| {
-            let mut when = when.method(method).path(route.path.as_str());
+            let mut when = when.method(method).path(route.path());
             for (name, value) in &query {
                 when = when.query_param(name, value);
             }
@@ -225,6 +237,32 @@ impl<'a> Expectation<'a> {
             }
         });
         api.reset_catch_all();
-        mock
+        Mocked { mock }
+    }
+}
+
+/// A registered expectation: how often it was matched.
+pub struct Mocked<'a> {
+    mock: Mock<'a>,
+}
+
+impl Mocked<'_> {
+    /// How many requests matched it so far.
+    pub fn hits(&self) -> usize {
+        self.mock.calls()
+    }
+
+    /// Panics unless exactly `expected` requests matched it.
+    ///
+    /// # Panics
+    /// When the count differs: the test's assertion.
+    pub fn assert_hits(&self, expected: usize) {
+        let hits = self.hits();
+        assert_eq!(hits, expected, "the expectation was matched {hits} time(s), expected {expected}");
+    }
+
+    /// Removes the expectation; later requests fall through to the others.
+    pub fn delete(mut self) {
+        self.mock.delete();
     }
 }

@@ -1,24 +1,24 @@
-//! Where a path segment is checked. Every path parameter of every operation passes through [`check`]
-//! before a request is built: the facade calls it for each one. A value is refused when a URL parser or
+//! Where a path segment is checked. Every text path parameter of every operation passes through
+//! [`check`] before it is written into a URL (by [`crate::request::OutgoingRequest::segment`], which then
+//! escapes it). A value is refused when a URL parser or
 //! a server could read it as something other than one name (empty, `.`, `..` in any spelling, `\`,
 //! control characters, and `/` outside the session proxy's sub-path, since servers that decode `%2F`
 //! before routing would read it as a separator) or when it breaks the spec's own rules (length, pattern,
-//! uuid format). Anything else is sent as exactly one escaped segment; the session proxy's sub-path is
-//! checked segment by segment and keeps its `/`s.
+//! enum, uuid format). Anything else is sent as exactly one escaped segment; the session proxy's sub-path
+//! is checked segment by segment and keeps its `/`s.
 
 use pipecat_cloud_generated::operation::{Operation, PathParam};
-use pipecat_cloud_generated::sub_path::is_dot_segment;
 
 use crate::error::Error;
 
 /// Longest value accepted for a single segment: no Pipecat resource name comes close, and a longer value
 /// would only produce URLs that servers and proxies reject.
-pub const MAX_SEGMENT_BYTES: usize = 1024;
+pub(crate) const MAX_SEGMENT_BYTES: usize = 1024;
 /// Longest sub-path accepted for the session proxy.
-pub const MAX_SUB_PATH_BYTES: usize = 2048;
+pub(crate) const MAX_SUB_PATH_BYTES: usize = 2048;
 
-/// Checks path parameter `index` of `operation`; returns the value unchanged when it may be sent.
-pub fn check<'v>(operation: &'static Operation, index: usize, value: &'v str) -> Result<&'v str, Error> {
+/// Checks path parameter `index` of `operation`; returns the parameter's rules when the value may be sent.
+pub(crate) fn check(operation: &'static Operation, index: usize, value: &str) -> Result<&'static PathParam, Error> {
     let Some(param) = operation.path_params.get(index) else {
         return Err(Error::InvalidRequest {
             operation: operation.id,
@@ -51,21 +51,10 @@ pub fn check<'v>(operation: &'static Operation, index: usize, value: &'v str) ->
         }
         check_segment(param, value).map_err(|(problem, rule)| refuse(problem, rule))?;
     }
-    Ok(value)
-}
-
-/// Converts a checked value into the type the generated method takes (`&str`, `Uuid`, a pattern type).
-pub fn convert<'v, T>(operation: &'static Operation, index: usize, value: &'v str) -> Result<T, Error>
-where
-    T: TryFrom<&'v str>,
-    T::Error: std::fmt::Display,
-{
-    T::try_from(value).map_err(|e| Error::InvalidParameter {
-        operation: operation.id,
-        parameter: operation.path_params.get(index).map(|p| p.name).unwrap_or("?"),
-        problem: format!("was refused by the generated type: {e}"),
-        rule: "the spec's schema for this parameter".to_string(),
-    })
+    if !param.allowed.is_empty() && !param.allowed.contains(&value) {
+        return Err(refuse("is not one of the values the API accepts".into(), format!("one of {}", param.allowed.join(", "))));
+    }
+    Ok(param)
 }
 
 /// `Err((problem, rule))` when `segment` may not be sent as one path segment for `param`.
@@ -103,4 +92,21 @@ fn check_segment(param: &PathParam, segment: &str) -> Result<(), (String, String
         return Err(("is not a UUID".into(), "a UUID such as 1d6f6c4a-3f5e-4d7b-9a65-0c9b9e2f4a10".into()));
     }
     Ok(())
+}
+
+/// True for `.` and `..` in any spelling a URL parser treats as a dot segment (`%2e`, `.%2E`, ...).
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let lowered = segment.to_ascii_lowercase().replace("%2e", ".");
+    lowered == "." || lowered == ".."
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments_are_recognized_in_every_spelling() {
+        assert!(is_dot_segment("%2E%2e") && is_dot_segment(".%2E") && is_dot_segment(".") && is_dot_segment(".."));
+        assert!(!is_dot_segment("...") && !is_dot_segment("a."));
+    }
 }

@@ -13,7 +13,16 @@ use reqwest::{Method, StatusCode};
 
 /// How a call is retried. The default: 3 attempts, 200 ms first back-off doubling to at most 5 s,
 /// `Retry-After` honoured up to 30 s, POST and PATCH not retried.
+///
+/// ```
+/// use std::time::Duration;
+/// use pipecat_cloud::RetryConfig;
+///
+/// let patient = RetryConfig::default().max_attempts(5).max_backoff(Duration::from_secs(10));
+/// assert_eq!(patient.max_attempts, 5);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
@@ -45,6 +54,41 @@ impl RetryConfig {
         RetryConfig { max_attempts: 1, ..Self::default() }
     }
 
+    /// Attempts in all, the first included; 1 turns retries off (0 counts as 1).
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Back-off before the first retry; it doubles for each further one.
+    #[must_use]
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Longest back-off between two attempts.
+    #[must_use]
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Longest `Retry-After` to wait for; a server asking for more ends the retries.
+    #[must_use]
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Retry POST and PATCH too. Only safe when repeating the request cannot do the work twice.
+    #[must_use]
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
     /// True when requests with `method` may be sent more than once.
     pub fn applies_to(&self, method: &Method) -> bool {
         self.max_attempts > 1
@@ -60,16 +104,6 @@ impl RetryConfig {
         let half = full / 2;
         half + Duration::from_nanos(fastrand::u64(0..=u64::try_from((full - half).as_nanos()).unwrap_or(u64::MAX)))
     }
-}
-
-/// Options of one call; a client's defaults can be replaced per call with
-/// [`crate::Client::with_timeout`] and [`crate::Client::with_retry`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CallOptions {
-    /// Time allowed for each attempt, from sending to the last byte; `None` keeps the client's.
-    pub timeout: Option<Duration>,
-    /// The retry policy.
-    pub retry: RetryConfig,
 }
 
 /// True for statuses a retry may fix.
@@ -101,7 +135,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_within_jitter_and_caps() {
-        let config = RetryConfig { initial_backoff: Duration::from_millis(100), ..RetryConfig::default() };
+        let config = RetryConfig::default().initial_backoff(Duration::from_millis(100));
         for _ in 0..100 {
             let first = config.backoff(2);
             assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
@@ -116,7 +150,7 @@ mod tests {
         let config = RetryConfig::default();
         assert!(config.applies_to(&Method::GET) && config.applies_to(&Method::DELETE));
         assert!(!config.applies_to(&Method::POST) && !config.applies_to(&Method::PATCH));
-        let opted = RetryConfig { retry_non_idempotent: true, ..config };
+        let opted = config.retry_non_idempotent(true);
         assert!(opted.applies_to(&Method::POST));
         assert!(!RetryConfig::disabled().applies_to(&Method::GET));
     }

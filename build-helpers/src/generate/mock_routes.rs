@@ -1,33 +1,55 @@
-//! Typed routes for the wrapper's mocks: one function per operation, taking its path values and
-//! returning the exact method and path the client sends (`/v1` or `/v1/public`, values escaped as the
-//! client escapes them), so a downstream test can mock any operation in one line.
+//! Typed routes for the wrapper's mocks: one function per operation, taking its path values as the
+//! client's method does and returning the exact method and path the client sends (`/v1` or
+//! `/v1/public`, values escaped as the client escapes them), so a downstream test can mock any
+//! operation in one line.
 
-use quote::{format_ident, quote};
+use proc_macro2::TokenStream;
+use quote::quote;
 use serde_json::Value;
 
-use super::format;
-use crate::document::{operations, snake_case};
+use super::idents::snake_ident;
+use crate::document::operations;
 use crate::error::Result;
+use crate::normalize::X_BASE;
 use crate::validate::template_names;
 
-/// The route functions, for `include!` inside the wrapper's `mock::routes` module.
-pub fn generate_mock_routes(normalized: &Value) -> Result<String> {
+/// The route functions, expanded inside the wrapper's `mock::routes` module.
+pub fn mock_routes(normalized: &Value) -> Result<TokenStream> {
     let mut functions = Vec::new();
     for (index, op) in operations(normalized).iter().enumerate() {
         let id = op.operation_id().unwrap_or_default();
-        let name = format_ident!("{}", snake_case(id));
-        let params: Vec<syn::Ident> =
-            template_names(op.path).into_iter().map(|p| format_ident!("{}", snake_case(p))).collect();
+        let label = op.label();
+        let name = snake_ident(id, &label)?;
+        let mut params = Vec::new();
+        let mut values = Vec::new();
+        for template in template_names(op.path) {
+            let ident = snake_ident(template, &format!("{label}: path parameter `{template}`"))?;
+            if is_uuid(normalized, op, template) {
+                params.push(quote!(#ident: ::uuid::Uuid));
+                values.push(quote!(crate::mock::PathValue::Uuid(#ident)));
+            } else {
+                params.push(quote!(#ident: &str));
+                values.push(quote!(crate::mock::PathValue::Text(#ident)));
+            }
+        }
         let index = syn::Index::from(index);
-        let base = op.operation.get(crate::normalize::X_BASE).and_then(Value::as_str).unwrap_or("");
+        let base = op.operation.get(X_BASE).and_then(Value::as_str).unwrap_or("");
         let spec_path = op.path.strip_prefix(base).unwrap_or(op.path);
         let doc = format!("The route of `{id}`: `{} {spec_path}` below `/v1{base}`.", op.method.to_uppercase());
         functions.push(quote! {
             #[doc = #doc]
-            pub fn #name(#( #params: &str ),*) -> Route {
-                Route::new(&crate::catalog::OPERATIONS[#index], &[#( #params ),*])
+            pub fn #name(#( #params ),*) -> crate::mock::Route {
+                crate::mock::Route::new(&crate::catalog::OPERATIONS[#index], &[#( #values ),*])
             }
         });
     }
-    format(quote! { #( #functions )* })
+    Ok(quote! { #( #functions )* })
+}
+
+fn is_uuid(doc: &Value, op: &crate::document::OperationRef<'_>, name: &str) -> bool {
+    crate::document::parameters(doc, op).ok().into_iter().flatten().any(|p| {
+        p.get("in").and_then(Value::as_str) == Some("path")
+            && p.get("name").and_then(Value::as_str) == Some(name)
+            && p.pointer("/schema/format").and_then(Value::as_str) == Some("uuid")
+    })
 }

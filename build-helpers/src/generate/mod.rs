@@ -1,59 +1,101 @@
-//! Generating Rust from a normalized document: progenitor's client and types, plus what progenitor does
-//! not write (forward-compatible enums, the operation catalog, OPTIONS methods), formatted as one file.
+//! Generating Rust from a normalized document, in one pass: progenitor runs once and its output is
+//! parsed once. From that syntax come the API's `types` (made additive-safe), and the argument and
+//! return types of every operation, which the facade generator joins with the spec's facts. The result
+//! is one file for the generated crate: `types`, the operation `catalog`, and two macros the wrapper
+//! expands inside itself (its facade and its typed mock routes).
 
+mod additive;
 mod catalog;
 pub mod facade;
-mod hand_written;
-pub mod mock_routes;
+mod idents;
+mod mock_routes;
 mod open_enum;
+pub mod signatures;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
 use crate::document::{METHODS, upper_camel_case};
 use crate::error::{Result, SpecError};
 use crate::normalize::{X_HAND_WRITTEN, X_OPEN_ENUM};
-use crate::validate::validate;
 
-/// Path of the type that the generated `Client` carries for its hooks; `generated-client` defines it.
-const HOOKS_TYPE: &str = "crate::hooks::Hooks";
+/// Name of the macro that expands the facade inside the wrapper.
+pub const FACADE_MACRO: &str = "__pipecat_cloud_facade";
+/// Name of the macro that expands the typed mock routes inside the wrapper.
+pub const MOCK_ROUTES_MACRO: &str = "__pipecat_cloud_mock_routes";
 
-/// The generated client as Rust source, for a document that went through [`crate::normalize`].
-pub fn generate_client(normalized: &Value) -> Result<String> {
-    validate(normalized)?;
-    let tokens = client_tokens(normalized)?;
-    format(tokens)
+/// What one generation produces.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// `types` and `catalog`, formatted.
+    pub items: String,
+    /// The facade's items, formatted: the body of [`FACADE_MACRO`].
+    pub facade: String,
+    /// The mock route functions, formatted: the body of [`MOCK_ROUTES_MACRO`].
+    pub mock_routes: String,
 }
 
-/// The tokens of the generated client.
-pub fn client_tokens(normalized: &Value) -> Result<TokenStream> {
+impl Generated {
+    /// The generated crate's file: the items, and the two macros around the facade and the routes.
+    pub fn file(&self) -> String {
+        let mut out = self.items.clone();
+        for (name, body, what) in [
+            (FACADE_MACRO, &self.facade, "the wrapper's facade: `Client` methods and request builders"),
+            (MOCK_ROUTES_MACRO, &self.mock_routes, "the wrapper's typed mock routes"),
+        ] {
+            out.push_str(&format!(
+                "\n/// Expands {what}; invoked once, inside the `pipecat-cloud` crate.\n\
+                 #[doc(hidden)]\n#[macro_export]\nmacro_rules! {name} {{\n    () => {{\n{body}\n    }};\n}}\n"
+            ));
+        }
+        out
+    }
+}
+
+/// The generated crate's file for a normalized, validated document (see [`crate::pipeline::prepare`]).
+pub fn generate_client(normalized: &Value) -> Result<String> {
+    generate(normalized).map(|generated| generated.file())
+}
+
+/// Generates everything from a normalized, validated document.
+pub fn generate(normalized: &Value) -> Result<Generated> {
     let open_enums = open_enums(normalized);
     let spec = progenitor_input(normalized)?;
     let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Positional)
-        .with_hooks(HooksMode::Expected)
-        .with_inner_type(HOOKS_TYPE.parse::<TokenStream>().map_err(|e| SpecError::Generate(e.to_string()))?)
-        .with_derive("PartialEq");
+    settings.with_interface(InterfaceStyle::Positional).with_derive("PartialEq");
     for (name, _, _) in &open_enums {
         let impls = [TypeImpl::Display, TypeImpl::FromStr].into_iter();
         settings.with_replacement(name, format!("crate::types::{name}"), impls);
     }
     let generated = run_progenitor(&settings, &spec)?;
-    let mut file: syn::File =
+    let file: syn::File =
         syn::parse2(generated).map_err(|e| SpecError::Generate(format!("progenitor's output does not parse: {e}")))?;
-    let enum_items: TokenStream = open_enums
-        .iter()
-        .map(|(name, values, description)| open_enum::open_enum(name, values, description.as_deref()))
-        .collect();
-    add_to_types_module(&mut file, enum_items)?;
+    let signatures = signatures::signatures(&file);
+    let mut types = types_module(file)?;
+    for (name, values, description) in &open_enums {
+        let item = open_enum::open_enum(name, values, description.as_deref());
+        let parsed: syn::File =
+            syn::parse2(item).map_err(|e| SpecError::Generate(format!("open enum {name}: {e}")))?;
+        types.extend(parsed.items);
+    }
+    additive::make_additive(&mut types)?;
     let catalog = catalog::catalog(normalized)?;
-    let hand_written = hand_written::methods(normalized)?;
-    Ok(quote! { #file #catalog #hand_written })
+    let items = quote! {
+        /// Types used as operation parameters and responses.
+        pub mod types {
+            #( #types )*
+        }
+        #catalog
+    };
+    Ok(Generated {
+        items: format(items)?,
+        facade: format(facade::facade(normalized, &signatures)?)?,
+        mock_routes: format(mock_routes::mock_routes(normalized)?)?,
+    })
 }
 
 /// progenitor, with its panics turned into errors: `build.rs` must never die with a backtrace.
@@ -79,7 +121,8 @@ fn run_progenitor(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> R
     }
 }
 
-/// The document progenitor sees: without the operations the generator writes by hand.
+/// The document progenitor sees: without the operations it cannot generate (OPTIONS); the facade
+/// writes those from the spec alone.
 fn progenitor_input(normalized: &Value) -> Result<openapiv3::OpenAPI> {
     let mut doc = normalized.clone();
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
@@ -94,6 +137,19 @@ fn progenitor_input(normalized: &Value) -> Result<openapiv3::OpenAPI> {
     serde_json::from_value(doc).map_err(|e| SpecError::Generate(format!("normalized document: {e}")))
 }
 
+/// The items of progenitor's `types` module; the rest of its output (its client) is not used.
+fn types_module(file: syn::File) -> Result<Vec<syn::Item>> {
+    for item in file.items {
+        if let syn::Item::Mod(module) = item
+            && module.ident == "types"
+            && let Some((_, content)) = module.content
+        {
+            return Ok(content);
+        }
+    }
+    Err(SpecError::Generate("progenitor's output has no `types` module".into()))
+}
+
 /// `(name, values, description)` of every open enum schema.
 fn open_enums(doc: &Value) -> Vec<(String, Vec<String>, Option<String>)> {
     doc.pointer("/components/schemas")
@@ -106,20 +162,6 @@ fn open_enums(doc: &Value) -> Vec<(String, Vec<String>, Option<String>)> {
             (upper_camel_case(name), open_enum::enum_values(schema), description)
         })
         .collect()
-}
-
-fn add_to_types_module(file: &mut syn::File, items: TokenStream) -> Result<()> {
-    let items: syn::File = syn::parse2(items).map_err(|e| SpecError::Generate(format!("open enums: {e}")))?;
-    for item in &mut file.items {
-        if let syn::Item::Mod(module) = item
-            && module.ident == "types"
-            && let Some((_, content)) = &mut module.content
-        {
-            content.extend(items.items);
-            return Ok(());
-        }
-    }
-    Err(SpecError::Generate("progenitor's output has no `types` module".into()))
 }
 
 /// Formats tokens as Rust source.

@@ -8,7 +8,7 @@
 //! | `x-pipecat-base` | operation | path prefix below the main server, e.g. `/public`; empty for the main server |
 //! | `x-pipecat-key` | operation | which key authenticates it: `private`, `public` or `none` |
 //! | `x-pipecat-sub-path` | operation | name of the path parameter that may span several segments |
-//! | `x-pipecat-hand-written` | operation | progenitor cannot emit it; the generator writes it by hand |
+//! | `x-pipecat-hand-written` | operation | progenitor cannot emit it (OPTIONS): left out of its input; the facade is written from the spec alone |
 //! | `x-pipecat-open-enum` | schema | a response enum that must decode values the spec does not list |
 
 mod auth_keys;

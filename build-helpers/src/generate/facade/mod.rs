@@ -1,0 +1,325 @@
+//! The wrapper's facade: for every operation, a method on `pipecat_cloud::Client` taking the required
+//! values, and a request builder (`pipecat_cloud::operations::X`) for everything optional, sent with
+//! `.send().await` (or awaited directly). New optional parameters become new setters, so callers keep
+//! compiling as the spec grows.
+//!
+//! It is produced in the same pass as the client, from the same syntax progenitor generated (its
+//! argument and return types), and lands as a macro in the generated crate that the wrapper expands
+//! inside itself: the facade is the wrapper's own code, documented on the wrapper's own page. Inside it,
+//! `crate::` names the wrapper; request building, keys, retries and errors are the wrapper's
+//! (`crate::request`), reached directly with the operation's catalog entry.
+
+pub mod docs;
+pub mod model;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use self::model::{Body, OperationModel, Success, model};
+use super::signatures::Signature;
+use crate::document::{operations, snake_case};
+use crate::error::{Result, SpecError};
+use crate::validate::template_names;
+
+/// The facade's items, for a normalized document and progenitor's signatures.
+pub fn facade(doc: &Value, signatures: &BTreeMap<String, Signature>) -> Result<TokenStream> {
+    let mut items = Vec::new();
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    let mut builders: BTreeMap<String, String> = BTreeMap::new();
+    for (index, op) in operations(doc).into_iter().enumerate() {
+        let id = op.operation_id().unwrap_or_default();
+        let model = model(doc, op, index, signatures.get(&snake_case(id)))?;
+        if let Some(other) = methods.insert(model.method_text(), id.to_string()) {
+            return Err(SpecError::invalid(
+                op.label(),
+                format!(
+                    "operationIds `{other}` and `{id}` both become the method `{}`; rename one",
+                    model.method_text()
+                ),
+            ));
+        }
+        if let Some(other) = builders.insert(model.builder.to_string(), id.to_string()) {
+            return Err(SpecError::invalid(
+                op.label(),
+                format!("operationIds `{other}` and `{id}` both become the type `{}`; rename one", model.builder),
+            ));
+        }
+        items.push(operation(doc, &model)?);
+    }
+    Ok(quote! { #( #items )* })
+}
+
+fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
+    let OperationModel { index, method, builder, .. } = model;
+    let index = syn::Index::from(*index);
+    let method_doc = docs::method_doc(doc, model);
+    let summary = model.op.operation.get("summary").and_then(Value::as_str).unwrap_or(&model.id).trim();
+    let builder_doc = format!(
+        "Request builder of [`Client::{}`](crate::Client::{}): {summary}\n\nSet optional values with its \
+         methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and \
+         `.retry()` change what this one request sends and how long it may take.",
+        model.method_text(),
+        model.method_text()
+    );
+
+    let mut args = Vec::new();
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    for param in &model.path_params {
+        let ident = &param.ident;
+        let ty = &param.ty;
+        args.push(quote!(#ident: #ty));
+        fields.push(quote!(#ident: #ty));
+        inits.push(quote!(#ident));
+    }
+    for param in &model.required_query {
+        let ident = &param.ident;
+        let ty = &param.ty;
+        args.push(quote!(#ident: impl ::std::convert::Into<#ty>));
+        fields.push(quote!(#ident: #ty));
+        inits.push(quote!(#ident: #ident.into()));
+    }
+    let mut setters = Vec::new();
+    for param in &model.optional_query {
+        let ident = &param.ident;
+        let setter = &param.setter;
+        let ty = &param.ty;
+        fields.push(quote!(#ident: ::std::option::Option<#ty>));
+        inits.push(quote!(#ident: ::std::option::Option::None));
+        let doc = docs::param_line(param);
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                self.#ident = ::std::option::Option::Some(value.into());
+                self
+            }
+        });
+    }
+    let pass_through = matches!(model.success, Success::PassThrough);
+    match (&model.body, pass_through) {
+        (_, true) => {
+            fields.push(quote!(body: ::std::option::Option<crate::request::Payload>));
+            inits.push(quote!(body: ::std::option::Option::None));
+            fields.push(quote!(query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>));
+            inits.push(quote!(query: ::std::vec::Vec::new()));
+            setters.push(pass_through_setters(model.body.is_some()));
+        }
+        (Some(Body { ty, required: true, .. }), false) => {
+            args.push(quote!(body: #ty));
+            fields.push(quote!(body: #ty));
+            inits.push(quote!(body));
+        }
+        (Some(Body { ty, required: false, description, .. }), false) => {
+            fields.push(quote!(body: ::std::option::Option<#ty>));
+            inits.push(quote!(body: ::std::option::Option::None));
+            let doc = if description.is_empty() { "The request body.".to_string() } else { description.clone() };
+            setters.push(quote! {
+                #[doc = #doc]
+                pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.body = ::std::option::Option::Some(value.into());
+                    self
+                }
+            });
+        }
+        (None, false) => {}
+    }
+
+    let build = build_request(model, &index)?;
+    let (output, send, send_with_response) = match &model.success {
+        Success::Json(ty) => (
+            quote!(#ty),
+            quote! {
+                /// Sends the request; the decoded body on success.
+                pub async fn send(self) -> ::std::result::Result<#ty, crate::Error> {
+                    self.send_with_response().await.map(crate::Response::into_body)
+                }
+            },
+            quote! {
+                /// Sends the request; the decoded body with the status and headers on success.
+                pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ty>, crate::Error> {
+                    #build
+                    client.send_json(request).await
+                }
+            },
+        ),
+        Success::Empty => (
+            quote!(()),
+            quote! {
+                /// Sends the request; `()` on success (the operation answers without a body).
+                pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+                    self.send_with_response().await.map(crate::Response::into_body)
+                }
+            },
+            quote! {
+                /// Sends the request; the status and headers on success.
+                pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+                    #build
+                    client.send_empty(request).await
+                }
+            },
+        ),
+        Success::PassThrough => (
+            quote!(crate::PassThroughResponse),
+            quote! {
+                /// Sends the request; your agent's answer as it came (status, headers, bytes) when it is
+                /// a success. An error status is [`crate::Error::Api`], with the body kept.
+                pub async fn send(self) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+                    #build
+                    client.send_pass_through(request).await
+                }
+            },
+            TokenStream::new(),
+        ),
+    };
+    Ok(quote! {
+        impl crate::Client {
+            #[doc = #method_doc]
+            pub fn #method<'a>(&'a self, #( #args ),*) -> #builder<'a> {
+                #builder { client: self, #( #inits, )* settings: crate::request::CallSettings::default() }
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #( #fields, )*
+            settings: crate::request::CallSettings,
+        }
+
+        impl<'a> #builder<'a> {
+            #( #setters )*
+
+            /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
+            pub fn header(mut self, name: &str, value: &str) -> Self {
+                self.settings.add_header(name, value);
+                self
+            }
+
+            /// Time allowed for each attempt of this request, instead of the client's.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.settings.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// The retry policy of this request, instead of the client's.
+            pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+                self.settings.retry = ::std::option::Option::Some(retry);
+                self
+            }
+
+            #send
+            #send_with_response
+        }
+
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = ::std::result::Result<#output, crate::Error>;
+            type IntoFuture = crate::request::SendFuture<'a, #output>;
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        impl ::std::fmt::Debug for #builder<'_> {
+            // Values may be secrets (a secret set's values): only the operation is shown.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(::std::stringify!(#builder)).finish_non_exhaustive()
+            }
+        }
+    })
+}
+
+/// The setters of the session proxy's builders: any query string, and a body of any content type.
+fn pass_through_setters(takes_body: bool) -> TokenStream {
+    let body = takes_body.then(|| {
+        quote! {
+            /// Sends `value` as a JSON body (`content-type: application/json`).
+            pub fn json(mut self, value: &impl ::serde::Serialize) -> Self {
+                self.body = ::std::option::Option::Some(crate::request::Payload::json(value));
+                self
+            }
+
+            /// Sends `bytes` as the body, with the given content type.
+            pub fn bytes(mut self, content_type: &str, bytes: impl ::std::convert::Into<::bytes::Bytes>) -> Self {
+                self.body = ::std::option::Option::Some(crate::request::Payload::bytes(content_type, bytes.into()));
+                self
+            }
+        }
+    });
+    quote! {
+        /// Adds `name=value` to the query string your agent receives (escaped as a form value).
+        pub fn query(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.query.push((name.into(), value.into()));
+            self
+        }
+        #body
+    }
+}
+
+/// The statements that turn a builder into `client` and `request`: the key checked, each path value
+/// checked and escaped, the query and the body written.
+fn build_request(model: &OperationModel<'_>, index: &syn::Index) -> Result<TokenStream> {
+    let mut steps = Vec::new();
+    let mut rest = model.op.path;
+    let names = template_names(model.op.path);
+    for (param_index, name) in names.iter().enumerate() {
+        let placeholder = format!("{{{name}}}");
+        let Some(at) = rest.find(&placeholder) else {
+            return Err(SpecError::Generate(format!("{}: `{placeholder}` not found in the path", model.op.label())));
+        };
+        let literal = &rest[..at];
+        if !literal.is_empty() {
+            steps.push(quote!(request.literal(#literal);));
+        }
+        let Some(param) = model.path_params.get(param_index) else {
+            return Err(SpecError::Generate(format!("{}: no parameter for `{placeholder}`", model.op.label())));
+        };
+        let ident = &param.ident;
+        steps.push(if param.uuid {
+            quote!(request.uuid_segment(&self.#ident);)
+        } else {
+            quote!(request.segment(#param_index, self.#ident)?;)
+        });
+        rest = &rest[at + placeholder.len()..];
+    }
+    if !rest.is_empty() {
+        steps.push(quote!(request.literal(#rest);));
+    }
+    for param in &model.required_query {
+        let ident = &param.ident;
+        let wire = &param.wire_name;
+        steps.push(quote!(request.query(#wire, ::std::option::Option::Some(&self.#ident));));
+    }
+    for param in &model.optional_query {
+        let ident = &param.ident;
+        let wire = &param.wire_name;
+        steps.push(quote!(request.query(#wire, self.#ident.as_ref());));
+    }
+    match (&model.body, &model.success) {
+        (_, Success::PassThrough) => {
+            steps.push(quote! {
+                for (name, value) in &self.query {
+                    request.query(name, ::std::option::Option::Some(value));
+                }
+                if let ::std::option::Option::Some(body) = self.body {
+                    request.payload(body)?;
+                }
+            });
+        }
+        (Some(Body { required: true, .. }), _) => steps.push(quote!(request.json(&self.body)?;)),
+        (Some(Body { required: false, .. }), _) => steps.push(quote! {
+            if let ::std::option::Option::Some(body) = &self.body {
+                request.json(body)?;
+            }
+        }),
+        (None, _) => {}
+    }
+    Ok(quote! {
+        let client = self.client;
+        let mut request = client.request(&crate::catalog::OPERATIONS[#index], self.settings)?;
+        #( #steps )*
+    })
+}

@@ -1,0 +1,282 @@
+//! One operation as the facade generator sees it: the spec's facts (wire names, rules, prose) joined
+//! with the Rust types progenitor chose for it.
+
+use quote::ToTokens;
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::document::{OperationRef, parameters, snake_case};
+use crate::error::{Result, SpecError};
+use crate::generate::idents::{camel_ident, ident, snake_ident};
+use crate::generate::signatures::{Signature, is_uuid, option_inner, owned};
+use crate::normalize::{X_KEY, X_SUB_PATH};
+use crate::validate::template_names;
+
+/// Names a builder already uses for its own methods; a parameter with one of them gets `_param` added.
+pub const BUILDER_METHODS: [&str; 10] =
+    ["send", "send_with_response", "header", "timeout", "retry", "into_future", "body", "query", "json", "bytes"];
+
+/// A parameter of an operation.
+#[derive(Debug)]
+pub struct Param {
+    /// Name in the spec (on the wire), e.g. `deploymentId`.
+    pub wire_name: String,
+    /// The argument's or field's identifier, e.g. `deployment_id`.
+    pub ident: syn::Ident,
+    /// The setter's identifier (differs from `ident` when it would clash with a builder method).
+    pub setter: syn::Ident,
+    /// The owned Rust type of the value (without `Option`).
+    pub ty: syn::Type,
+    /// The type as a user names it, for docs: `pipecat_cloud::types::X`.
+    pub doc_type: String,
+    /// A path parameter of format uuid, taken as `Uuid`.
+    pub uuid: bool,
+    /// The parameter's description.
+    pub description: String,
+    /// Its schema (rules for docs).
+    pub schema: Value,
+    /// The spec's example value, if any.
+    pub example: Option<String>,
+}
+
+impl Param {
+    /// The identifier as text, without `r#`.
+    pub fn ident_text(&self) -> String {
+        self.ident.to_string().trim_start_matches("r#").to_string()
+    }
+
+    /// The setter's name as text, without `r#`.
+    pub fn setter_text(&self) -> String {
+        self.setter.to_string().trim_start_matches("r#").to_string()
+    }
+
+    /// A value for examples: the spec's example, else one derived from the name.
+    pub fn sample(&self) -> String {
+        match &self.example {
+            Some(example) => example.clone(),
+            None if self.uuid => "1d6f6c4a-3f5e-4d7b-9a65-0c9b9e2f4a10".to_string(),
+            None => heck::ToKebabCase::to_kebab_case(self.wire_name.as_str()),
+        }
+    }
+}
+
+/// The request body of an operation.
+#[derive(Debug)]
+pub struct Body {
+    /// The owned Rust type.
+    pub ty: syn::Type,
+    /// The type as a user names it, for docs.
+    pub doc_type: String,
+    /// True when the spec requires it.
+    pub required: bool,
+    /// The body's description.
+    pub description: String,
+}
+
+/// What a successful call returns.
+#[derive(Debug)]
+pub enum Success {
+    /// A JSON body decoded as this type.
+    Json(syn::Type),
+    /// Nothing (HEAD, OPTIONS, or no documented body).
+    Empty,
+    /// The session proxy: the agent's answer as it came.
+    PassThrough,
+}
+
+/// Everything the facade needs about one operation.
+#[derive(Debug)]
+pub struct OperationModel<'a> {
+    /// The operation in the spec.
+    pub op: OperationRef<'a>,
+    /// Its index in the catalog.
+    pub index: usize,
+    /// Its operationId.
+    pub id: String,
+    /// The client method's name.
+    pub method: syn::Ident,
+    /// The builder type's name.
+    pub builder: syn::Ident,
+    /// The key it needs, in words (`private`, `public`, `no`).
+    pub key: String,
+    /// Path parameters, in path order.
+    pub path_params: Vec<Param>,
+    /// Required query parameters: method arguments.
+    pub required_query: Vec<Param>,
+    /// Optional query parameters: builder setters.
+    pub optional_query: Vec<Param>,
+    /// The body, if the operation takes one.
+    pub body: Option<Body>,
+    /// What a successful call returns.
+    pub success: Success,
+}
+
+impl OperationModel<'_> {
+    /// The method's name as text.
+    pub fn method_text(&self) -> String {
+        self.method.to_string().trim_start_matches("r#").to_string()
+    }
+}
+
+/// The model of `op`, with progenitor's `signature` when it generated the operation (it does not
+/// generate OPTIONS).
+pub fn model<'a>(
+    doc: &'a Value,
+    op: OperationRef<'a>,
+    index: usize,
+    signature: Option<&Signature>,
+) -> Result<OperationModel<'a>> {
+    let id = op.operation_id().unwrap_or_default().to_string();
+    let label = op.label();
+    let method = snake_ident(&id, &label)?;
+    let builder = camel_ident(&id, &label)?;
+    let key = match op.operation.get(X_KEY).and_then(Value::as_str) {
+        Some("public") => "public",
+        Some("none") => "no",
+        _ => "private",
+    }
+    .to_string();
+    let params = parameters(doc, &op)?;
+    let spec_param = |name: &str, location: &str| {
+        params.iter().copied().find(|p| {
+            p.get("in").and_then(Value::as_str) == Some(location)
+                && (p.get("name").and_then(Value::as_str) == Some(name)
+                    || p.get("name").and_then(Value::as_str).map(snake_case).as_deref() == Some(name))
+        })
+    };
+    let argument_type = |rust_name: &str| {
+        signature.and_then(|s| s.arguments.iter().find(|(n, _)| n == rust_name).map(|(_, ty)| ty.clone()))
+    };
+
+    let mut path_params = Vec::new();
+    for name in template_names(op.path) {
+        let spec = spec_param(name, "path");
+        let schema = spec.and_then(|p| p.get("schema")).cloned().unwrap_or(Value::Null);
+        let rust_name = snake_case(name);
+        let uuid = match argument_type(&rust_name) {
+            Some(ty) => is_uuid(&ty),
+            None => schema.get("format").and_then(Value::as_str) == Some("uuid"),
+        };
+        let ty: syn::Type = if uuid { syn::parse_quote!(::uuid::Uuid) } else { syn::parse_quote!(&'a str) };
+        path_params.push(param(name, &format!("{label}: path parameter `{name}`"), ty, uuid, spec, schema)?);
+    }
+
+    let mut required_query = Vec::new();
+    let mut optional_query = Vec::new();
+    for spec in params.iter().filter(|p| p.get("in").and_then(Value::as_str) == Some("query")) {
+        let name = spec.get("name").and_then(Value::as_str).unwrap_or_default();
+        let location = format!("{label}: query parameter `{name}`");
+        let schema = spec.get("schema").cloned().unwrap_or(Value::Null);
+        let Some(ty) = argument_type(&snake_case(name)) else {
+            return Err(SpecError::Generate(format!("{location}: progenitor generated no argument for it")));
+        };
+        let owned = owned(&ty);
+        match option_inner(&owned) {
+            Some(inner) => optional_query.push(param(name, &location, inner.clone(), false, Some(spec), schema)?),
+            None => required_query.push(param(name, &location, owned.clone(), false, Some(spec), schema)?),
+        }
+    }
+
+    let sub_path = op.operation.get(X_SUB_PATH).is_some();
+    let body = match op.operation.get("requestBody") {
+        Some(request_body) => {
+            let resolved = crate::document::resolve(doc, request_body)?;
+            let required = resolved.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let description = resolved.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_string();
+            let ty = match argument_type("body") {
+                Some(ty) => owned(&ty),
+                None => syn::parse_quote!(::serde_json::Value),
+            };
+            let ty = option_inner(&ty).cloned().unwrap_or(ty);
+            Some(Body { doc_type: doc_type(&ty), ty, required, description })
+        }
+        None => None,
+    };
+
+    let success = if sub_path {
+        Success::PassThrough
+    } else {
+        match signature.map(|s| &s.success) {
+            Some(syn::Type::Tuple(unit)) if unit.elems.is_empty() => Success::Empty,
+            Some(ty) if is_byte_stream(ty) => Success::Empty,
+            Some(ty) => Success::Json(ty.clone()),
+            None => Success::Empty,
+        }
+    };
+
+    Ok(OperationModel {
+        op,
+        index,
+        id,
+        method,
+        builder,
+        key,
+        path_params,
+        required_query,
+        optional_query,
+        body,
+        success,
+    })
+}
+
+fn is_byte_stream(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
+}
+
+fn param(
+    name: &str,
+    location: &str,
+    ty: syn::Type,
+    uuid: bool,
+    spec: Option<&Value>,
+    schema: Value,
+) -> Result<Param> {
+    let field = snake_ident(name, location)?;
+    let plain = field.to_string().trim_start_matches("r#").to_string();
+    let setter =
+        if BUILDER_METHODS.contains(&plain.as_str()) { ident(&format!("{plain}_param"), location)? } else { field.clone() };
+    let description = spec.and_then(|p| p.get("description")).and_then(Value::as_str).unwrap_or_default();
+    let example = spec
+        .and_then(|p| p.get("example").or_else(|| p.pointer("/schema/example")))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok(Param {
+        wire_name: name.to_string(),
+        ident: field,
+        setter,
+        doc_type: doc_type(&ty),
+        ty,
+        uuid,
+        description: description.split_whitespace().collect::<Vec<_>>().join(" "),
+        schema,
+        example,
+    })
+}
+
+/// `ty` as a user outside the crate names it: paths into `types` go through `pipecat_cloud::types`.
+pub fn doc_type(ty: &syn::Type) -> String {
+    struct Qualify;
+    impl VisitMut for Qualify {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let skip = match names.as_slice() {
+                [first, second, ..] if first == "crate" && second == "types" => 1,
+                [first, ..] if first == "types" => 0,
+                _ => {
+                    syn::visit_mut::visit_path_mut(self, path);
+                    return;
+                }
+            };
+            let rest: Vec<syn::PathSegment> = path.segments.iter().skip(skip).cloned().collect();
+            let mut qualified: syn::Path = syn::parse_quote!(pipecat_cloud);
+            qualified.leading_colon = None;
+            qualified.segments.extend(rest);
+            *path = qualified;
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let mut ty = ty.clone();
+    Qualify.visit_type_mut(&mut ty);
+    ty.to_token_stream().to_string().replace(" :: ", "::").replace(":: ", "::").replace(" < ", "<").replace(" >", ">").replace("< ", "<")
+}
+

@@ -1,0 +1,55 @@
+//! Rust identifiers from spec names. A spec may name an operation `1x` or a parameter `type`; `quote`'s
+//! `format_ident!` panics on the first and the second does not compile. Every identifier the generator
+//! writes goes through here: keywords become raw identifiers, and a name that cannot be an identifier is
+//! an error naming where it came from.
+
+use proc_macro2::Span;
+
+use crate::document::{snake_case, upper_camel_case};
+use crate::error::{Result, SpecError};
+
+/// Keywords that cannot be raw identifiers either.
+const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
+
+/// `name` as an identifier, `r#name` for keywords. `location` names the spec element for the error.
+pub fn ident(name: &str, location: &str) -> Result<syn::Ident> {
+    if name.is_empty() || NOT_RAW.contains(&name) {
+        return Err(SpecError::invalid(location, format!("`{name}` cannot be a Rust identifier; rename it")));
+    }
+    if syn::parse_str::<syn::Ident>(name).is_ok() {
+        return Ok(syn::Ident::new(name, Span::call_site()));
+    }
+    let raw = format!("r#{name}");
+    if syn::parse_str::<syn::Ident>(&raw).is_ok() {
+        return Ok(syn::Ident::new_raw(name, Span::call_site()));
+    }
+    Err(SpecError::invalid(
+        location,
+        format!("`{name}` cannot be a Rust identifier (it must start with a letter or `_` and hold only letters, digits and `_`); rename it"),
+    ))
+}
+
+/// The snake_case identifier of a spec name (methods, parameters, fields).
+pub fn snake_ident(name: &str, location: &str) -> Result<syn::Ident> {
+    ident(&snake_case(name), location)
+}
+
+/// The UpperCamelCase identifier of a spec name (types).
+pub fn camel_ident(name: &str, location: &str) -> Result<syn::Ident> {
+    ident(&upper_camel_case(name), location)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_become_raw_and_impossible_names_are_errors() {
+        assert_eq!(snake_ident("type", "p").map(|i| i.to_string()).ok(), Some("r#type".into()));
+        assert_eq!(snake_ident("setName", "p").map(|i| i.to_string()).ok(), Some("set_name".into()));
+        for bad in ["1x", "", " ", "🦀", "self"] {
+            let error = snake_ident(bad, "operation X").map(|i| i.to_string());
+            assert!(error.as_ref().is_err_and(|e| e.to_string().contains("operation X")), "{bad:?}: {error:?}");
+        }
+    }
+}
