@@ -48,3 +48,13 @@ pub use pipecat_cloud_generated::catalog;
 /// The catalog's types; see [`catalog`].
 #[doc(hidden)]
 pub use pipecat_cloud_generated::operation;
+
+/// Checks a path value as the client does before sending, for tools that build requests by hand (the
+/// workspace's recorder). Not part of the supported API.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] naming the rule the value breaks.
+#[doc(hidden)]
+pub fn check_path_value(operation: &'static operation::Operation, index: usize, value: &str) -> Result<(), Error> {
+    path_params::check(operation, index, value).map(drop)
+}

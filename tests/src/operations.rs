@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use pipecat_cloud::operation::Operation;
-use pipecat_cloud::{Client, Error};
+use pipecat_cloud::{Client, Error, PassThroughResponse, Uuid, types};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// Valid sample values for every path parameter, by name.
 pub fn sample_value(parameter: &str) -> &'static str {
@@ -64,11 +64,11 @@ impl Args {
         }
     }
 
-    fn text(&self, name: &str) -> Option<&str> {
-        self.query.get(name).map(String::as_str)
-    }
-
-    fn parsed<T: FromStr>(&self, name: &str) -> Option<T> {
+    /// The query value `name`, parsed.
+    ///
+    /// # Panics
+    /// When it does not parse: a test bug.
+    pub fn parsed<T: FromStr>(&self, name: &str) -> Option<T> {
         self.query.get(name).map(|v| v.parse().unwrap_or_else(|_| panic!("query {name}={v} does not parse")))
     }
 
@@ -90,83 +90,115 @@ fn json_of<T: Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
+/// A pass-through answer as JSON: `null` when empty, the JSON it holds, or its text as a string.
+fn json_of_pass_through(answer: PassThroughResponse) -> Value {
+    if answer.bytes().is_empty() {
+        return Value::Null;
+    }
+    answer.json().unwrap_or_else(|_| Value::String(answer.text().unwrap_or_default().to_string()))
+}
+
+/// Sets each optional query parameter that `args` holds, parsed as the setter's type.
+macro_rules! with_query {
+    ($builder:expr, $args:expr, { $( $wire:literal => $setter:ident: $ty:ty ),* $(,)? }) => {{
+        #[allow(unused_mut)]
+        let mut builder = $builder;
+        $( if let Some(value) = $args.parsed::<$ty>($wire) { builder = builder.$setter(value); } )*
+        builder
+    }};
+}
+
 /// Calls `operation` with `args`; returns the decoded success value as JSON (`null` for none).
 ///
 /// # Panics
 /// When `operation` is not an operation of the API, or `args` do not fit it: both are test bugs.
 pub async fn call(client: &Client, operation: &Operation, args: &Args) -> Result<Value, Error> {
     let p = |i: usize| args.path[i].as_str();
-    let map = || -> Map<String, Value> { args.body() };
+    let id = |i: usize| -> Uuid {
+        args.path[i].parse().unwrap_or_else(|_| panic!("path value #{i} of {} must be a UUID", operation.id))
+    };
     match operation.id {
-        "listServices" => {
-            client.list_services(args.parsed("includeActiveDeployment"), args.text("region")).await.map(json_of)
-        }
-        "createService" => client.create_service(&args.body()).await.map(json_of),
+        "listServices" => with_query!(client.list_services(), args, {
+            "includeActiveDeployment" => include_active_deployment: bool,
+            "region" => region: String,
+        })
+        .await
+        .map(json_of),
+        "createService" => client.create_service(args.body::<types::CreateServiceRequest>()).await.map(json_of),
         "getService" => client.get_service(p(0)).await.map(json_of),
-        "updateService" => client.update_service(p(0), &args.body()).await.map(json_of),
+        "updateService" => client.update_service(p(0), args.body::<types::UpdateServiceRequest>()).await.map(json_of),
         "deleteService" => client.delete_service(p(0)).await.map(json_of),
-        "getLogs" => client
-            .get_logs(
-                p(0),
-                args.text("deploymentId"),
-                args.parsed("endTime"),
-                args.parsed("limit"),
-                args.parsed("offset"),
-                args.parsed("order"),
-                args.text("query"),
-                args.text("sessionId"),
-                args.parsed("startTime"),
-            )
-            .await
-            .map(json_of),
-        "getSessions" => client
-            .get_sessions(
-                p(0),
-                args.text("deploymentId"),
-                args.parsed("endTime"),
-                args.parsed("limit"),
-                args.parsed("offset"),
-                args.parsed("startTime"),
-                args.parsed("startTimeMax"),
-                args.parsed("startTimeMin"),
-                args.parsed("startType"),
-                args.parsed("status"),
-            )
-            .await
-            .map(json_of),
-        "getSession" => client.get_session(p(0), p(1)).await.map(json_of),
-        "stopSession" => client.stop_session(p(0), p(1)).await.map(json_of),
-        "listBuilds" => client
-            .list_builds(
-                args.text("contextHash"),
-                args.parsed("limit"),
-                args.parsed("offset"),
-                args.text("region"),
-                args.parsed("status"),
-            )
-            .await
-            .map(json_of),
-        "createBuild" => client.create_build(&args.body()).await.map(json_of),
-        "getBuildUploadUrl" => client.get_build_upload_url(&args.body()).await.map(json_of),
-        "getBuild" => client.get_build(p(0)).await.map(json_of),
-        "getBuildLogs" => client.get_build_logs(p(0), args.parsed("limit")).await.map(json_of),
+        "getLogs" => with_query!(client.get_logs(p(0)), args, {
+            "deploymentId" => deployment_id: String,
+            "endTime" => end_time: i64,
+            "limit" => limit: i64,
+            "offset" => offset: i64,
+            "order" => order: types::GetLogsOrder,
+            "query" => query_param: String,
+            "sessionId" => session_id: String,
+            "startTime" => start_time: i64,
+        })
+        .await
+        .map(json_of),
+        "getSessions" => with_query!(client.get_sessions(p(0)), args, {
+            "deploymentId" => deployment_id: String,
+            "endTime" => end_time: i64,
+            "limit" => limit: i64,
+            "offset" => offset: i64,
+            "startTime" => start_time: i64,
+            "startTimeMax" => start_time_max: i64,
+            "startTimeMin" => start_time_min: i64,
+            "startType" => start_type: types::GetSessionsStartType,
+            "status" => status: types::GetSessionsStatus,
+        })
+        .await
+        .map(json_of),
+        "getSession" => client.get_session(p(0), id(1)).await.map(json_of),
+        "stopSession" => client.stop_session(p(0), id(1)).await.map(json_of),
+        "listBuilds" => with_query!(client.list_builds(), args, {
+            "contextHash" => context_hash: String,
+            "limit" => limit: std::num::NonZeroU64,
+            "offset" => offset: u64,
+            "region" => region: String,
+            "status" => status: types::ListBuildsStatus,
+        })
+        .await
+        .map(json_of),
+        "createBuild" => client.create_build(args.body::<types::CreateBuildRequest>()).await.map(json_of),
+        "getBuildUploadUrl" => client.get_build_upload_url(args.body::<types::UploadUrlRequest>()).await.map(json_of),
+        "getBuild" => client.get_build(id(0)).await.map(json_of),
+        "getBuildLogs" => {
+            with_query!(client.get_build_logs(id(0)), args, { "limit" => limit: std::num::NonZeroU64 }).await.map(json_of)
+        }
         "getProperties" => client.get_properties().await.map(json_of),
-        "updateProperties" => client.update_properties(&args.body()).await.map(json_of),
+        "updateProperties" => client.update_properties(args.body::<types::UpdatePropertiesBody>()).await.map(json_of),
         "getPropertiesSchema" => client.get_properties_schema().await.map(json_of),
         "listRegions" => client.list_regions().await.map(json_of),
         "listSecretSets" => client.list_secret_sets().await.map(json_of),
         "getSecretSet" => client.get_secret_set(p(0)).await.map(json_of),
-        "upsertSecretSet" => client.upsert_secret_set(p(0), &args.body()).await.map(json_of),
+        "upsertSecretSet" => client.upsert_secret_set(p(0), args.body::<types::UpsertSecretSetBody>()).await.map(json_of),
         "deleteSecretSet" => client.delete_secret_set(p(0)).await.map(json_of),
         "deleteSecretFromSet" => client.delete_secret_from_set(p(0), p(1)).await.map(json_of),
-        "startService" => client.start_service(p(0), &args.body()).await.map(json_of),
-        "sessionProxyGet" => client.session_proxy_get(p(0), p(1), p(2)).await.map(json_of),
-        "sessionProxyPost" => client.session_proxy_post(p(0), p(1), p(2), &map()).await.map(json_of),
-        "sessionProxyPut" => client.session_proxy_put(p(0), p(1), p(2), &map()).await.map(json_of),
-        "sessionProxyPatch" => client.session_proxy_patch(p(0), p(1), p(2), &map()).await.map(json_of),
-        "sessionProxyDelete" => client.session_proxy_delete(p(0), p(1), p(2)).await.map(json_of),
-        "sessionProxyOptions" => client.session_proxy_options(p(0), p(1), p(2)).await.map(json_of),
-        "sessionProxyHead" => client.session_proxy_head(p(0), p(1), p(2)).await.map(json_of),
+        "startService" => client.start_service(p(0), args.body::<types::StartRequest>()).await.map(json_of),
+        "sessionProxyGet" => client.session_proxy_get(p(0), id(1), p(2)).await.map(json_of_pass_through),
+        "sessionProxyPost" => {
+            let builder = client.session_proxy_post(p(0), id(1), p(2));
+            let builder = if let Some(body) = &args.body { builder.json(body) } else { builder };
+            builder.await.map(json_of_pass_through)
+        }
+        "sessionProxyPut" => {
+            let builder = client.session_proxy_put(p(0), id(1), p(2));
+            let builder = if let Some(body) = &args.body { builder.json(body) } else { builder };
+            builder.await.map(json_of_pass_through)
+        }
+        "sessionProxyPatch" => {
+            let builder = client.session_proxy_patch(p(0), id(1), p(2));
+            let builder = if let Some(body) = &args.body { builder.json(body) } else { builder };
+            builder.await.map(json_of_pass_through)
+        }
+        "sessionProxyDelete" => client.session_proxy_delete(p(0), id(1), p(2)).await.map(json_of_pass_through),
+        "sessionProxyOptions" => client.session_proxy_options(p(0), id(1), p(2)).await.map(json_of_pass_through),
+        "sessionProxyHead" => client.session_proxy_head(p(0), id(1), p(2)).await.map(json_of_pass_through),
         other => panic!("operation {other} has no call in tests/src/operations.rs: add one"),
     }
 }

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use percent_encoding::percent_decode_str;
 use pipecat_cloud::catalog;
-use pipecat_cloud::operation::Operation;
+use pipecat_cloud::operation::{HttpMethod, Operation};
 use pipecat_cloud::{Client, Error, RetryConfig};
 use serde_json::Value;
 
@@ -152,7 +152,8 @@ fn check_outcome(file: &RecordingFile, operation: &Operation, outcome: Result<Va
                     recorded.status
                 ));
             }
-            let body_less = matches!(operation.http_method, "HEAD" | "OPTIONS");
+            // A HEAD answer has no body; every other error keeps the API's code, OPTIONS included.
+            let body_less = operation.method == HttpMethod::Head;
             let code = recorded.body.as_ref().and_then(|b| b.get("code")).and_then(Value::as_str);
             if !body_less && error.code() != code {
                 return Err(format!("{label}: the error has code {:?}, the recording {code:?}", error.code()));
@@ -199,12 +200,10 @@ fn spec() -> &'static Value {
 /// may send more, and the client ignores what it does not know.
 fn known_fields(operation: &Operation, status: u16, body: &Value) -> Value {
     let doc = spec();
-    let method = operation.http_method.to_ascii_lowercase();
-    let schema = doc
-        .get("paths")
-        .and_then(|paths| paths.get(operation.spec_path))
-        .and_then(|item| item.get(method.as_str()))
-        .and_then(|op| op.pointer(&format!("/responses/{status}")))
+    let schema = build_helpers::document::operations(doc)
+        .into_iter()
+        .find(|op| op.operation_id() == Some(operation.id))
+        .and_then(|op| op.operation.pointer(&format!("/responses/{status}")))
         .and_then(|r| build_helpers::document::resolve(doc, r).ok())
         .and_then(|r| r.pointer("/content/application~1json/schema"));
     match schema {

@@ -51,57 +51,57 @@ async fn every_operation_reaches_its_route_with_its_key() {
     // Agents.
     call!(
         expect(&server, GET, "/v1/agents", private, 200, Some(json!({"services": []}))),
-        client.list_services(None, None)
+        client.list_services()
     );
-    let create: types::CreateServiceRequest = from_json(json!({"serviceName": "my-agent", "image": "acme/bot:1"}));
-    call!(expect(&server, POST, "/v1/agents", private, 200, empty()), client.create_service(&create));
+    let create = types::CreateServiceRequest::new("my-agent".parse::<types::CreateServiceRequestServiceName>().unwrap()).image("acme/bot:1");
+    call!(expect(&server, POST, "/v1/agents", private, 200, empty()), client.create_service(create));
     call!(expect(&server, GET, "/v1/agents/my-agent", private, 200, empty()), client.get_service("my-agent"));
-    let update: types::UpdateServiceRequest = from_json(json!({"image": "acme/bot:2"}));
+    let update = types::UpdateServiceRequest::new().image("acme/bot:2");
     call!(
         expect(&server, POST, "/v1/agents/my-agent", private, 200, empty()),
-        client.update_service("my-agent", &update)
+        client.update_service("my-agent", update)
     );
     call!(expect(&server, DELETE, "/v1/agents/my-agent", private, 200, ok()), client.delete_service("my-agent"));
     call!(
         expect(&server, GET, "/v1/agents/my-agent/logs", private, 200, Some(json!({"logs": []}))),
-        client.get_logs("my-agent", None, None, Some(5), None, None, None, None, None)
+        client.get_logs("my-agent").limit(5)
     );
     // Sessions.
     call!(
         expect(&server, GET, "/v1/agents/my-agent/sessions", private, 200, Some(json!({"sessions": []}))),
-        client.get_sessions("my-agent", None, None, None, None, None, None, None, None, None)
+        client.get_sessions("my-agent")
     );
     let session_path = format!("/v1/agents/my-agent/sessions/{SESSION_ID}");
-    call!(expect(&server, GET, &session_path, private, 200, empty()), client.get_session("my-agent", SESSION_ID));
-    call!(expect(&server, DELETE, &session_path, private, 200, empty()), client.stop_session("my-agent", SESSION_ID));
+    call!(expect(&server, GET, &session_path, private, 200, empty()), client.get_session("my-agent", session_id()));
+    call!(expect(&server, DELETE, &session_path, private, 200, empty()), client.stop_session("my-agent", session_id()));
     // Builds.
     call!(
         expect(&server, GET, "/v1/builds", private, 200, Some(json!({"builds": []}))),
-        client.list_builds(None, None, None, None, None)
+        client.list_builds()
     );
-    let build: types::CreateBuildRequest = from_json(json!({"uploadId": BUILD_ID, "region": "us-west"}));
-    call!(expect(&server, POST, "/v1/builds", private, 201, empty()), client.create_build(&build));
-    let upload: types::UploadUrlRequest = from_json(json!({"region": "us-west"}));
-    call!(expect(&server, POST, "/v1/builds/upload-url", private, 200, empty()), client.get_build_upload_url(&upload));
-    call!(expect(&server, GET, &format!("/v1/builds/{BUILD_ID}"), private, 200, empty()), client.get_build(BUILD_ID));
+    let build = types::CreateBuildRequest::new("us-west", build_id());
+    call!(expect(&server, POST, "/v1/builds", private, 201, empty()), client.create_build(build));
+    let upload = types::UploadUrlRequest::new("us-west");
+    call!(expect(&server, POST, "/v1/builds/upload-url", private, 200, empty()), client.get_build_upload_url(upload));
+    call!(expect(&server, GET, &format!("/v1/builds/{BUILD_ID}"), private, 200, empty()), client.get_build(build_id()));
     call!(
         expect(&server, GET, &format!("/v1/builds/{BUILD_ID}/logs"), private, 200, Some(json!({"logs": ["done"]}))),
-        client.get_build_logs(BUILD_ID, None)
+        client.get_build_logs(build_id())
     );
     // Organization.
     call!(expect(&server, GET, "/v1/properties", private, 200, empty()), client.get_properties());
-    let properties: types::UpdatePropertiesBody = from_json(json!({"defaultRegion": "eu-central"}));
-    call!(expect(&server, PATCH, "/v1/properties", private, 200, empty()), client.update_properties(&properties));
+    let properties = types::UpdatePropertiesBody::new().default_region("eu-central");
+    call!(expect(&server, PATCH, "/v1/properties", private, 200, empty()), client.update_properties(properties));
     call!(expect(&server, GET, "/v1/properties/schema", private, 200, empty()), client.get_properties_schema());
     call!(expect(&server, GET, "/v1/regions", private, 200, Some(json!({"regions": []}))), client.list_regions());
     // Secrets.
     call!(expect(&server, GET, "/v1/secrets", private, 200, Some(json!({"sets": []}))), client.list_secret_sets());
     call!(expect(&server, GET, "/v1/secrets/my-set", private, 200, empty()), client.get_secret_set("my-set"));
-    let secrets: types::UpsertSecretSetBody =
-        from_json(json!({"secrets": [{"secretKey": "OPENAI_API_KEY", "secretValue": "value-1"}]}));
+    let secrets =
+        types::RegularSecretsRequest::new(vec![types::RegularSecretsRequestSecretsItem::new("OPENAI_API_KEY", "value-1")]);
     call!(
         expect(&server, PUT, "/v1/secrets/my-set", private, 202, Some(json!({"status": "OK", "region": "us-west"}))),
-        client.upsert_secret_set("my-set", &secrets)
+        client.upsert_secret_set("my-set", secrets)
     );
     call!(expect(&server, DELETE, "/v1/secrets/my-set", private, 200, ok()), client.delete_secret_set("my-set"));
     call!(
@@ -109,39 +109,39 @@ async fn every_operation_reaches_its_route_with_its_key() {
         client.delete_secret_from_set("my-set", "OPENAI_API_KEY")
     );
     // Public API: start and the session proxy, whose `{path}` `api/offer` must arrive as two segments.
-    let start: types::StartRequest = from_json(json!({"createDailyRoom": true}));
+    let start = types::StartRequest::new().create_daily_room(true);
     call!(
         expect(&server, POST, "/v1/public/my-agent/start", public, 200, empty()),
-        client.start_service("my-agent", &start)
+        client.start_service("my-agent", start)
     );
-    let payload = serde_json::Map::from_iter([("sdp".to_string(), json!("v=0"))]);
+    let payload = json!({"sdp": "v=0"});
     call!(
         expect(&server, GET, &proxy, public, 200, empty()),
-        client.session_proxy_get("my-agent", SESSION_ID, "api/offer")
+        client.session_proxy_get("my-agent", session_id(), "api/offer")
     );
     call!(
         expect(&server, POST, &proxy, public, 200, empty()),
-        client.session_proxy_post("my-agent", SESSION_ID, "api/offer", &payload)
+        client.session_proxy_post("my-agent", session_id(), "api/offer").json(&payload)
     );
     call!(
         expect(&server, PUT, &proxy, public, 200, empty()),
-        client.session_proxy_put("my-agent", SESSION_ID, "api/offer", &payload)
+        client.session_proxy_put("my-agent", session_id(), "api/offer").json(&payload)
     );
     call!(
         expect(&server, PATCH, &proxy, public, 200, empty()),
-        client.session_proxy_patch("my-agent", SESSION_ID, "api/offer", &payload)
+        client.session_proxy_patch("my-agent", session_id(), "api/offer").json(&payload)
     );
     call!(
         expect(&server, DELETE, &proxy, public, 200, empty()),
-        client.session_proxy_delete("my-agent", SESSION_ID, "api/offer")
+        client.session_proxy_delete("my-agent", session_id(), "api/offer")
     );
     call!(
         expect(&server, OPTIONS, &proxy, public, 200, None),
-        client.session_proxy_options("my-agent", SESSION_ID, "api/offer")
+        client.session_proxy_options("my-agent", session_id(), "api/offer")
     );
     call!(
         expect(&server, HEAD, &proxy, public, 200, None),
-        client.session_proxy_head("my-agent", SESSION_ID, "api/offer")
+        client.session_proxy_head("my-agent", session_id(), "api/offer")
     );
 
     assert_eq!(called, pipecat_cloud::catalog::OPERATIONS.len(), "every catalog operation is called once");
@@ -165,8 +165,7 @@ async fn a_client_with_one_key_refuses_the_other_keys_operations_without_sending
     );
     let private_only =
         pipecat_cloud::Client::builder().private_key(PRIVATE_KEY).host(server.base_url()).build().unwrap();
-    let start: types::StartRequest = from_json(json!({}));
-    let err = private_only.start_service("my-agent", &start).await.unwrap_err();
+    let err = private_only.start_service("my-agent", types::StartRequest::new()).await.unwrap_err();
     assert!(err.to_string().starts_with("startService needs the public API key"), "{err}");
     assert_eq!(anything.calls_async().await, 0, "nothing reached the server");
     // The key it has still works.

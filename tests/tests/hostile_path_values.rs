@@ -57,6 +57,17 @@ fn corpus() -> Vec<String> {
         "%zz",
         "a&b=c",
         ";a=b",
+        // Characters some servers read specially inside a segment: matrix parameters (`;`), `+` as a
+        // space, sub-delimiters and user-info separators. They must arrive percent-encoded.
+        "KEY;x",
+        "KEY;x=1",
+        "a+b",
+        "+",
+        "a=b",
+        "user@host",
+        "a:b",
+        "a,b",
+        "a!b$c'd(e)f*",
         // Control characters, CR/LF, NUL, header injection.
         "\0",
         "a\0b",
@@ -89,10 +100,15 @@ fn corpus() -> Vec<String> {
 
 /// `Ok(())` when `request` is `operation`'s route with `value` as parameter `index`, and the samples elsewhere.
 fn arrived_as_intended(operation: &Operation, index: usize, value: &str, request: &Recorded) -> Result<(), String> {
-    if request.method != operation.http_method {
-        return Err(format!("method {} instead of {}", request.method, operation.http_method));
+    if request.method != operation.method.as_str() {
+        return Err(format!("method {} instead of {}", request.method, operation.method));
     }
     let sent: Vec<&str> = request.path().split('/').collect();
+    // Only RFC 3986's unreserved characters and `%` escapes may appear in the raw segments: `;`, `+`,
+    // `&`, `=`, `@`, `:` and the other sub-delimiters must have been percent-encoded.
+    if let Some(raw) = sent.iter().find(|s| s.chars().any(|c| !(c.is_ascii_alphanumeric() || "-._~%".contains(c)))) {
+        return Err(format!("the raw segment {raw:?} holds a character that is not percent-encoded"));
+    }
     let path = sample_path(operation);
     let mut expected: Vec<String> = vec![String::new(), "v1".into()];
     let mut param = 0;
@@ -126,8 +142,14 @@ async fn hostile_path_values_are_refused_or_arrive_as_one_intended_segment() {
     assert!(corpus.len() >= 40);
     let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
+    let mut typed = 0;
     for operation in &OPERATIONS {
         for (index, param) in operation.path_params.iter().enumerate() {
+            // A UUID parameter takes a `Uuid`: no text, hostile or not, can be passed.
+            if param.format == Some("uuid") {
+                typed += 1;
+                continue;
+            }
             for value in &corpus {
                 let mut path = sample_path(operation);
                 path[index] = value;
@@ -161,10 +183,11 @@ async fn hostile_path_values_are_refused_or_arrive_as_one_intended_segment() {
     pipecat_cloud_tests::report(&table);
     let (refused, sent) = tally.values().fold((0, 0), |(r, s), (a, b)| (r + a, s + b));
     pipecat_cloud_tests::report(&format!(
-        "{} values x {} parameters: {refused} refused, {sent} sent as intended",
+        "{} values x {} text parameters: {refused} refused, {sent} sent as intended; {typed} UUID parameters take a Uuid",
         corpus.len(),
         tally.len()
     ));
+    assert!(typed > 0, "the UUID parameters are typed");
     assert!(failures.is_empty(), "{} values went wrong:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(refused + sent, corpus.len() * tally.len());
     assert!(refused > 0 && sent > 0);

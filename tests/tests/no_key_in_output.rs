@@ -37,11 +37,7 @@ impl Captured {
 }
 
 fn builder(host: &str) -> ClientBuilder {
-    Client::builder().private_key(PRIVATE).public_key(PUBLIC).host(host).retry(RetryConfig {
-        max_attempts: 2,
-        initial_backoff: Duration::from_millis(1),
-        ..RetryConfig::default()
-    })
+    Client::builder().private_key(PRIVATE).public_key(PUBLIC).host(host).retry(RetryConfig::default().max_attempts(2).initial_backoff(Duration::from_millis(1)))
 }
 
 #[tokio::test]

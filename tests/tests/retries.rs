@@ -8,7 +8,7 @@ use pipecat_cloud_tests::scripted_server::{Reply, ScriptedServer};
 use serde_json::json;
 
 fn fast_retries() -> RetryConfig {
-    RetryConfig { initial_backoff: Duration::from_millis(20), ..RetryConfig::default() }
+    RetryConfig::default().initial_backoff(Duration::from_millis(20))
 }
 
 fn client(server: &ScriptedServer, retry: RetryConfig) -> Client {
@@ -63,7 +63,7 @@ async fn a_dropped_connection_is_retried() {
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_after_every_attempt() {
     let server = ScriptedServer::start(vec![], Reply::Hang).await.unwrap();
-    let retry = RetryConfig { max_attempts: 2, ..fast_retries() };
+    let retry = fast_retries().max_attempts(2);
     let client = client(&server, retry).with_timeout(Duration::from_millis(300));
     let started = Instant::now();
     let err = client.list_secret_sets().await.unwrap_err();
@@ -78,12 +78,12 @@ async fn a_post_is_sent_once_on_503_unless_opted_in() {
     let body: types::CreateServiceRequest = serde_json::from_value(json!({"serviceName": "my-agent"})).unwrap();
     let unavailable = Reply::json(503, json!({"error": "busy", "code": "503"}));
     let server = ScriptedServer::start(vec![], unavailable).await.unwrap();
-    let err = client(&server, fast_retries()).create_service(&body).await.unwrap_err();
+    let err = client(&server, fast_retries()).create_service(body.clone()).await.unwrap_err();
     assert_eq!((err.status(), server.requests().len()), (Some(503), 1));
 
     server.clear();
-    let opted_in = RetryConfig { retry_non_idempotent: true, ..fast_retries() };
-    let err = client(&server, opted_in).create_service(&body).await.unwrap_err();
+    let opted_in = fast_retries().retry_non_idempotent(true);
+    let err = client(&server, opted_in).create_service(body.clone()).await.unwrap_err();
     assert_eq!((err.status(), server.requests().len()), (Some(503), 3));
 }
 

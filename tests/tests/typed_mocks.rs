@@ -4,33 +4,34 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use pipecat_cloud::Uuid;
 use pipecat_cloud::mock::{MockApi, UNMATCHED_CODE, UNMATCHED_STATUS, routes};
+use pipecat_cloud::types::{RegularSecretsRequest, RegularSecretsRequestSecretsItem};
 use serde_json::json;
 
 #[tokio::test]
 async fn one_line_makes_an_operation_answer_404() {
     let api = MockApi::start().await;
     api.on(routes::delete_secret_from_set("my-set", "OLD_KEY")).respond_error(404, "NOT_FOUND", "Secret not found");
-    let error = api.client().delete_secret_from_set("my-set", "OLD_KEY").await.unwrap_err();
+    let error = api.client().delete_secret_from_set("my-set", "OLD_KEY").send().await.unwrap_err();
     assert_eq!((error.status(), error.code()), (Some(404), Some("NOT_FOUND")));
 }
 
 #[tokio::test]
 async fn routes_carry_the_real_base_paths_and_escape_their_values() {
     let api = MockApi::start().await;
-    let session = "1d6f6c4a-3f5e-4d7b-9a65-0c9b9e2f4a10";
+    let session: Uuid = "1d6f6c4a-3f5e-4d7b-9a65-0c9b9e2f4a10".parse().unwrap();
     let proxy = routes::session_proxy_post("my agent", session, "api/offer");
-    assert_eq!(proxy.path, format!("/v1/public/my%20agent/sessions/{session}/api/offer"));
-    assert_eq!(routes::list_secret_sets().path, "/v1/secrets");
+    assert_eq!(proxy.path(), format!("/v1/public/my%20agent/sessions/{session}/api/offer"));
+    assert_eq!(routes::list_secret_sets().path(), "/v1/secrets");
     let answer = api.on(proxy).respond(200, json!({"type": "answer"}));
     let service = api.on(routes::get_service("agent?x=1#f")).respond(200, json!({"name": "agent?x=1#f"}));
     let client = api.client();
-    let body = serde_json::Map::from_iter([("type".to_string(), json!("offer"))]);
-    let reply = client.session_proxy_post("my agent", session, "api/offer", &body).await.unwrap();
-    assert_eq!(reply.get("type"), Some(&json!("answer")));
+    let reply = client.session_proxy_post("my agent", session, "api/offer").json(&json!({"type": "offer"})).await.unwrap();
+    assert_eq!(reply.json::<serde_json::Value>().unwrap(), json!({"type": "answer"}));
     assert_eq!(client.get_service("agent?x=1#f").await.unwrap().name.as_deref(), Some("agent?x=1#f"));
-    answer.assert_async().await;
-    service.assert_async().await;
+    answer.assert_hits(1);
+    service.assert_hits(1);
 }
 
 #[tokio::test]
@@ -42,10 +43,10 @@ async fn expectations_can_be_narrowed_by_query_and_body() {
         .json_body(json!({"secrets": [{"secretKey": "A", "secretValue": "1"}]}))
         .respond(202, json!({"status": "OK", "region": "us-west"}));
     let client = api.client();
-    assert!(client.list_services(None, Some("eu-central")).await.unwrap().services.is_empty());
-    let body = serde_json::from_value(json!({"secrets": [{"secretKey": "A", "secretValue": "1"}]})).unwrap();
-    client.upsert_secret_set("my-set", &body).await.unwrap();
-    upsert.assert_async().await;
+    assert!(client.list_services().region("eu-central").await.unwrap().services.is_empty());
+    let body = RegularSecretsRequest::new(vec![RegularSecretsRequestSecretsItem::new("A", "1")]);
+    client.upsert_secret_set("my-set", body).await.unwrap();
+    upsert.assert_hits(1);
 }
 
 #[tokio::test]

@@ -15,7 +15,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use pipecat_cloud::catalog;
-use pipecat_cloud::operation::{ApiKeyKind, Operation};
+use pipecat_cloud::operation::{ApiKeyKind, HttpMethod, Operation};
+use pipecat_cloud_tests::escape_segment;
 use pipecat_cloud_tests::recording::{
     KEPT_RESPONSE_HEADERS, RecordedRequest, RecordedResponse, Recording, SCRUBBED, scrub,
 };
@@ -47,8 +48,8 @@ async fn main() -> anyhow::Result<()> {
     for call in calls {
         let (id, params) = call.split_once(':').unwrap_or((call.as_str(), ""));
         let operation = catalog::by_id(id).with_context(|| format!("no operation `{id}` in the spec"))?;
-        if operation.http_method != "GET" {
-            bail!("{id} is a {} operation; the recorder only runs read-only (GET) operations", operation.http_method);
+        if operation.method != HttpMethod::Get {
+            bail!("{id} is a {} operation; the recorder only runs read-only (GET) operations", operation.method);
         }
         let params: BTreeMap<String, String> = params
             .split(',')
@@ -76,12 +77,13 @@ async fn record(
     let mut path = format!("/v1{}", operation.path);
     for (index, param) in operation.path_params.iter().enumerate() {
         let value = params.get(param.name).with_context(|| format!("{} needs `{}=...`", operation.id, param.name))?;
-        pipecat_cloud::path_params::check(operation, index, value)?;
-        // Escaped exactly as the generated client escapes it, so that the recording replays.
+        pipecat_cloud::check_path_value(operation, index, value)?;
+        // Escaped exactly as the client escapes it, so that the recording replays (the replay test
+        // compares the paths).
         let encoded = if param.sub_path {
-            value.split('/').map(progenitor_client::encode_path).collect::<Vec<_>>().join("/")
+            value.split('/').map(escape_segment).collect::<Vec<_>>().join("/")
         } else {
-            progenitor_client::encode_path(value)
+            escape_segment(value)
         };
         path = path.replace(&format!("{{{}}}", param.name), &encoded);
     }
@@ -93,7 +95,7 @@ async fn record(
     let key_variable = match operation.key {
         ApiKeyKind::Private => Some(pipecat_cloud::ENV_PRIVATE_KEY),
         ApiKeyKind::Public => Some(pipecat_cloud::ENV_PUBLIC_KEY),
-        ApiKeyKind::None => None,
+        _ => None,
     };
     let mut request = http.get(format!("{host}{path}")).query(&query);
     if let Some(variable) = key_variable {

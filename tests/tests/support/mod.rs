@@ -33,3 +33,13 @@ pub fn from_json<T: DeserializeOwned>(value: Value) -> T {
 pub fn bearer(key: &str) -> String {
     format!("Bearer {key}")
 }
+
+/// [`SESSION_ID`] as the `Uuid` the client takes.
+pub fn session_id() -> pipecat_cloud::Uuid {
+    SESSION_ID.parse().unwrap()
+}
+
+/// [`BUILD_ID`] as the `Uuid` the client takes.
+pub fn build_id() -> pipecat_cloud::Uuid {
+    BUILD_ID.parse().unwrap()
+}

@@ -108,9 +108,9 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
             setters.push(pass_through_setters(model.body.is_some()));
         }
         (Some(Body { ty, required: true, .. }), false) => {
-            args.push(quote!(body: #ty));
+            args.push(quote!(body: impl ::std::convert::Into<#ty>));
             fields.push(quote!(body: #ty));
-            inits.push(quote!(body));
+            inits.push(quote!(body: body.into()));
         }
         (Some(Body { ty, required: false, description, .. }), false) => {
             fields.push(quote!(body: ::std::option::Option<#ty>));
