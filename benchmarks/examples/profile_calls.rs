@@ -16,7 +16,6 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
     let variant = match args.first().map(String::as_str) {
         Some("wrapper") => Variant::Wrapper,
-        Some("raw") => Variant::Raw,
         _ => Variant::HandWritten,
     };
     let op =

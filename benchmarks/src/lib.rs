@@ -1,5 +1,6 @@
-//! What the benchmarks share: a local server answering with bodies from the recordings, and the three
-//! ways to make the same call (the wrapper, the raw generated client, a hand-written reqwest call).
+//! What the benchmarks share: a local server answering with bodies from the recordings, and the two
+//! ways to make the same call (the wrapper, and a hand-written reqwest + serde call with the same
+//! timeouts: the floor).
 #![forbid(unsafe_code)]
 
 use std::io::{BufRead, BufReader};
@@ -7,7 +8,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use pipecat_cloud::RetryConfig;
-use pipecat_cloud_generated::hooks::Hooks;
 use pipecat_cloud_tests::recording::load_all;
 use pipecat_cloud_tests::scripted_server::{Reply, ScriptedServer};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
@@ -54,35 +54,30 @@ impl Op {
 pub enum Variant {
     /// A hand-written reqwest call decoding with serde_json: the floor.
     HandWritten,
-    /// The generated client, with the key as a default header.
-    Raw,
     /// `pipecat_cloud::Client`.
     Wrapper,
 }
 
 impl Variant {
     /// All of them, the baseline first.
-    pub const ALL: [Variant; 3] = [Variant::HandWritten, Variant::Raw, Variant::Wrapper];
+    pub const ALL: [Variant; 2] = [Variant::HandWritten, Variant::Wrapper];
 
     /// A short name.
     pub fn name(self) -> &'static str {
         match self {
             Variant::HandWritten => "hand-written",
-            Variant::Raw => "raw-generated",
             Variant::Wrapper => "wrapper",
         }
     }
 }
 
-/// The server and the three clients, all on one kept-alive connection pool each.
+/// The server and the two clients, each on its own kept-alive connection pool.
 pub struct Fixture {
     /// The local server, when this fixture started it (stops when dropped).
     pub server: Option<ScriptedServer>,
     wrapper: pipecat_cloud::Client,
-    raw: pipecat_cloud_generated::Client,
     hand: reqwest::Client,
     base: String,
-    set_name: pipecat_cloud_generated::types::DeleteSecretFromSetSetName,
 }
 
 /// Response bodies: the recordings' for `deleteSecretFromSet` and `listSecretSets`, and a `getLogs`
@@ -143,7 +138,7 @@ impl Fixture {
         .unwrap_or_else(|e| panic!("the benchmark server could not start: {e}"))
     }
 
-    /// The three clients, talking to the server at `url`.
+    /// The two clients, talking to the server at `url`.
     ///
     /// # Panics
     /// When a client cannot be built: the benchmark cannot run.
@@ -159,12 +154,16 @@ impl Fixture {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         let base = format!("{url}/v1");
-        let raw_http =
-            reqwest::Client::builder().default_headers(headers.clone()).build().unwrap_or_else(|e| panic!("{e}"));
-        let raw = pipecat_cloud_generated::Client::new_with_client(&base, raw_http, Hooks::none());
-        let hand = reqwest::Client::builder().default_headers(headers).build().unwrap_or_else(|e| panic!("{e}"));
-        let set_name = SET.try_into().unwrap_or_else(|e| panic!("{e}"));
-        Fixture { server: None, wrapper, raw, hand, base, set_name }
+        // The wrapper's own timeouts and user agent, so that both clients do the same work per request.
+        let hand = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(pipecat_cloud::USER_AGENT)
+            .connect_timeout(pipecat_cloud::DEFAULT_CONNECT_TIMEOUT)
+            .read_timeout(pipecat_cloud::DEFAULT_READ_TIMEOUT)
+            .timeout(pipecat_cloud::DEFAULT_TIMEOUT)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        Fixture { server: None, wrapper, hand, base }
     }
 
     /// Makes one call; returns how many items it decoded, so the work cannot be optimized away.
@@ -176,33 +175,16 @@ impl Fixture {
             (Variant::Wrapper, Op::DeleteSecretFromSet) => self
                 .wrapper
                 .delete_secret_from_set(SET, SECRET_KEY)
+                .send()
                 .await
                 .map(|r| usize::from(r.status.is_some()))
                 .map_err(|e| e.to_string()),
             (Variant::Wrapper, Op::ListSecretSets) => {
-                self.wrapper.list_secret_sets().await.map(|r| r.sets.len()).map_err(|e| e.to_string())
+                self.wrapper.list_secret_sets().send().await.map(|r| r.sets.len()).map_err(|e| e.to_string())
             }
-            (Variant::Wrapper, Op::GetLogs) => self
-                .wrapper
-                .get_logs(AGENT, None, None, None, None, None, None, None, None)
-                .await
-                .map(|r| r.logs.len())
-                .map_err(|e| e.to_string()),
-            (Variant::Raw, Op::DeleteSecretFromSet) => self
-                .raw
-                .delete_secret_from_set(&self.set_name, SECRET_KEY)
-                .await
-                .map(|r| usize::from(r.into_inner().status.is_some()))
-                .map_err(|e| e.to_string()),
-            (Variant::Raw, Op::ListSecretSets) => {
-                self.raw.list_secret_sets().await.map(|r| r.into_inner().sets.len()).map_err(|e| e.to_string())
+            (Variant::Wrapper, Op::GetLogs) => {
+                self.wrapper.get_logs(AGENT).send().await.map(|r| r.logs.len()).map_err(|e| e.to_string())
             }
-            (Variant::Raw, Op::GetLogs) => self
-                .raw
-                .get_logs(AGENT, None, None, None, None, None, None, None, None)
-                .await
-                .map(|r| r.into_inner().logs.len())
-                .map_err(|e| e.to_string()),
             (Variant::HandWritten, op) => self.hand_written(op).await.map_err(|e| e.to_string()),
         };
         result.unwrap_or_else(|e| panic!("{} through {} failed: {e}", op.id(), variant.name()))

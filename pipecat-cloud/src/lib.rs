@@ -34,10 +34,10 @@ pub use pipecat_cloud_generated::operation::ApiKeyKind;
 #[doc(inline)]
 pub use pipecat_cloud_generated::types;
 pub use request::SendFuture;
-pub use response::{PassThroughResponse, Response};
-pub use retry::RetryConfig;
 /// The HTTP client this crate sends through; [`ClientBuilder::http_client`] takes one of its clients.
 pub use reqwest;
+pub use response::{PassThroughResponse, Response};
+pub use retry::RetryConfig;
 /// UUIDs, as session and build ids are typed.
 pub use uuid::Uuid;
 

@@ -247,9 +247,14 @@ pub struct Mocked<'a> {
 }
 
 impl Mocked<'_> {
-    /// How many requests matched it so far.
+    /// How many requests matched it so far. In async tests, prefer [`Mocked::hits_async`].
     pub fn hits(&self) -> usize {
         self.mock.calls()
+    }
+
+    /// How many requests matched it so far, without blocking the runtime.
+    pub async fn hits_async(&self) -> usize {
+        self.mock.calls_async().await
     }
 
     /// Panics unless exactly `expected` requests matched it.
@@ -261,8 +266,22 @@ impl Mocked<'_> {
         assert_eq!(hits, expected, "the expectation was matched {hits} time(s), expected {expected}");
     }
 
+    /// Panics unless exactly `expected` requests matched it, without blocking the runtime.
+    ///
+    /// # Panics
+    /// When the count differs: the test's assertion.
+    pub async fn assert_hits_async(&self, expected: usize) {
+        let hits = self.hits_async().await;
+        assert_eq!(hits, expected, "the expectation was matched {hits} time(s), expected {expected}");
+    }
+
     /// Removes the expectation; later requests fall through to the others.
     pub fn delete(mut self) {
         self.mock.delete();
+    }
+
+    /// Removes the expectation without blocking the runtime.
+    pub async fn delete_async(self) {
+        self.mock.delete_async().await;
     }
 }

@@ -52,7 +52,10 @@ pub(crate) fn check(operation: &'static Operation, index: usize, value: &str) ->
         check_segment(param, value).map_err(|(problem, rule)| refuse(problem, rule))?;
     }
     if !param.allowed.is_empty() && !param.allowed.contains(&value) {
-        return Err(refuse("is not one of the values the API accepts".into(), format!("one of {}", param.allowed.join(", "))));
+        return Err(refuse(
+            "is not one of the values the API accepts".into(),
+            format!("one of {}", param.allowed.join(", ")),
+        ));
     }
     Ok(param)
 }

@@ -49,7 +49,8 @@ impl CallSettings {
     pub(crate) fn add_header(&mut self, name: &str, value: &str) {
         let name = match HeaderName::from_bytes(name.as_bytes()) {
             Ok(name) if name == AUTHORIZATION => {
-                self.refused = Some("the `Authorization` header comes from the client's keys; it cannot be set per call".into());
+                self.refused =
+                    Some("the `Authorization` header comes from the client's keys; it cannot be set per call".into());
                 return;
             }
             Ok(name) => name,
@@ -166,9 +167,7 @@ impl OutgoingRequest {
 
     /// Sets a body.
     pub(crate) fn payload(&mut self, payload: Payload) -> Result<(), Error> {
-        let bytes = payload
-            .bytes
-            .map_err(|message| Error::InvalidRequest { operation: self.operation.id, message })?;
+        let bytes = payload.bytes.map_err(|message| Error::InvalidRequest { operation: self.operation.id, message })?;
         self.body = Some((payload.content_type, bytes));
         Ok(())
     }

@@ -79,7 +79,8 @@ impl Client {
             headers.insert(reqwest::header::AUTHORIZATION, authorization.clone());
         }
         let body = request.body.map(|(_, bytes)| bytes);
-        let span = tracing::info_span!("pipecat_cloud.call", operation = operation.id, method = operation.method.as_str());
+        let span =
+            tracing::info_span!("pipecat_cloud.call", operation = operation.id, method = operation.method.as_str());
         let started = Instant::now();
         let http = &self.shared().http;
         let attempts = async {

@@ -167,16 +167,18 @@ pub async fn call(client: &Client, operation: &Operation, args: &Args) -> Result
         "createBuild" => client.create_build(args.body::<types::CreateBuildRequest>()).await.map(json_of),
         "getBuildUploadUrl" => client.get_build_upload_url(args.body::<types::UploadUrlRequest>()).await.map(json_of),
         "getBuild" => client.get_build(id(0)).await.map(json_of),
-        "getBuildLogs" => {
-            with_query!(client.get_build_logs(id(0)), args, { "limit" => limit: std::num::NonZeroU64 }).await.map(json_of)
-        }
+        "getBuildLogs" => with_query!(client.get_build_logs(id(0)), args, { "limit" => limit: std::num::NonZeroU64 })
+            .await
+            .map(json_of),
         "getProperties" => client.get_properties().await.map(json_of),
         "updateProperties" => client.update_properties(args.body::<types::UpdatePropertiesBody>()).await.map(json_of),
         "getPropertiesSchema" => client.get_properties_schema().await.map(json_of),
         "listRegions" => client.list_regions().await.map(json_of),
         "listSecretSets" => client.list_secret_sets().await.map(json_of),
         "getSecretSet" => client.get_secret_set(p(0)).await.map(json_of),
-        "upsertSecretSet" => client.upsert_secret_set(p(0), args.body::<types::UpsertSecretSetBody>()).await.map(json_of),
+        "upsertSecretSet" => {
+            client.upsert_secret_set(p(0), args.body::<types::UpsertSecretSetBody>()).await.map(json_of)
+        }
         "deleteSecretSet" => client.delete_secret_set(p(0)).await.map(json_of),
         "deleteSecretFromSet" => client.delete_secret_from_set(p(0), p(1)).await.map(json_of),
         "startService" => client.start_service(p(0), args.body::<types::StartRequest>()).await.map(json_of),

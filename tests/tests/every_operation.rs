@@ -49,11 +49,10 @@ async fn every_operation_reaches_its_route_with_its_key() {
     }
 
     // Agents.
-    call!(
-        expect(&server, GET, "/v1/agents", private, 200, Some(json!({"services": []}))),
-        client.list_services()
-    );
-    let create = types::CreateServiceRequest::new("my-agent".parse::<types::CreateServiceRequestServiceName>().unwrap()).image("acme/bot:1");
+    call!(expect(&server, GET, "/v1/agents", private, 200, Some(json!({"services": []}))), client.list_services());
+    let create =
+        types::CreateServiceRequest::new("my-agent".parse::<types::CreateServiceRequestServiceName>().unwrap())
+            .image("acme/bot:1");
     call!(expect(&server, POST, "/v1/agents", private, 200, empty()), client.create_service(create));
     call!(expect(&server, GET, "/v1/agents/my-agent", private, 200, empty()), client.get_service("my-agent"));
     let update = types::UpdateServiceRequest::new().image("acme/bot:2");
@@ -75,10 +74,7 @@ async fn every_operation_reaches_its_route_with_its_key() {
     call!(expect(&server, GET, &session_path, private, 200, empty()), client.get_session("my-agent", session_id()));
     call!(expect(&server, DELETE, &session_path, private, 200, empty()), client.stop_session("my-agent", session_id()));
     // Builds.
-    call!(
-        expect(&server, GET, "/v1/builds", private, 200, Some(json!({"builds": []}))),
-        client.list_builds()
-    );
+    call!(expect(&server, GET, "/v1/builds", private, 200, Some(json!({"builds": []}))), client.list_builds());
     let build = types::CreateBuildRequest::new("us-west", build_id());
     call!(expect(&server, POST, "/v1/builds", private, 201, empty()), client.create_build(build));
     let upload = types::UploadUrlRequest::new("us-west");
@@ -97,8 +93,10 @@ async fn every_operation_reaches_its_route_with_its_key() {
     // Secrets.
     call!(expect(&server, GET, "/v1/secrets", private, 200, Some(json!({"sets": []}))), client.list_secret_sets());
     call!(expect(&server, GET, "/v1/secrets/my-set", private, 200, empty()), client.get_secret_set("my-set"));
-    let secrets =
-        types::RegularSecretsRequest::new(vec![types::RegularSecretsRequestSecretsItem::new("OPENAI_API_KEY", "value-1")]);
+    let secrets = types::RegularSecretsRequest::new(vec![types::RegularSecretsRequestSecretsItem::new(
+        "OPENAI_API_KEY",
+        "value-1",
+    )]);
     call!(
         expect(&server, PUT, "/v1/secrets/my-set", private, 202, Some(json!({"status": "OK", "region": "us-west"}))),
         client.upsert_secret_set("my-set", secrets)

@@ -37,7 +37,11 @@ impl Captured {
 }
 
 fn builder(host: &str) -> ClientBuilder {
-    Client::builder().private_key(PRIVATE).public_key(PUBLIC).host(host).retry(RetryConfig::default().max_attempts(2).initial_backoff(Duration::from_millis(1)))
+    Client::builder()
+        .private_key(PRIVATE)
+        .public_key(PUBLIC)
+        .host(host)
+        .retry(RetryConfig::default().max_attempts(2).initial_backoff(Duration::from_millis(1)))
 }
 
 #[tokio::test]

@@ -27,11 +27,12 @@ async fn routes_carry_the_real_base_paths_and_escape_their_values() {
     let answer = api.on(proxy).respond(200, json!({"type": "answer"}));
     let service = api.on(routes::get_service("agent?x=1#f")).respond(200, json!({"name": "agent?x=1#f"}));
     let client = api.client();
-    let reply = client.session_proxy_post("my agent", session, "api/offer").json(&json!({"type": "offer"})).await.unwrap();
+    let reply =
+        client.session_proxy_post("my agent", session, "api/offer").json(&json!({"type": "offer"})).await.unwrap();
     assert_eq!(reply.json::<serde_json::Value>().unwrap(), json!({"type": "answer"}));
     assert_eq!(client.get_service("agent?x=1#f").await.unwrap().name.as_deref(), Some("agent?x=1#f"));
-    answer.assert_hits(1);
-    service.assert_hits(1);
+    answer.assert_hits_async(1).await;
+    service.assert_hits_async(1).await;
 }
 
 #[tokio::test]
@@ -46,7 +47,7 @@ async fn expectations_can_be_narrowed_by_query_and_body() {
     assert!(client.list_services().region("eu-central").await.unwrap().services.is_empty());
     let body = RegularSecretsRequest::new(vec![RegularSecretsRequestSecretsItem::new("A", "1")]);
     client.upsert_secret_set("my-set", body).await.unwrap();
-    upsert.assert_hits(1);
+    upsert.assert_hits_async(1).await;
 }
 
 #[tokio::test]

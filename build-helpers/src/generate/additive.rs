@@ -192,7 +192,9 @@ mod tests {
         assert!(text.contains("# [non_exhaustive] pub enum Color"), "{text}");
         assert!(text.contains("pub fn new (region : impl :: std :: convert :: Into < :: std :: string :: String >)"));
         assert!(text.contains("limit : defaults :: limit ()"), "{text}");
-        assert!(text.contains("pub fn dockerfile_path (mut self , value : impl :: std :: convert :: Into < :: std :: string :: String >)"));
+        assert!(text.contains(
+            "pub fn dockerfile_path (mut self , value : impl :: std :: convert :: Into < :: std :: string :: String >)"
+        ));
         assert!(text.contains("pub fn tags (mut self"));
     }
 }

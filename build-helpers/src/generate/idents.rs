@@ -25,7 +25,9 @@ pub fn ident(name: &str, location: &str) -> Result<syn::Ident> {
     }
     Err(SpecError::invalid(
         location,
-        format!("`{name}` cannot be a Rust identifier (it must start with a letter or `_` and hold only letters, digits and `_`); rename it"),
+        format!(
+            "`{name}` cannot be a Rust identifier (it must start with a letter or `_` and hold only letters, digits and `_`); rename it"
+        ),
     ))
 }
 

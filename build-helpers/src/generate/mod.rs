@@ -78,8 +78,7 @@ pub fn generate(normalized: &Value) -> Result<Generated> {
     let mut types = types_module(file)?;
     for (name, values, description) in &open_enums {
         let item = open_enum::open_enum(name, values, description.as_deref());
-        let parsed: syn::File =
-            syn::parse2(item).map_err(|e| SpecError::Generate(format!("open enum {name}: {e}")))?;
+        let parsed: syn::File = syn::parse2(item).map_err(|e| SpecError::Generate(format!("open enum {name}: {e}")))?;
         types.extend(parsed.items);
     }
     additive::make_additive(&mut types)?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use pipecat_cloud::Client;
-use pipecat_cloud::types::{GetSecretSetResponseStatus, UpsertSecretSetBody};
+use pipecat_cloud::types::{GetSecretSetResponseStatus, RegularSecretsRequest, RegularSecretsRequestSecretsItem};
 
 /// How a sync runs.
 #[derive(Clone, Debug)]
@@ -78,17 +78,13 @@ pub async fn sync_secret_set(
     if desired.is_empty() {
         return Err(SyncError::NoKeys);
     }
-    let secrets: Vec<serde_json::Value> =
-        desired.iter().map(|(key, value)| serde_json::json!({"secretKey": key, "secretValue": value})).collect();
-    let mut body = serde_json::json!({ "secrets": secrets });
+    let secrets: Vec<_> =
+        desired.iter().map(|(key, value)| RegularSecretsRequestSecretsItem::new(key, value)).collect();
+    let mut body = RegularSecretsRequest::new(secrets);
     if let Some(region) = &options.region {
-        body["region"] = serde_json::Value::String(region.clone());
+        body = body.region(region);
     }
-    let body: UpsertSecretSetBody = serde_json::from_value(body).map_err(|e| SyncError::Failed {
-        set: set.to_string(),
-        message: format!("the request body could not be built: {e}"),
-    })?;
-    client.upsert_secret_set(set, &body).await?;
+    client.upsert_secret_set(set, body).await?;
     let mut report = SyncReport { upserted: desired.keys().cloned().collect(), ..SyncReport::default() };
 
     let current = client.get_secret_set(set).await?;

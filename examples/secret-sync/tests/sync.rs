@@ -41,7 +41,7 @@ async fn extra_keys_are_deleted_and_the_sync_waits_until_ready() {
     let desired = desired();
     let sync = tokio::spawn(async move { sync_secret_set(&client, SET, &desired, &options()).await });
     // Once the sync has read the keys and polled a pending set once, the set becomes ready.
-    while pending.calls_async().await < 2 {
+    while pending.hits_async().await < 2 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     pending.delete_async().await;
@@ -50,8 +50,8 @@ async fn extra_keys_are_deleted_and_the_sync_waits_until_ready() {
         json!({"status": "ready", "secrets": [{"fieldName": "OPENAI_API_KEY"}, {"fieldName": "DEEPGRAM_API_KEY"}]}),
     );
     let report = sync.await.unwrap().unwrap();
-    upsert.assert_async().await;
-    delete.assert_async().await;
+    upsert.assert_hits_async(1).await;
+    delete.assert_hits_async(1).await;
     assert_eq!(report.upserted, ["DEEPGRAM_API_KEY", "OPENAI_API_KEY"]);
     assert_eq!(report.deleted, ["STALE_KEY"]);
     assert!(report.status_checks >= 2, "{report:?}");

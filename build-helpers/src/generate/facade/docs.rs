@@ -28,7 +28,8 @@ pub fn rules(schema: &Value) -> Vec<String> {
         rules.push(format!("must match `{pattern}`"));
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let values: Vec<String> = values.iter().map(|v| format!("`{}`", v.as_str().map_or(v.to_string(), str::to_string))).collect();
+        let values: Vec<String> =
+            values.iter().map(|v| format!("`{}`", v.as_str().map_or(v.to_string(), str::to_string))).collect();
         rules.push(format!("one of {}", values.join(", ")));
     }
     if let Some(format) = schema.get("format").and_then(Value::as_str) {
@@ -39,7 +40,10 @@ pub fn rules(schema: &Value) -> Vec<String> {
         });
     }
     if let Some(default) = schema.get("default") {
-        rules.push(format!("the server assumes `{}` when not sent", default.as_str().map_or(default.to_string(), str::to_string)));
+        rules.push(format!(
+            "the server assumes `{}` when not sent",
+            default.as_str().map_or(default.to_string(), str::to_string)
+        ));
     }
     rules
 }
@@ -76,7 +80,10 @@ pub fn method_doc(doc: &Value, model: &OperationModel<'_>) -> String {
         model.id,
         model.key
     ));
-    if !model.path_params.is_empty() || !model.required_query.is_empty() || matches!(model.body, Some(Body { required: true, .. })) {
+    if !model.path_params.is_empty()
+        || !model.required_query.is_empty()
+        || matches!(model.body, Some(Body { required: true, .. }))
+    {
         let mut lines = vec!["# Arguments".to_string(), String::new()];
         for param in model.path_params.iter().chain(&model.required_query) {
             lines.push(format!("- `{}`: {}", param.ident_text(), param_line(param)));
@@ -100,10 +107,18 @@ pub fn method_doc(doc: &Value, model: &OperationModel<'_>) -> String {
         .map(|p| format!("- [`{}::{}`]: {}", model.builder, p.setter_text(), param_line(p)))
         .collect();
     if let Some(Body { required: false, description, .. }) = &model.body {
-        optional.push(format!("- [`{}::body`]: {}", model.builder, if description.is_empty() { "the request body." } else { description }));
+        optional.push(format!(
+            "- [`{}::body`]: {}",
+            model.builder,
+            if description.is_empty() { "the request body." } else { description }
+        ));
     }
     if !optional.is_empty() {
-        out.push(format!("# Optional parameters\n\nSet on the returned [`{}`] before sending:\n\n{}", model.builder, optional.join("\n")));
+        out.push(format!(
+            "# Optional parameters\n\nSet on the returned [`{}`] before sending:\n\n{}",
+            model.builder,
+            optional.join("\n")
+        ));
     }
     out.push(match &model.success {
         Success::Json(_) => format!(
@@ -111,7 +126,9 @@ pub fn method_doc(doc: &Value, model: &OperationModel<'_>) -> String {
              status and headers ([`crate::Response`]). Success statuses: {}.",
             statuses(doc, model, |s| (200..300).contains(&s))
         ),
-        Success::Empty => "# Returns\n\nNo body: `.send_with_response().await` gives the status and headers.".to_string(),
+        Success::Empty => {
+            "# Returns\n\nNo body: `.send_with_response().await` gives the status and headers.".to_string()
+        }
         Success::PassThrough => "# Returns\n\nYour agent's answer as it came, whatever its content type: a \
              [`crate::PassThroughResponse`] with status, headers and bytes (`.json()`, `.text()`)."
             .to_string(),
@@ -136,7 +153,8 @@ pub fn method_doc(doc: &Value, model: &OperationModel<'_>) -> String {
 
 /// The documented statuses matching `keep`, comma-separated.
 fn statuses(doc: &Value, model: &OperationModel<'_>, keep: impl Fn(u16) -> bool) -> String {
-    let list: Vec<String> = responses(doc, model).into_iter().filter(|(s, _)| keep(*s)).map(|(s, _)| s.to_string()).collect();
+    let list: Vec<String> =
+        responses(doc, model).into_iter().filter(|(s, _)| keep(*s)).map(|(s, _)| s.to_string()).collect();
     if list.is_empty() { "any 2xx".to_string() } else { list.join(", ") }
 }
 
@@ -185,8 +203,12 @@ fn example(model: &OperationModel<'_>) -> String {
     let call = format!("client.{}({})", model.method_text(), args.join(", "));
     match &model.success {
         Success::Json(_) => lines.push(format!("let answer = {call}.send().await?;\nprintln!(\"{{answer:?}}\");")),
-        Success::Empty => lines.push(format!("let response = {call}.send_with_response().await?;\nprintln!(\"HTTP {{}}\", response.status());")),
-        Success::PassThrough => lines.push(format!("let answer = {call}.send().await?;\nprintln!(\"HTTP {{}}: {{}}\", answer.status(), answer.text()?);")),
+        Success::Empty => lines.push(format!(
+            "let response = {call}.send_with_response().await?;\nprintln!(\"HTTP {{}}\", response.status());"
+        )),
+        Success::PassThrough => lines.push(format!(
+            "let answer = {call}.send().await?;\nprintln!(\"HTTP {{}}: {{}}\", answer.status(), answer.text()?);"
+        )),
     }
     lines.push("# Ok(()) }".to_string());
     lines.push("```".to_string());

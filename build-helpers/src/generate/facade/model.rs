@@ -182,7 +182,8 @@ pub fn model<'a>(
         Some(request_body) => {
             let resolved = crate::document::resolve(doc, request_body)?;
             let required = resolved.get("required").and_then(Value::as_bool).unwrap_or(false);
-            let description = resolved.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_string();
+            let description =
+                resolved.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_string();
             let ty = match argument_type("body") {
                 Some(ty) => owned(&ty),
                 None => syn::parse_quote!(::serde_json::Value),
@@ -223,18 +224,14 @@ fn is_byte_stream(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
 }
 
-fn param(
-    name: &str,
-    location: &str,
-    ty: syn::Type,
-    uuid: bool,
-    spec: Option<&Value>,
-    schema: Value,
-) -> Result<Param> {
+fn param(name: &str, location: &str, ty: syn::Type, uuid: bool, spec: Option<&Value>, schema: Value) -> Result<Param> {
     let field = snake_ident(name, location)?;
     let plain = field.to_string().trim_start_matches("r#").to_string();
-    let setter =
-        if BUILDER_METHODS.contains(&plain.as_str()) { ident(&format!("{plain}_param"), location)? } else { field.clone() };
+    let setter = if BUILDER_METHODS.contains(&plain.as_str()) {
+        ident(&format!("{plain}_param"), location)?
+    } else {
+        field.clone()
+    };
     let description = spec.and_then(|p| p.get("description")).and_then(Value::as_str).unwrap_or_default();
     let example = spec
         .and_then(|p| p.get("example").or_else(|| p.pointer("/schema/example")))
@@ -277,6 +274,11 @@ pub fn doc_type(ty: &syn::Type) -> String {
     }
     let mut ty = ty.clone();
     Qualify.visit_type_mut(&mut ty);
-    ty.to_token_stream().to_string().replace(" :: ", "::").replace(":: ", "::").replace(" < ", "<").replace(" >", ">").replace("< ", "<")
+    ty.to_token_stream()
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace("< ", "<")
 }
-
