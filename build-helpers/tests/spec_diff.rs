@@ -1,5 +1,6 @@
 //! `cargo spec diff`: a corpus of spec pairs with golden reports, one or more per rule; self-diffs and
-//! prose-only changes are empty; malformed inputs exit 2 with a message; accepted changes pass.
+//! prose-only changes are empty; additive changes pass `--fail-on ERR` and breaking ones fail it;
+//! malformed inputs exit 2 with a message; accepted changes pass.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
@@ -41,8 +42,7 @@ fn the_corpus_matches_its_golden_reports_and_covers_every_rule() {
             continue;
         }
         cases += 1;
-        let base = if case.join("base.yaml").exists() { case.join("base.yaml") } else { corpus().join("base.yaml") };
-        let (text, ids) = report(&base, &case.join("new.yaml"));
+        let (text, ids) = report(&case_base(&case), &case.join("new.yaml"));
         seen.extend(ids);
         let golden = case.join("expected.txt");
         if update {
@@ -155,6 +155,67 @@ fn levels_gate_the_exit_code() {
     let changes =
         diff_documents(&load_side(base.to_str().unwrap()).unwrap(), &load_side(info_only.to_str().unwrap()).unwrap());
     assert_eq!((failing(&changes, Level::Err), failing(&changes, Level::Info)), (0, 1));
+}
+
+/// The base a corpus case is diffed against: its own `base.yaml`, or the corpus' shared one.
+fn case_base(case: &Path) -> PathBuf {
+    if case.join("base.yaml").exists() { case.join("base.yaml") } else { corpus().join("base.yaml") }
+}
+
+/// Additive changes the builder API absorbs: existing calls keep compiling, so `--fail-on ERR` passes.
+const NON_BREAKING_CASES: &[&str] = &[
+    // A new optional query parameter on getSessions and on listSecretSets: a new setter.
+    "sdk-query-parameters-added-optional",
+    "parameter-added-optional",
+    // A new optional property in the UpdateServiceRequest and RegularSecretsRequest bodies: a new setter.
+    "sdk-request-properties-added-optional",
+    "request-property-added-optional",
+    // A new response property and a new (open) response enum value.
+    "response-property-added",
+    "response-enum-value-added",
+    // A new operation, on an existing path or a new one.
+    "operation-added",
+    "path-added",
+    // A new optional body, new parameter and request enum values, an operationId respelled.
+    "request-body-added",
+    "parameter-enum-value-added",
+    "request-property-enum-value-added",
+    "operation-id-respelled",
+];
+
+/// Changes that break callers of the HTTP API or of the Rust API: `--fail-on ERR` fails.
+const BREAKING_CASES: &[&str] = &[
+    "operation-removed",
+    "parameter-added-required",
+    "operation-id-renamed",
+    "request-property-type-changed",
+    "response-property-type-changed",
+];
+
+#[test]
+fn additive_changes_pass_fail_on_err_and_breaking_ones_fail_it() {
+    let run = |case: &str| {
+        let dir = corpus().join(case);
+        assert!(dir.join("new.yaml").exists(), "no corpus case {case}");
+        let (base, new) = (case_base(&dir), dir.join("new.yaml"));
+        cargo_spec(&["diff", base.to_str().unwrap(), new.to_str().unwrap(), "--fail-on", "ERR"])
+    };
+    for case in NON_BREAKING_CASES {
+        let (code, stdout, stderr) = run(case);
+        assert_eq!(code, Some(0), "{case} should pass --fail-on ERR:\n{stdout}{stderr}");
+        assert!(stdout.contains(": 0 ERR,") && !stdout.contains("no changes"), "{case}:\n{stdout}");
+    }
+    for case in BREAKING_CASES {
+        let (code, stdout, stderr) = run(case);
+        assert_eq!(code, Some(1), "{case} should fail --fail-on ERR:\n{stdout}{stderr}");
+        assert!(stdout.lines().any(|l| l.starts_with("ERR ")), "{case}:\n{stdout}");
+    }
+    let line = format!(
+        "--fail-on ERR: {} non-breaking cases pass, {} breaking cases fail",
+        NON_BREAKING_CASES.len(),
+        BREAKING_CASES.len()
+    );
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
 }
 
 #[test]

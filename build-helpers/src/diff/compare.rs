@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::Change;
 use super::rules::{self, PARAMETER_CONSTRAINTS, Rule};
-use super::schema::{SchemaDiff, Side, compare_constraints, type_of};
-use crate::document::{OperationRef, operations, parameters, resolve};
+use super::schema::{SchemaDiff, Side, compare_constraints, enum_changes, enum_values, show_values, type_of};
+use crate::document::{OperationRef, operations, parameters, resolve, snake_case};
 use crate::normalize::schema_walk::reachable_components;
 use crate::normalize::{X_BASE, X_KEY};
 
@@ -125,15 +125,16 @@ impl OperationDiff<'_, '_> {
     fn compare(mut self) {
         let (base, new) = (self.base, self.new);
         if base.operation_id() != new.operation_id() {
-            self.push(
-                rules::OPERATION_ID_CHANGED,
-                "operationId",
-                format!(
-                    "operationId {} → {}: the method is renamed",
-                    base.operation_id().unwrap_or("(none)"),
-                    new.operation_id().unwrap_or("(none)")
-                ),
-            );
+            let (old_id, new_id) = (base.operation_id().unwrap_or("(none)"), new.operation_id().unwrap_or("(none)"));
+            // The method is the snake_case of the operationId: `getLogs` and `GetLogs` both give `get_logs`.
+            let method = |op: &OperationRef<'_>| op.operation_id().map(snake_case);
+            let (rule, message) = match (method(base), method(new)) {
+                (Some(a), Some(b)) if a == b => {
+                    (rules::OPERATION_ID_RESPELLED, format!("operationId {old_id} → {new_id}: the method is still {a}"))
+                }
+                _ => (rules::OPERATION_ID_CHANGED, format!("operationId {old_id} → {new_id}: the method is renamed")),
+            };
+            self.push(rule, "operationId", message);
         }
         let ext =
             |op: &OperationRef<'_>, key: &str| op.operation.get(key).and_then(Value::as_str).unwrap_or("").to_string();
@@ -188,17 +189,7 @@ impl OperationDiff<'_, '_> {
             for (rule, message) in compare_constraints(old_schema, new_schema, &PARAMETER_CONSTRAINTS) {
                 self.push(rule, &location, format!("{location}: {message}"));
             }
-            let (removed, added) = super::schema::enum_changes(old_schema, new_schema);
-            if !removed.is_empty() {
-                self.push(
-                    rules::PARAMETER_ENUM_VALUE_REMOVED,
-                    &location,
-                    format!("{location}: values {removed:?} no longer accepted"),
-                );
-            }
-            if !added.is_empty() {
-                self.push(rules::PARAMETER_ENUM_VALUE_ADDED, &location, format!("{location}: new values {added:?}"));
-            }
+            self.compare_parameter_enums(place, &location, old_schema, new_schema);
         }
         for ((place, param), now) in &after {
             if before.contains_key(&(place.clone(), param.clone())) {
@@ -211,8 +202,51 @@ impl OperationDiff<'_, '_> {
                 self.push(
                     rules::NEW_OPTIONAL_PARAMETER,
                     &location,
-                    format!("new optional {location}: a new argument of the method"),
+                    format!("new optional {location}: a new setter of the builder"),
                 );
+            }
+        }
+    }
+
+    /// An `enum` added to or dropped from a parameter (an empty one is none), or values added or removed.
+    /// A query or header parameter's Rust type is a generated enum exactly when it has one; a path
+    /// parameter is a string argument either way, checked at run time.
+    fn compare_parameter_enums(&mut self, place: &str, location: &str, old: &Value, new: &Value) {
+        let path = place == "path";
+        match (enum_values(old), enum_values(new)) {
+            (None, Some(values)) => {
+                let (rule, effect) = if path {
+                    (rules::PATH_PARAMETER_BECAME_ENUM, "other values are now refused before sending")
+                } else {
+                    (rules::PARAMETER_BECAME_ENUM, "it takes a generated enum instead of a string")
+                };
+                self.push(rule, location, format!("{location}: restricted to {}: {effect}", show_values(&values)));
+            }
+            (Some(values), None) => {
+                let (rule, effect) = if path {
+                    (rules::PATH_PARAMETER_ENUM_DROPPED, "more values are accepted")
+                } else {
+                    (rules::PARAMETER_ENUM_DROPPED, "it takes a string instead of a generated enum")
+                };
+                let message = format!("{location}: no longer restricted to {}: {effect}", show_values(&values));
+                self.push(rule, location, message);
+            }
+            _ => {
+                let (removed, added) = enum_changes(old, new);
+                if !removed.is_empty() {
+                    self.push(
+                        rules::PARAMETER_ENUM_VALUE_REMOVED,
+                        location,
+                        format!("{location}: values {} no longer accepted", show_values(&removed)),
+                    );
+                }
+                if !added.is_empty() {
+                    self.push(
+                        rules::PARAMETER_ENUM_VALUE_ADDED,
+                        location,
+                        format!("{location}: new values {}", show_values(&added)),
+                    );
+                }
             }
         }
     }
@@ -226,13 +260,16 @@ impl OperationDiff<'_, '_> {
             (None, None) => {}
             (Some(_), None) => self.push(rules::REQUEST_BODY_REMOVED, "request body", "request body removed".into()),
             (None, Some(now)) => {
-                // An optional new body still adds an argument to the positional method.
-                let (rule, kind) = if required(&now) {
-                    (rules::REQUEST_BODY_ADDED_REQUIRED, "required")
+                // A required body is an argument of the method; an optional one a `.body()` setter.
+                let (rule, message) = if required(&now) {
+                    (rules::REQUEST_BODY_ADDED_REQUIRED, "new required request body: a new argument of the method")
                 } else {
-                    (rules::REQUEST_BODY_ADDED_OPTIONAL, "optional")
+                    (
+                        rules::REQUEST_BODY_ADDED_OPTIONAL,
+                        "new optional request body: a new .body() setter of the builder",
+                    )
                 };
-                self.push(rule, "request body", format!("new {kind} request body: a new argument of the method"));
+                self.push(rule, "request body", message.into());
             }
             (Some(old), Some(now)) => {
                 if !required(&old) && required(&now) {
@@ -357,5 +394,50 @@ fn compare_components(base: &Value, new: &Value, out: &mut Vec<Change>) {
     }
     for name in after.keys().filter(|n| !before.contains_key(*n)) {
         out.push(Change::new(rules::SCHEMA_ADDED, None, &format!("schema {name}"), format!("schema {name} added")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn doc(id: &str, parameter: Value) -> Value {
+        json!({"paths": {"/things/{name}": {"get": {"operationId": id, "parameters": [parameter],
+            "responses": {"204": {"description": "done"}}}}}})
+    }
+
+    fn ids(base: &Value, new: &Value) -> Vec<(&'static str, rules::Level)> {
+        diff_documents(base, new).iter().map(|c| (c.id(), c.level())).collect()
+    }
+
+    #[test]
+    fn an_operation_id_is_renamed_only_when_its_snake_case_method_name_changes() {
+        let param = json!({"name": "name", "in": "path", "required": true, "schema": {"type": "string"}});
+        let base = doc("getLogs", param.clone());
+        for same in ["GetLogs", "get_logs", "get-logs"] {
+            assert_eq!(ids(&base, &doc(same, param.clone())), [("pipecat-operation-id-respelled", rules::Level::Info)]);
+        }
+        assert_eq!(ids(&base, &doc("fetchLogs", param)), [("api-operation-id-removed", rules::Level::Err)]);
+    }
+
+    #[test]
+    fn an_enum_added_or_dropped_changes_a_query_type_but_only_checks_a_path_value() {
+        let param = |place: &str, schema: Value| json!({"name": "name", "in": place, "required": place == "path", "schema": schema});
+        let plain = json!({"type": "string"});
+        let listed = json!({"type": "string", "enum": ["a", "b"]});
+        let emptied = json!({"type": "string", "enum": []});
+        let cases = [
+            ("query", &plain, &listed, "request-parameter-became-enum", rules::Level::Err),
+            ("header", &listed, &plain, "pipecat-request-parameter-enum-removed", rules::Level::Err),
+            ("query", &listed, &emptied, "pipecat-request-parameter-enum-removed", rules::Level::Err),
+            ("path", &plain, &listed, "pipecat-path-parameter-became-enum", rules::Level::Warn),
+            ("path", &listed, &emptied, "pipecat-path-parameter-enum-removed", rules::Level::Info),
+        ];
+        for (place, old, new, id, level) in cases {
+            let (base, new) = (doc("get", param(place, old.clone())), doc("get", param(place, new.clone())));
+            assert_eq!(ids(&base, &new), [(id, level)], "{place}: {old} → {new}");
+        }
     }
 }

@@ -1,11 +1,28 @@
 //! Every rule of `cargo spec diff`: its stable id, its level for users of this client, whether the id is
 //! oasdiff's (so reports map onto oasdiff's documentation), and what it means.
 //!
-//! Levels judge the change against what callers of the HTTP API *and* of the generated Rust API see. The
-//! client is positional, so a new optional query parameter adds an argument to a method (ERR, where
-//! oasdiff says INFO), and an operationId names a method (a rename is ERR). A response enum value added
-//! is INFO only because response enums are forward compatible (`x-pipecat-open-enum`); without that
-//! marker the same change is WARN.
+//! Levels judge the change against what callers of the HTTP API *and* of the generated Rust API see.
+//! That API is built of builders: `client.op(path params, required query params, required body)` returns a
+//! builder whose optional query and header parameters are setters by name and whose optional body is a
+//! `.body(..)` setter, then `.send().await`. Request structs are `#[non_exhaustive]`, built with
+//! `Type::new(required fields)` plus setters for the optional ones; every generated struct and enum is
+//! `#[non_exhaustive]`, and response enums also decode values they do not list (`Unknown(String)`). So:
+//!
+//! - whatever adds a setter or a variant is INFO: a new optional parameter, an optional body, a new optional
+//!   request property, a new enum value of a parameter or request property (oasdiff rates these the same);
+//! - whatever adds, removes or moves a method argument or a constructor argument is ERR: a new required
+//!   parameter, body or request property, and a parameter or request property turning required or optional
+//!   (oasdiff rates the turn to optional INFO: the HTTP request stays valid, the Rust call does not compile);
+//! - whatever changes a Rust type a caller names or reads is ERR: a type or format change, a query or header
+//!   parameter gaining or losing its `enum` (its argument or setter goes between a string and a generated
+//!   enum), a response field turning `Option<T>` into `T` or back;
+//! - path parameters stay `&str` (or `Uuid`) arguments checked at run time, so an `enum` added to one is WARN
+//!   (values accepted before are refused before sending) and one dropped is INFO;
+//! - the method is the snake_case of the operationId, so an operationId respelled in case or separators
+//!   only (`getLogs` → `GetLogs`) is INFO, and a real rename is ERR (oasdiff rates both INFO).
+//!
+//! A response enum value added is INFO only because response enums are forward compatible
+//! (`x-pipecat-open-enum`); without that marker (integer enums, say) the same change is WARN.
 
 use std::fmt;
 
@@ -71,18 +88,19 @@ rules! {
     OPERATION_REMOVED = ("api-removed-without-deprecation", Err, true, "An operation is gone; its method disappears from the client.");
     PATH_ADDED = ("api-path-added", Info, true, "A new path; new methods appear.");
     OPERATION_ADDED = ("endpoint-added", Info, true, "A new operation; a new method appears.");
-    OPERATION_ID_CHANGED = ("api-operation-id-removed", Err, true, "The operationId changed: the generated method is renamed (oasdiff rates this INFO).");
+    OPERATION_ID_CHANGED = ("api-operation-id-removed", Err, true, "The operationId changed to another snake_case name: the generated method is renamed and calls to the old name stop compiling (oasdiff rates this INFO).");
+    OPERATION_ID_RESPELLED = ("pipecat-operation-id-respelled", Info, false, "The operationId changed in case or separators only: its snake_case method name, and so every call, stays the same.");
     SECURITY_CHANGED = ("api-security-updated", Err, true, "The operation now needs another key, or none.");
     SERVER_CHANGED = ("pipecat-operation-base-changed", Err, false, "The operation moved to another base URL (private or public API).");
     SECURITY_SCHEME_REMOVED = ("api-security-component-removed", Err, true, "A security scheme is gone.");
     SECURITY_SCHEME_CHANGED = ("api-security-component-type-changed", Err, true, "A security scheme changed how it authenticates.");
     MAIN_SERVER_CHANGED = ("pipecat-server-changed", Warn, false, "The main server URL changed; clients built with the default host go elsewhere.");
-    NEW_REQUIRED_PARAMETER = ("new-required-request-parameter", Err, true, "A new required parameter: existing calls lack it.");
-    NEW_OPTIONAL_PARAMETER = ("new-optional-request-parameter", Err, true, "A new optional parameter: a new argument of the positional method (oasdiff rates this INFO).");
-    PARAMETER_REMOVED = ("request-parameter-removed", Err, true, "A parameter is gone: an argument of the method disappears.");
-    PARAMETER_BECAME_REQUIRED = ("request-parameter-became-required", Err, true, "An optional parameter became required.");
-    PARAMETER_BECAME_OPTIONAL = ("request-parameter-became-optional", Err, true, "A required parameter became optional: its argument becomes an Option.");
-    PARAMETER_TYPE_CHANGED = ("request-parameter-type-changed", Err, true, "A parameter's type or format changed: its argument's Rust type changes.");
+    NEW_REQUIRED_PARAMETER = ("new-required-request-parameter", Err, true, "A new required parameter: existing calls lack it, and the method gains an argument for it.");
+    NEW_OPTIONAL_PARAMETER = ("new-optional-request-parameter", Info, true, "A new optional query or header parameter: the builder gains a setter; existing calls compile unchanged.");
+    PARAMETER_REMOVED = ("request-parameter-removed", Err, true, "A parameter is gone: its method argument or builder setter disappears.");
+    PARAMETER_BECAME_REQUIRED = ("request-parameter-became-required", Err, true, "An optional parameter became required: its setter becomes a method argument, so existing calls stop compiling.");
+    PARAMETER_BECAME_OPTIONAL = ("request-parameter-became-optional", Err, true, "A required parameter became optional: its method argument becomes a setter, so existing calls stop compiling (oasdiff rates this INFO).");
+    PARAMETER_TYPE_CHANGED = ("request-parameter-type-changed", Err, true, "A parameter's type or format changed: its argument's or setter's Rust type changes.");
     PARAMETER_PATTERN_CHANGED = ("request-parameter-pattern-changed", Warn, true, "A parameter's pattern changed: some values may now be refused.");
     PARAMETER_PATTERN_ADDED = ("request-parameter-pattern-added", Warn, true, "A parameter got a pattern: some values may now be refused.");
     PARAMETER_PATTERN_REMOVED = ("request-parameter-pattern-removed", Info, true, "A parameter lost its pattern: more values are accepted.");
@@ -94,21 +112,25 @@ rules! {
     PARAMETER_MAX_INCREASED = ("request-parameter-max-increased", Info, true, "A parameter's maximum went up.");
     PARAMETER_MIN_INCREASED = ("request-parameter-min-increased", Err, true, "A parameter's minimum went up.");
     PARAMETER_MIN_DECREASED = ("request-parameter-min-decreased", Info, true, "A parameter's minimum went down.");
-    PARAMETER_ENUM_VALUE_REMOVED = ("request-parameter-enum-value-removed", Err, true, "A parameter no longer accepts a value: its enum variant disappears.");
-    PARAMETER_ENUM_VALUE_ADDED = ("request-parameter-enum-value-added", Warn, true, "A parameter accepts a new value: its enum gains a variant, which breaks exhaustive matches.");
-    REQUEST_BODY_ADDED_REQUIRED = ("request-body-added-required", Err, true, "The operation now needs a body: its method gains an argument.");
-    REQUEST_BODY_ADDED_OPTIONAL = ("request-body-added-optional", Err, true, "The operation accepts a body: its positional method gains an argument (oasdiff: INFO).");
-    REQUEST_BODY_REMOVED = ("pipecat-request-body-removed", Err, false, "The operation takes no body any more: its method loses an argument.");
-    REQUEST_BODY_BECAME_REQUIRED = ("request-body-became-required", Err, true, "The body became required.");
+    PARAMETER_ENUM_VALUE_REMOVED = ("request-parameter-enum-value-removed", Err, true, "A parameter no longer accepts a value: its enum variant disappears (for a path parameter, the value is refused before sending).");
+    PARAMETER_ENUM_VALUE_ADDED = ("request-parameter-enum-value-added", Info, true, "A parameter accepts a new value: its non_exhaustive enum gains a variant; existing calls compile unchanged.");
+    PARAMETER_BECAME_ENUM = ("request-parameter-became-enum", Err, true, "A query or header parameter is now restricted to an enum: its argument or setter takes a generated enum instead of a string, so existing calls stop compiling.");
+    PARAMETER_ENUM_DROPPED = ("pipecat-request-parameter-enum-removed", Err, false, "A query or header parameter lost its enum: its argument or setter takes a string instead of the generated enum, so existing calls stop compiling.");
+    PATH_PARAMETER_BECAME_ENUM = ("pipecat-path-parameter-became-enum", Warn, false, "A path parameter is now restricted to an enum: the argument stays a string, but values accepted before are now refused before sending.");
+    PATH_PARAMETER_ENUM_DROPPED = ("pipecat-path-parameter-enum-removed", Info, false, "A path parameter lost its enum: the argument stays a string and more values are accepted.");
+    REQUEST_BODY_ADDED_REQUIRED = ("request-body-added-required", Err, true, "The operation now needs a body: its method gains an argument, so existing calls stop compiling.");
+    REQUEST_BODY_ADDED_OPTIONAL = ("request-body-added-optional", Info, true, "The operation accepts an optional body: the builder gains a `.body()` setter; existing calls compile unchanged.");
+    REQUEST_BODY_REMOVED = ("pipecat-request-body-removed", Err, false, "The operation takes no body any more: its body argument or `.body()` setter disappears.");
+    REQUEST_BODY_BECAME_REQUIRED = ("request-body-became-required", Err, true, "The body became required: the `.body()` setter becomes a method argument, so existing calls stop compiling.");
     REQUEST_MEDIA_TYPE_REMOVED = ("request-body-media-type-removed", Err, true, "The body's media type is no longer accepted.");
-    NEW_REQUIRED_REQUEST_PROPERTY = ("new-required-request-property", Err, true, "The body has a new required property: existing requests lack it.");
-    NEW_OPTIONAL_REQUEST_PROPERTY = ("new-optional-request-property", Warn, true, "The body has a new optional property: its struct gains a field, which breaks struct literals (oasdiff: INFO).");
-    REQUEST_PROPERTY_REMOVED = ("request-property-removed", Err, true, "A body property is gone: its field disappears and the API ignores or refuses it.");
-    REQUEST_PROPERTY_BECAME_REQUIRED = ("request-property-became-required", Err, true, "A body property became required.");
-    REQUEST_PROPERTY_BECAME_OPTIONAL = ("request-property-became-optional", Warn, true, "A body property became optional: its field becomes an Option.");
+    NEW_REQUIRED_REQUEST_PROPERTY = ("new-required-request-property", Err, true, "The body has a new required property: its struct's `new()` gains an argument, so existing code stops compiling.");
+    NEW_OPTIONAL_REQUEST_PROPERTY = ("new-optional-request-property", Info, true, "The body has a new optional property: its non_exhaustive struct, built with `new()` and setters, gains a setter; existing code compiles unchanged.");
+    REQUEST_PROPERTY_REMOVED = ("request-property-removed", Err, true, "A body property is gone: its constructor argument or setter disappears, and the API ignores or refuses it.");
+    REQUEST_PROPERTY_BECAME_REQUIRED = ("request-property-became-required", Err, true, "A body property became required: its setter becomes an argument of the struct's `new()`, so existing code stops compiling.");
+    REQUEST_PROPERTY_BECAME_OPTIONAL = ("request-property-became-optional", Err, true, "A body property became optional: the struct's `new()` loses that argument (it becomes a setter), so existing code stops compiling (oasdiff rates this INFO).");
     REQUEST_PROPERTY_TYPE_CHANGED = ("request-property-type-changed", Err, true, "A body property's type or format changed: its field's Rust type changes.");
-    REQUEST_PROPERTY_ENUM_VALUE_REMOVED = ("request-property-enum-value-removed", Err, true, "A body property no longer accepts a value.");
-    REQUEST_PROPERTY_ENUM_VALUE_ADDED = ("request-property-enum-value-added", Warn, true, "A body property accepts a new value: its enum gains a variant.");
+    REQUEST_PROPERTY_ENUM_VALUE_REMOVED = ("request-property-enum-value-removed", Err, true, "A body property no longer accepts a value: its enum variant disappears.");
+    REQUEST_PROPERTY_ENUM_VALUE_ADDED = ("request-property-enum-value-added", Info, true, "A body property accepts a new value: its non_exhaustive enum gains a variant; existing code compiles unchanged.");
     PROPERTY_PATTERN_CHANGED = ("request-property-pattern-changed", Warn, true, "A body property's pattern changed: some values may now be refused.");
     PROPERTY_PATTERN_ADDED = ("request-property-pattern-added", Warn, true, "A body property got a pattern: some values may now be refused.");
     PROPERTY_PATTERN_REMOVED = ("request-property-pattern-removed", Info, true, "A body property lost its pattern: more values are accepted.");
@@ -128,11 +150,11 @@ rules! {
     RESPONSE_BODY_TYPE_CHANGED = ("response-body-type-changed", Err, true, "A response body's type changed: the method returns another Rust type.");
     RESPONSE_PROPERTY_REMOVED = ("response-optional-property-removed", Err, true, "A response property is gone: its field disappears from the Rust type.");
     RESPONSE_REQUIRED_PROPERTY_REMOVED = ("response-required-property-removed", Err, true, "A required response property is gone.");
-    RESPONSE_PROPERTY_BECAME_OPTIONAL = ("response-property-became-optional", Err, true, "A response property may be missing: its field becomes an Option.");
+    RESPONSE_PROPERTY_BECAME_OPTIONAL = ("response-property-became-optional", Err, true, "A response property may be missing: its field goes from `T` to `Option<T>`, so code reading it stops compiling.");
     RESPONSE_PROPERTY_BECAME_NULLABLE = ("response-property-became-nullable", Err, true, "A response property may be null.");
     RESPONSE_PROPERTY_TYPE_CHANGED = ("response-property-type-changed", Err, true, "A response property's type or format changed: its field's Rust type changes.");
-    RESPONSE_PROPERTY_ADDED = ("response-optional-property-added", Info, true, "A new response property: a new field; unknown fields were ignored before.");
-    RESPONSE_PROPERTY_BECAME_REQUIRED = ("response-property-became-required", Warn, true, "A response property is now always present: its field stops being an Option.");
+    RESPONSE_PROPERTY_ADDED = ("response-optional-property-added", Info, true, "A new response property: its non_exhaustive struct gains a field; unknown fields were ignored before.");
+    RESPONSE_PROPERTY_BECAME_REQUIRED = ("response-property-became-required", Err, true, "A response property is now always present: its field goes from `Option<T>` to `T`, so code reading it as an Option stops compiling (oasdiff rates this INFO).");
     RESPONSE_ENUM_VALUE_ADDED = ("response-property-enum-value-added", Info, true, "A response enum has a new value: harmless here, the enum is forward compatible (oasdiff: WARN).");
     RESPONSE_ENUM_VALUE_ADDED_CLOSED = ("pipecat-response-closed-enum-value-added", Warn, false, "A response enum that is not forward compatible has a new value: decoding it fails.");
     RESPONSE_ENUM_VALUE_REMOVED = ("response-property-enum-value-removed", Warn, true, "A response enum lost a value: its variant disappears.");

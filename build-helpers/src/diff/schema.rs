@@ -86,7 +86,7 @@ impl<'a> SchemaDiff<'a> {
         if !removed.is_empty() {
             let rule =
                 if request { rules::REQUEST_PROPERTY_ENUM_VALUE_REMOVED } else { rules::RESPONSE_ENUM_VALUE_REMOVED };
-            self.push(rule, location, format!("{location}: values {removed:?} removed"));
+            self.push(rule, location, format!("{location}: values {} removed", show_values(&removed)));
         }
         if !added.is_empty() {
             let rule = match self.side {
@@ -94,7 +94,7 @@ impl<'a> SchemaDiff<'a> {
                 Side::Response if is_open_enum(self.new, new) => rules::RESPONSE_ENUM_VALUE_ADDED,
                 Side::Response => rules::RESPONSE_ENUM_VALUE_ADDED_CLOSED,
             };
-            self.push(rule, location, format!("{location}: new values {added:?}"));
+            self.push(rule, location, format!("{location}: new values {}", show_values(&added)));
         }
         if !request && !is_nullable(old) && is_nullable(new) {
             self.push(rules::RESPONSE_PROPERTY_BECAME_NULLABLE, location, format!("{location} may now be null"));
@@ -201,21 +201,25 @@ pub(super) fn type_of(schema: &Value) -> String {
     }
 }
 
-/// Enum values removed and added, as text.
-pub(super) fn enum_changes(old: &Value, new: &Value) -> (Vec<String>, Vec<String>) {
-    let values = |v: &Value| -> BTreeSet<String> {
-        v.get("enum")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
-            .collect()
-    };
-    let (a, b) = (values(old), values(new));
-    if a.is_empty() || b.is_empty() {
+/// The values of `schema`'s `enum`, in spec order; `None` when it has none (an empty `enum` is none).
+pub(super) fn enum_values(schema: &Value) -> Option<Vec<Value>> {
+    schema.get("enum").and_then(Value::as_array).filter(|values| !values.is_empty()).cloned()
+}
+
+/// Enum values removed (in the old order) and added (in the new order); none unless both sides have an
+/// `enum`. Values are compared as JSON, so `1` and `"1"` differ.
+pub(super) fn enum_changes(old: &Value, new: &Value) -> (Vec<Value>, Vec<Value>) {
+    let (Some(a), Some(b)) = (enum_values(old), enum_values(new)) else {
         return (Vec::new(), Vec::new());
-    }
-    (a.difference(&b).cloned().collect(), b.difference(&a).cloned().collect())
+    };
+    let missing = |from: &[Value], within: &[Value]| from.iter().filter(|v| !within.contains(v)).cloned().collect();
+    (missing(&a, &b), missing(&b, &a))
+}
+
+/// Enum values as a JSON list: `["a", "b"]`, `[3]`, `[true]`.
+pub(super) fn show_values(values: &[Value]) -> String {
+    let items: Vec<String> = values.iter().map(Value::to_string).collect();
+    format!("[{}]", items.join(", "))
 }
 
 fn is_nullable(schema: &Value) -> bool {
@@ -283,6 +287,19 @@ mod tests {
         assert_eq!(changes(old.clone(), open, Side::Response), ["response-property-enum-value-added"]);
         assert_eq!(changes(old.clone(), closed.clone(), Side::Response), ["pipecat-response-closed-enum-value-added"]);
         assert_eq!(changes(old, closed, Side::Request), ["request-property-enum-value-added"]);
+    }
+
+    #[test]
+    fn enum_values_are_compared_and_shown_as_json() {
+        let (removed, added) = enum_changes(&json!({"enum": [1, 2, "1"]}), &json!({"enum": [2, "1", 3, true]}));
+        assert_eq!((show_values(&removed), show_values(&added)), ("[1]".to_string(), "[3, true]".to_string()));
+        // An empty enum is none: no values changed, the enum itself went.
+        assert_eq!(enum_values(&json!({"enum": []})), None);
+        assert_eq!(enum_changes(&json!({"enum": ["a"]}), &json!({"enum": []})), (vec![], vec![]));
+        assert_eq!(
+            changes(json!({"enum": [1]}), json!({"enum": [1, 2]}), Side::Response),
+            ["pipecat-response-closed-enum-value-added"]
+        );
     }
 
     #[test]
