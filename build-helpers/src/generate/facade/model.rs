@@ -77,7 +77,7 @@ pub struct Body {
 #[derive(Debug)]
 pub enum Success {
     /// A JSON body decoded as this type.
-    Json(syn::Type),
+    Json(Box<syn::Type>),
     /// Nothing (HEAD, OPTIONS, or no documented body).
     Empty,
     /// The session proxy: the agent's answer as it came.
@@ -200,7 +200,7 @@ pub fn model<'a>(
         match signature.map(|s| &s.success) {
             Some(syn::Type::Tuple(unit)) if unit.elems.is_empty() => Success::Empty,
             Some(ty) if is_byte_stream(ty) => Success::Empty,
-            Some(ty) => Success::Json(ty.clone()),
+            Some(ty) => Success::Json(Box::new(ty.clone())),
             None => Success::Empty,
         }
     };
