@@ -7,9 +7,10 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+mod canned_server;
+
+pub use canned_server::CannedServer;
 use pipecat_cloud::RetryConfig;
-use pipecat_cloud_tests::recording::load_all;
-use pipecat_cloud_tests::scripted_server::{Reply, ScriptedServer};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -74,7 +75,7 @@ impl Variant {
 /// The server and the two clients, each on its own kept-alive connection pool.
 pub struct Fixture {
     /// The local server, when this fixture started it (stops when dropped).
-    pub server: Option<ScriptedServer>,
+    pub server: Option<CannedServer>,
     wrapper: pipecat_cloud::Client,
     hand: reqwest::Client,
     base: String,
@@ -84,13 +85,11 @@ pub struct Fixture {
 /// answer of [`LOG_ENTRIES`] entries built from the recording's entry.
 pub fn bodies() -> (String, String, String) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("tests").join("recordings");
-    let recordings = load_all(&dir).unwrap_or_default();
-    let body = |id: &str| {
-        recordings
-            .iter()
-            .find(|r| r.operation_id == id && r.status == 200)
-            .and_then(|r| r.recording.response.body.clone())
-            .unwrap_or(Value::Null)
+    let body = |id: &str| -> Value {
+        let text = std::fs::read_to_string(dir.join(id).join("200.yaml")).unwrap_or_default();
+        let recording: serde_yaml::Value = serde_yaml::from_str(&text).unwrap_or(serde_yaml::Value::Null);
+        let body = recording.get("response").and_then(|r| r.get("body")).cloned().unwrap_or_default();
+        serde_json::to_value(body).unwrap_or(Value::Null)
     };
     let logs = body("getLogs");
     let entry =
@@ -115,25 +114,17 @@ impl Fixture {
         fixture
     }
 
-    /// Starts the local server that answers the benchmarked calls.
+    /// Starts the local server that answers the benchmarked calls with canned bytes.
     ///
     /// # Panics
     /// When it cannot bind 127.0.0.1: the benchmark cannot run.
-    pub async fn server() -> ScriptedServer {
+    pub async fn server() -> CannedServer {
         let (delete, sets, logs) = bodies();
-        ScriptedServer::start_unrecorded(move |request| {
-            let body = match request.path() {
-                "/v1/secrets/voice-bot-secrets/OPENAI_API_KEY" => &delete,
-                "/v1/secrets" => &sets,
-                "/v1/agents/support-bot/logs" => &logs,
-                _ => return Reply::text(404, "text/plain", "unknown route"),
-            };
-            Reply::Respond {
-                status: 200,
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: body.clone(),
-            }
-        })
+        CannedServer::start(vec![
+            (format!("/v1/secrets/{SET}/{SECRET_KEY}"), delete),
+            ("/v1/secrets".to_string(), sets),
+            (format!("/v1/agents/{AGENT}/logs"), logs),
+        ])
         .await
         .unwrap_or_else(|e| panic!("the benchmark server could not start: {e}"))
     }

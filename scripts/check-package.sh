@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The crates as a registry would serve them:
+#   1. `cargo package --workspace`, with verification: every package builds from its .crate alone;
+#   2. the spec packaged in pipecat-cloud-generated is byte for byte the one in openapi/;
+#   3. a consumer that depends on `pipecat-cloud = "0.1"`, resolved from the unpacked .crate files under
+#      [patch.crates-io] (no path into this repository), builds and answers one call on 127.0.0.1;
+#   4. the same consumer depending on this repository by git (what `cargo vendor` users do), built from
+#      `cargo vendor`ed sources, offline: vendoring copies each package as it is packaged.
+# `.ci/run` runs it; it reuses the workspace's target directory so dependencies compile once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+PACKAGES="$CARGO_TARGET_DIR/package"
+
+echo "-- cargo package --workspace (with verification)"
+cargo package --workspace --locked ${CI:+--quiet} "$@"
+
+echo "-- the packaged spec is openapi/"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/crates"
+for crate in pipecat-cloud-build-helpers pipecat-cloud-generated pipecat-cloud; do
+  tar -xzf "$PACKAGES/$crate-$VERSION.crate" -C "$WORK/crates"
+done
+SPEC_IN_PACKAGE="$WORK/crates/pipecat-cloud-generated-$VERSION/openapi"
+stale=0
+for spec in openapi/*.yaml openapi/*.yml openapi/*.json; do
+  [ -e "$spec" ] || continue
+  if ! cmp -s "$spec" "$SPEC_IN_PACKAGE/$(basename "$spec")"; then
+    echo "error: $spec differs from the copy packaged in pipecat-cloud-generated" >&2
+    stale=1
+  fi
+done
+for packaged in "$SPEC_IN_PACKAGE"/*; do
+  [ -e "openapi/$(basename "$packaged")" ] || { echo "error: the package carries $(basename "$packaged"), openapi/ does not" >&2; stale=1; }
+done
+[ "$stale" = 0 ] || { echo "the packaged spec is stale: generated-client/openapi must link to ../openapi" >&2; exit 1; }
+echo "ok: $(ls "$SPEC_IN_PACKAGE" | wc -l) spec file(s) packaged, identical to openapi/"
+
+echo "-- a consumer built from the packaged crates only"
+CONSUMER="$WORK/consumer"
+mkdir -p "$CONSUMER/src"
+cp scripts/package-consumer/main.rs "$CONSUMER/src/main.rs"
+cat > "$CONSUMER/Cargo.toml" <<TOML
+[package]
+name = "package-consumer"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+pipecat-cloud = "${VERSION%.*}"
+tokio = { version = "1", features = ["rt", "macros", "net", "io-util"] }
+
+[patch.crates-io]
+pipecat-cloud = { path = "../crates/pipecat-cloud-$VERSION" }
+pipecat-cloud-generated = { path = "../crates/pipecat-cloud-generated-$VERSION" }
+pipecat-cloud-build-helpers = { path = "../crates/pipecat-cloud-build-helpers-$VERSION" }
+TOML
+# The workspace's lock file pins the same third-party versions, so their builds are reused.
+cp Cargo.lock "$CONSUMER/Cargo.lock"
+(cd "$CONSUMER" && cargo run --quiet)
+
+echo "-- the same consumer as a git dependency, vendored, built offline"
+VENDORED="$WORK/vendored"
+mkdir -p "$VENDORED/src"
+cp scripts/package-consumer/main.rs "$VENDORED/src/main.rs"
+sed -e '/^\[patch.crates-io\]/,$d' -e "s|^pipecat-cloud = .*|pipecat-cloud = { git = \"file://$ROOT\", rev = \"$(git rev-parse HEAD)\" }|" \
+  "$CONSUMER/Cargo.toml" > "$VENDORED/Cargo.toml"
+cp Cargo.lock "$VENDORED/Cargo.lock"
+(cd "$VENDORED" && cargo vendor --quiet vendor > vendor-config.toml \
+  && test -f vendor/pipecat-cloud-generated/openapi/pipecat-cloud.yaml \
+  && cargo run --quiet --offline --config vendor-config.toml)
