@@ -51,11 +51,9 @@ impl Drop for CannedServer {
 
 fn response(status: u16, content_type: &str, body: &str) -> Vec<u8> {
     let reason = if status == 200 { "OK" } else { "Not Found" };
-    let mut bytes = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
+    let mut bytes =
+        format!("HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n", body.len())
+            .into_bytes();
     bytes.extend_from_slice(body.as_bytes());
     bytes
 }

@@ -1,0 +1,182 @@
+//! The promise of the semver policy: a spec that grows by additive changes never breaks a caller. One
+//! caller file (`tests/compat/caller.rs`, every operation called the way the README shows) is compiled
+//! against the spec grown by
+//!   (a) a new optional query parameter on `getSessions` and `listSecretSets`,
+//!   (b) a new optional property in the `updateService` and `upsertSecretSet` request bodies,
+//!   (c) a new response property and a new response enum value,
+//!   (d) a new operation,
+//! in a copy of the SDK's crates, and must compile unchanged; `cargo spec diff` must rate the same
+//! changes non-breaking. A control that removes an operation the caller uses must fail to compile, so
+//! the check can fail. (Today's spec: the workspace builds the same file as the example `compat-caller`.)
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use build_helpers::diff::{Level, diff_documents};
+use build_helpers::normalize::normalize;
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Today's spec, as JSON.
+fn spec() -> Value {
+    build_helpers::load::load(&root().join("openapi")).unwrap().document
+}
+
+fn operation<'a>(doc: &'a mut Value, path: &str, method: &str) -> &'a mut Value {
+    doc.pointer_mut(&format!("/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1"))).unwrap()
+}
+
+fn add_optional_query_parameters(doc: &mut Value) {
+    for (path, method) in [("/agents/{agentName}/sessions", "get"), ("/secrets", "get")] {
+        let op = operation(doc, path, method);
+        let params = op.as_object_mut().unwrap().entry("parameters").or_insert_with(|| json!([]));
+        params.as_array_mut().unwrap().push(json!({
+            "name": "labelSelector", "in": "query", "required": false,
+            "description": "Only items with these labels.", "schema": {"type": "string"}
+        }));
+    }
+}
+
+fn add_optional_request_properties(doc: &mut Value) {
+    for schema in ["UpdateServiceRequest", "RegularSecretsRequest"] {
+        let properties = doc.pointer_mut(&format!("/components/schemas/{schema}/properties")).unwrap();
+        properties["labels"] =
+            json!({"description": "Labels.", "type": "object", "additionalProperties": {"type": "string"}});
+    }
+}
+
+fn add_response_property_and_enum_value(doc: &mut Value) {
+    let summary = doc.pointer_mut("/components/schemas/SecretSetSummary/properties").unwrap();
+    summary["createdAt"] = json!({"description": "When the set was created.", "type": "string", "format": "date-time"});
+    summary["status"]["enum"].as_array_mut().unwrap().push(json!("deleting"));
+    let get = operation(doc, "/secrets/{setName}", "get");
+    let status = get.pointer_mut("/responses/200/content/application~1json/schema/properties/status/enum").unwrap();
+    status.as_array_mut().unwrap().push(json!("archived"));
+}
+
+fn add_operation(doc: &mut Value) {
+    let mut rotate = doc.pointer("/paths/~1secrets~1{setName}/delete").unwrap().clone();
+    rotate["operationId"] = json!("rotateSecretSet");
+    rotate["summary"] = json!("Rotate a secret set");
+    doc["paths"]["/secrets/{setName}/rotate"] = json!({"post": rotate});
+}
+
+/// The control: an operation the caller uses is gone.
+fn remove_operation(doc: &mut Value) {
+    doc.pointer_mut("/paths/~1regions").unwrap().as_object_mut().unwrap().remove("get");
+}
+
+type Change = (&'static str, fn(&mut Value));
+
+const ADDITIVE: [Change; 4] = [
+    ("(a) new optional query parameters", add_optional_query_parameters),
+    ("(b) new optional request properties", add_optional_request_properties),
+    ("(c) a new response property and enum value", add_response_property_and_enum_value),
+    ("(d) a new operation", add_operation),
+];
+
+fn grown(changes: &[Change]) -> Value {
+    let mut doc = spec();
+    for (_, change) in changes {
+        change(&mut doc);
+    }
+    doc
+}
+
+/// A workspace holding copies of the SDK's crates, the spec `doc`, and the caller; `cargo check`s the
+/// caller. Returns the compiler's output on failure.
+fn caller_compiles_against(doc: &Value, name: &str) -> Result<(), String> {
+    let dir = root().join("target").join("compat").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for (crate_dir, files) in [
+        ("build-helpers", &["Cargo.toml", "README.md", "src"][..]),
+        ("generated-client", &["Cargo.toml", "README.md", "build.rs", "src"][..]),
+        ("pipecat-cloud", &["Cargo.toml", "README.md", "src"][..]),
+    ] {
+        for file in files {
+            copy(&root().join(crate_dir).join(file), &dir.join(crate_dir).join(file));
+        }
+    }
+    std::fs::create_dir_all(dir.join("generated-client").join("openapi")).unwrap();
+    std::fs::write(dir.join("generated-client/openapi/pipecat-cloud.json"), serde_json::to_string_pretty(doc).unwrap())
+        .unwrap();
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let start = manifest.find("members = [").unwrap();
+    let end = start + manifest[start..].find(']').unwrap() + 1;
+    let manifest = format!(
+        "{}members = [\"build-helpers\", \"generated-client\", \"pipecat-cloud\", \"caller\"]{}",
+        &manifest[..start],
+        &manifest[end..]
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    copy(&root().join("tests/compat/caller.rs"), &dir.join("caller/src/main.rs"));
+    std::fs::write(
+        dir.join("caller/Cargo.toml"),
+        "[package]\nname = \"caller\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\npipecat-cloud.workspace = true\nserde_json.workspace = true\n",
+    )
+    .unwrap();
+    // One target directory for every copy: only the SDK's crates and the caller compile again.
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "-p", "caller"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root().join("target").join("compat").join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+#[test]
+fn the_spec_diff_rates_the_additive_changes_non_breaking() {
+    let base = normalize(spec()).unwrap().document;
+    for change in &ADDITIVE {
+        let grown = normalize(grown(std::slice::from_ref(change))).unwrap().document;
+        let changes = diff_documents(&base, &grown);
+        assert!(!changes.is_empty(), "{}: the diff sees nothing", change.0);
+        let breaking: Vec<String> =
+            changes.iter().filter(|c| c.level() == Level::Err).map(|c| format!("{} {}", c.id(), c.message)).collect();
+        assert!(breaking.is_empty(), "{}: rated breaking: {breaking:?}", change.0);
+    }
+    let control = normalize(grown(&[("control", remove_operation)])).unwrap().document;
+    assert!(diff_documents(&base, &control).iter().any(|c| c.level() == Level::Err), "a removed operation is ERR");
+}
+
+#[test]
+fn a_caller_compiles_unchanged_against_the_grown_spec_and_breaks_on_a_removed_operation() {
+    match caller_compiles_against(&grown(&ADDITIVE), "additive") {
+        Ok(()) => pipecat_cloud_tests::report("the caller compiles against the spec grown by (a)-(d)"),
+        Err(combined) => {
+            // Name the change that broke it.
+            let culprits: Vec<String> = ADDITIVE
+                .iter()
+                .filter_map(|change| {
+                    caller_compiles_against(&grown(std::slice::from_ref(change)), "single")
+                        .err()
+                        .map(|e| format!("{}:\n{e}", change.0))
+                })
+                .collect();
+            panic!("additive spec changes broke the caller:\n{}\n(all together:\n{combined})", culprits.join("\n"));
+        }
+    }
+    let control = caller_compiles_against(&grown(&[("control", remove_operation)]), "control");
+    let error = control.expect_err("the caller still compiles without listRegions: the check cannot fail");
+    assert!(error.contains("list_regions"), "{error}");
+}
