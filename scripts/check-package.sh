@@ -17,6 +17,9 @@ PACKAGES="$CARGO_TARGET_DIR/package"
 echo "-- cargo package --workspace (with verification)"
 cargo package --workspace --locked ${CI:+--quiet} "$@"
 
+echo "-- cargo publish --dry-run, in dependency order"
+cargo publish --workspace --dry-run --locked ${CI:+--quiet} "$@"
+
 echo "-- the packaged spec is openapi/"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
