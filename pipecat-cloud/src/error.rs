@@ -116,7 +116,7 @@ pub enum Error {
     #[error("{0}")]
     Api(ApiError),
     /// No answer, or not all of it, within the timeout.
-    #[error("{operation}: {}", transport_text(.status, "timed out waiting for the API", "timed out reading the answer", .source))]
+    #[error("{operation}: {}", timeout_text(.status, .source))]
     Timeout {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -128,7 +128,7 @@ pub enum Error {
     },
     /// The connection failed or broke, before an answer arrived or while its body was read; the
     /// message names what actually happened (refused, reset, too many redirects, a cut body...).
-    #[error("{operation}: {}", transport_text(.status, "could not reach the API", "the answer broke off", .source))]
+    #[error("{operation}: {}", transport_text(.status, .source))]
     Transport {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -204,16 +204,31 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `what` (`before` when no status was received, `after (HTTP n)` when one was), then the cause.
-fn transport_text(status: &Option<u16>, before: &str, after: &str, source: &reqwest::Error) -> String {
+/// What failed, with the status when one was received, then the cause.
+fn transport_text(status: &Option<u16>, source: &reqwest::Error) -> String {
+    let what = match (source.is_redirect(), status) {
+        (true, _) => "stopped following redirects",
+        (false, Some(_)) => "the answer broke off",
+        (false, None) => "could not reach the API",
+    };
+    with_status(what, status, source)
+}
+
+fn timeout_text(status: &Option<u16>, source: &reqwest::Error) -> String {
+    let what = if status.is_some() { "timed out reading the answer" } else { "timed out waiting for the API" };
+    with_status(what, status, source)
+}
+
+fn with_status(what: &str, status: &Option<u16>, source: &reqwest::Error) -> String {
     match status {
-        Some(status) => format!("{after} (HTTP {status}): {}", cause(source)),
-        None => format!("{before}: {}", cause(source)),
+        Some(status) => format!("{what} (HTTP {status}): {}", cause(source)),
+        None => format!("{what}: {}", cause(source)),
     }
 }
 
-/// What actually went wrong, in one line: the causes below reqwest's own "error sending request for
-/// url (...)", which names the URL but not the reason.
+/// What actually went wrong, in one line: the two innermost causes below reqwest's own "error sending
+/// request for url (...)", which names the URL but not the reason (`tcp connect error: Connection
+/// refused`, `error reading a body from connection: end of file before message length reached`).
 pub(crate) fn cause(error: &reqwest::Error) -> String {
     let mut causes: Vec<String> = Vec::new();
     let mut next = std::error::Error::source(error);
@@ -231,7 +246,8 @@ pub(crate) fn cause(error: &reqwest::Error) -> String {
         }
         return one_line(&text);
     }
-    causes.join(": ")
+    let innermost = causes.len().saturating_sub(2);
+    causes[innermost..].join(": ")
 }
 
 #[cfg(test)]

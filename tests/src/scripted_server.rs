@@ -25,6 +25,8 @@ pub enum Reply {
     Drop,
     /// Keep the connection open and never answer.
     Hang,
+    /// Write these bytes as they are, then close the connection (a body cut short, a malformed head).
+    Raw(Vec<u8>),
 }
 
 impl Reply {
@@ -178,6 +180,11 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
         };
         match reply {
             Reply::Drop => return Ok(()),
+            Reply::Raw(bytes) => {
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+                return Ok(());
+            }
             Reply::Hang => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return Ok(());
