@@ -130,6 +130,8 @@ impl ClientBuilder {
     /// ignored; [`timeout`](Self::timeout), the retry policy and the keys still apply per request.
     ///
     /// ```
+    /// # #[cfg(feature = "rustls-ring")]
+    /// pipecat_cloud::tls::install_ring_provider(); // see the `tls` module
     /// let http = reqwest::Client::builder().build()?;
     /// let client = pipecat_cloud::Client::builder().private_key("pk_example").http_client(http).build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -155,7 +157,13 @@ impl ClientBuilder {
         let (http, timeout) = match self.http_client {
             Some(http) => (http, self.timeout),
             None => {
-                let http = reqwest::Client::builder()
+                #[cfg(feature = "rustls-ring")]
+                crate::tls::install_ring_provider();
+                let builder = reqwest::Client::builder();
+                // Asked for by name: the platform's TLS even when a rustls feature is on too.
+                #[cfg(feature = "native-tls")]
+                let builder = builder.tls_backend_native();
+                let http = builder
                     .user_agent(USER_AGENT)
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))

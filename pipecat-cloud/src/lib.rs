@@ -17,6 +17,7 @@ mod request;
 mod response;
 mod retry;
 mod send;
+pub mod tls;
 
 pub use api_key::ApiKey;
 pub use base_url::DEFAULT_HOST;
