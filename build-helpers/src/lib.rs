@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "diff")]
 pub mod diff;
 pub mod document;
 pub mod error;

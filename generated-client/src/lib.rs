@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod operation;
+pub mod timestamps;
 
 // The code generated from `openapi/` by `build.rs`: the API's `types` (progenitor's, made additive-safe),
 // the operation `catalog`, and the macros that expand the wrapper's facade and typed mock routes.

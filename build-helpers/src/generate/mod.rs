@@ -7,6 +7,7 @@
 mod additive;
 mod catalog;
 pub mod facade;
+mod fast_timestamps;
 mod idents;
 mod mock_routes;
 mod open_enum;
@@ -82,6 +83,7 @@ pub fn generate(normalized: &Value) -> Result<Generated> {
         types.extend(parsed.items);
     }
     additive::make_additive(&mut types)?;
+    fast_timestamps::use_fast_timestamps(&mut types);
     let catalog = catalog::catalog(normalized)?;
     let items = quote! {
         /// Types used as operation parameters and responses.
