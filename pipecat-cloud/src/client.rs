@@ -40,8 +40,8 @@ pub struct Client {
 pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
-    /// `base_url` without a trailing slash: paths are appended to it.
-    pub(crate) base: String,
+    /// The path of `base_url` without a trailing slash (`/v1`): operation paths are appended to it.
+    pub(crate) base_path: String,
     pub(crate) keys: KeyRing,
 }
 
@@ -122,7 +122,7 @@ impl Client {
         settings: CallSettings,
     ) -> Result<OutgoingRequest, Error> {
         let authorization = self.shared.keys.authorization(operation)?;
-        Ok(OutgoingRequest::new(operation, &self.shared.base, authorization, settings))
+        Ok(OutgoingRequest::new(operation, &self.shared.base_path, authorization, settings))
     }
 
     /// The retry policy and timeout of one call: its own settings, else this client's.

@@ -174,9 +174,9 @@ impl ClientBuilder {
                 (http, None)
             }
         };
-        // Paths are appended to the base: no trailing slash.
-        let base = base_url.as_str().trim_end_matches('/').to_string();
-        Ok(Client::from_parts(Shared { http, base_url, base, keys }, timeout, self.retry))
+        // Operation paths are appended to the base path: no trailing slash.
+        let base_path = base_url.path().trim_end_matches('/').to_string();
+        Ok(Client::from_parts(Shared { http, base_url, base_path, keys }, timeout, self.retry))
     }
 }
 

@@ -99,6 +99,10 @@ fn check_segment(param: &PathParam, segment: &str) -> Result<(), (String, String
 
 /// True for `.` and `..` in any spelling a URL parser treats as a dot segment (`%2e`, `.%2E`, ...).
 pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    // The longest spelling is `%2e%2e`; anything longer cannot be one (and needs no allocation).
+    if segment.len() > 6 || !segment.starts_with(['.', '%']) {
+        return false;
+    }
     let lowered = segment.to_ascii_lowercase().replace("%2e", ".");
     lowered == "." || lowered == ".."
 }

@@ -101,8 +101,8 @@ pub(crate) struct OutgoingRequest {
     pub(crate) operation: &'static Operation,
     /// `Authorization: Bearer <key>`, sensitive, when the operation needs a key.
     pub(crate) authorization: Option<HeaderValue>,
-    /// The base URL, then the escaped path as it is written.
-    pub(crate) url: String,
+    /// The base URL's path (`/v1`), then the escaped path as it is written.
+    pub(crate) path: String,
     /// The query string, form-encoded, without `?`.
     pub(crate) query: String,
     pub(crate) body: Option<(HeaderValue, Bytes)>,
@@ -112,18 +112,18 @@ pub(crate) struct OutgoingRequest {
 impl OutgoingRequest {
     pub(crate) fn new(
         operation: &'static Operation,
-        base: &str,
+        base_path: &str,
         authorization: Option<HeaderValue>,
         settings: CallSettings,
     ) -> Self {
-        let mut url = String::with_capacity(base.len() + operation.path.len() + 16);
-        url.push_str(base);
-        OutgoingRequest { operation, authorization, url, query: String::new(), body: None, settings }
+        let mut path = String::with_capacity(base_path.len() + operation.path.len() + 16);
+        path.push_str(base_path);
+        OutgoingRequest { operation, authorization, path, query: String::new(), body: None, settings }
     }
 
     /// Appends a fixed part of the path template.
     pub(crate) fn literal(&mut self, text: &str) {
-        self.url.push_str(text);
+        self.path.push_str(text);
     }
 
     /// Checks path parameter `index` and appends it escaped, one segment (the session proxy's sub-path
@@ -133,12 +133,12 @@ impl OutgoingRequest {
         if param.sub_path {
             for (i, part) in value.split('/').enumerate() {
                 if i > 0 {
-                    self.url.push('/');
+                    self.path.push('/');
                 }
-                self.url.extend(utf8_percent_encode(part, SEGMENT));
+                self.path.extend(utf8_percent_encode(part, SEGMENT));
             }
         } else {
-            self.url.extend(utf8_percent_encode(value, SEGMENT));
+            self.path.extend(utf8_percent_encode(value, SEGMENT));
         }
         Ok(())
     }
@@ -146,7 +146,7 @@ impl OutgoingRequest {
     /// Appends a UUID path value; its text needs no escaping and no check.
     pub(crate) fn uuid_segment(&mut self, value: &Uuid) {
         let mut buffer = Uuid::encode_buffer();
-        self.url.push_str(value.hyphenated().encode_lower(&mut buffer));
+        self.path.push_str(value.hyphenated().encode_lower(&mut buffer));
     }
 
     /// Adds `name=value` to the query when there is a value.
@@ -172,13 +172,15 @@ impl OutgoingRequest {
         Ok(())
     }
 
-    /// The full URL.
-    pub(crate) fn full_url(&self) -> Result<url::Url, Error> {
-        let text = if self.query.is_empty() { self.url.clone() } else { format!("{}?{}", self.url, self.query) };
-        url::Url::parse(&text).map_err(|e| Error::InvalidRequest {
-            operation: self.operation.id,
-            message: format!("the URL does not parse: {e}"),
-        })
+    /// The full URL: `base` (parsed once, when the client was built) with this request's path and query.
+    /// Only the path is parsed again, not the scheme and host.
+    pub(crate) fn url(&self, base: &url::Url) -> url::Url {
+        let mut url = base.clone();
+        url.set_path(&self.path);
+        if !self.query.is_empty() {
+            url.set_query(Some(&self.query));
+        }
+        url
     }
 }
 

@@ -61,7 +61,7 @@ impl Client {
         if let Some(message) = request.settings.refused.clone() {
             return Err(Error::InvalidRequest { operation: operation.id, message });
         }
-        let url = request.full_url()?;
+        let url = request.url(&self.shared().base_url);
         let method = method(operation.method);
         let (retry, timeout) = self.effective(&request.settings);
         let may_retry = retry.applies_to(&method);
@@ -83,21 +83,26 @@ impl Client {
             tracing::info_span!("pipecat_cloud.call", operation = operation.id, method = operation.method.as_str());
         let started = Instant::now();
         let http = &self.shared().http;
+        let send = |url: url::Url, headers: HeaderMap, body: Option<Bytes>| {
+            let mut outgoing = reqwest::Request::new(method.clone(), url);
+            *outgoing.headers_mut() = headers;
+            if let Some(bytes) = body {
+                *outgoing.body_mut() = Some(reqwest::Body::from(bytes));
+            }
+            if timeout.is_some() {
+                *outgoing.timeout_mut() = timeout;
+            }
+            http.execute(outgoing)
+        };
         let attempts = async {
             let mut attempt: u32 = 1;
             loop {
-                let mut outgoing = reqwest::Request::new(method.clone(), url.clone());
-                *outgoing.headers_mut() = headers.clone();
-                if let Some(body) = &body {
-                    *outgoing.body_mut() = Some(reqwest::Body::from(body.clone()));
+                // The last attempt takes the request's parts; an earlier one copies them for the next.
+                if !may_retry || attempt >= retry.max_attempts {
+                    return (attempt, send(url, headers, body).await);
                 }
-                if timeout.is_some() {
-                    *outgoing.timeout_mut() = timeout;
-                }
-                let last = !may_retry || attempt >= retry.max_attempts;
-                let result = http.execute(outgoing).await;
+                let result = send(url.clone(), headers.clone(), body.clone()).await;
                 let wait = match &result {
-                    _ if last => None,
                     Ok(response) if is_retryable_status(response.status()) => match retry_after(response.headers()) {
                         Some(asked) if asked > retry.max_retry_after => None,
                         Some(asked) => Some(asked),
@@ -107,21 +112,17 @@ impl Client {
                     Err(error) if is_retryable_error(error) => Some(retry.backoff(attempt + 1)),
                     Err(_) => None,
                 };
-                match wait {
-                    Some(wait) => {
-                        tracing::debug!(
-                            attempt,
-                            status = result.as_ref().ok().map(|r| r.status().as_u16()),
-                            failed = result.is_err(),
-                            wait_ms = duration_ms(wait),
-                            "retrying"
-                        );
-                        drop(result);
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                    }
-                    None => return (attempt, result),
-                }
+                let Some(wait) = wait else { return (attempt, result) };
+                tracing::debug!(
+                    attempt,
+                    status = result.as_ref().ok().map(|r| r.status().as_u16()),
+                    failed = result.is_err(),
+                    wait_ms = duration_ms(wait),
+                    "retrying"
+                );
+                drop(result);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
             }
         };
         let (attempts, result) = attempts.instrument(span.clone()).await;
