@@ -19,15 +19,20 @@ fn main() {
         .configure_from_args();
     criterion.bench_function("spec diff: full spec against itself (load, normalize, compare)", |b| {
         b.iter(|| {
-            let base = load_side(&spec).unwrap_or_default();
-            let new = load_side(&spec).unwrap_or_default();
-            black_box(diff_documents(&base, &new).len())
+            // What is timed must have succeeded: a failure stops the benchmark.
+            let base = load_side(&spec).unwrap_or_else(|e| panic!("{e}"));
+            let new = load_side(&spec).unwrap_or_else(|e| panic!("{e}"));
+            let changes = diff_documents(&base, &new);
+            assert!(changes.is_empty(), "the spec differs from itself: {} changes", changes.len());
+            black_box(changes.len())
         })
     });
     criterion.bench_function("spec generate: full spec (load, normalize, validate, progenitor, format)", |b| {
         b.iter(|| {
             let prepared = prepare(Path::new(&spec)).unwrap_or_else(|e| panic!("{e}"));
-            black_box(generate_client(&prepared.normalized.document).map(|code| code.len()).unwrap_or_default())
+            let code = generate_client(&prepared.normalized.document).unwrap_or_else(|e| panic!("{e}"));
+            assert!(code.contains("macro_rules! __pipecat_cloud_facade"), "the generated code has no facade");
+            black_box(code.len())
         })
     });
     criterion.final_summary();
