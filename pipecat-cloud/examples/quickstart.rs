@@ -23,7 +23,10 @@ async fn main() -> anyhow::Result<()> {
     let client = Client::builder().private_key("local-demo-key").host(server.base_url()).build()?;
     println!("talking to a local server at {}", client.base_url());
 
-    let sets = client.list_secret_sets().await?;
+    // Required values are arguments, optional ones are set by name, `.send()` sends.
+    let response = client.list_secret_sets().header("x-correlation-id", "quickstart").send_with_response().await?;
+    println!("listSecretSets answered HTTP {}", response.status());
+    let sets = response.into_body();
     for set in &sets.sets {
         println!(
             "secret set {:<20} type {:<16} status {}",
@@ -33,10 +36,11 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
-    let set = client.get_secret_set("voice-bot-secrets").await?;
+    let set = client.get_secret_set("voice-bot-secrets").send().await?;
     let keys: Vec<&str> = set.secrets.iter().filter_map(|k| k.field_name.as_deref()).collect();
     println!("voice-bot-secrets holds {keys:?}");
 
+    // Awaiting a request builder directly is the same as `.send().await`.
     let deleted = client.delete_secret_from_set("voice-bot-secrets", "OLD_TOKEN").await?;
     println!("deleted OLD_TOKEN: status {:?}", deleted.status.map(|s| s.to_string()));
     delete_mock.delete_async().await;
@@ -58,7 +62,7 @@ async fn main() -> anyhow::Result<()> {
 async fn list_real_account() -> anyhow::Result<()> {
     let client = Client::from_env()?;
     println!("talking to {} with the private key from {ENV_PRIVATE_KEY}; nothing will be changed", client.base_url());
-    for set in client.list_secret_sets().await?.sets {
+    for set in client.list_secret_sets().send().await?.sets {
         println!(
             "secret set {:<20} status {}",
             set.name.as_deref().unwrap_or("?"),
