@@ -127,3 +127,60 @@ fn client_methods(code: &str) -> Vec<String> {
         .filter_map(|rest| rest.split_once("<'a>(").map(|(name, _)| name.to_string()))
         .collect()
 }
+
+#[test]
+fn cargo_spec_works_as_a_cargo_subcommand_and_never_falls_back_to_a_built_in_path() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi");
+    // Installed, `cargo spec check` runs `cargo-spec spec check`.
+    let (code, stdout, stderr) = cargo_spec(&["spec", "check", spec.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("valid, 31 operations"), "{stdout}");
+    // No PATH and no ./openapi: a clear refusal, not the spec the tool was built next to.
+    let empty = std::env::temp_dir().join(format!("no-spec-here-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-spec")).arg("check").current_dir(&empty).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no PATH given and no `openapi/` folder here"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&empty);
+}
+
+#[test]
+fn cargo_spec_ends_quietly_when_its_reader_closes_the_pipe() {
+    use std::io::Read;
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-spec"))
+        .args(["generate", spec.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `| head -c 100`: read a little, then close the pipe.
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn check_refuses_what_generate_refuses() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi").join("pipecat-cloud.yaml");
+    let text = std::fs::read_to_string(spec).unwrap();
+    // Two operationIds that become the same method.
+    let colliding = text.replacen("operationId: listRegions", "operationId: getLogs_", 1).replacen(
+        "operationId: getLogs\n",
+        "operationId: GetLogs\n",
+        1,
+    );
+    let colliding = colliding.replacen("operationId: getLogs_", "operationId: get_logs", 1);
+    let file = std::env::temp_dir().join(format!("colliding-{}.yaml", std::process::id()));
+    std::fs::write(&file, colliding).unwrap();
+    for command in ["check", "generate"] {
+        let (code, _, stderr) = cargo_spec(&[command, file.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{command}: {stderr}");
+        assert!(stderr.contains("both become the method `get_logs`"), "{command}: {stderr}");
+    }
+    let _ = std::fs::remove_file(&file);
+}

@@ -28,6 +28,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(request.starts_with("GET /v1/secrets HTTP/1.1"), "{request}");
     assert!(request.to_ascii_lowercase().contains("authorization: bearer consumer-key"));
     assert_eq!(sets.sets.first().and_then(|s| s.name.as_deref()), Some("from-the-package"));
-    println!("a consumer of pipecat-cloud = "0.1" called listSecretSets: {} set(s)", sets.sets.len());
+    println!("a consumer of pipecat-cloud 0.1 called listSecretSets: {} set(s)", sets.sets.len());
     Ok(())
 }

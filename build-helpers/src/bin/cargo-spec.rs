@@ -5,11 +5,14 @@
 //! cargo spec generate [PATH] [-o FILE]    write the code build.rs would generate
 //! cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]
 //! ```
-//! PATH is a spec file or a folder of fragments; it defaults to the workspace's `openapi/`. A diff side
-//! may also be `REV:PATH`, read from git.
+//! PATH is a spec file or a folder of fragments; it defaults to `openapi/` in the current folder (never
+//! to a path fixed when the tool was built). A diff side may also be `REV:PATH`, read from git.
+//! Installed (`cargo install --path build-helpers`) it is a cargo subcommand: `cargo spec ...`. Output
+//! to a pipe that closes early (`| head`) ends it quietly.
 //! Exit codes: 0 success (for diff: nothing unaccepted at the --fail-on level, default ERR), 1 diff found
 //! such a change, 2 a bad spec or bad arguments.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,8 +25,26 @@ const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate 
 cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]\n\
 PATH: a spec file or a folder of fragment files (default: the workspace's openapi/); BASE and NEW may also be REV:PATH";
 
+/// Writes to standard output; a closed pipe ends the program quietly (a reader such as `head` has what
+/// it wanted), any other write error is reported.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let mut stdout = std::io::stdout().lock();
+        if let Err(error) = write!(stdout, $($arg)*).and_then(|()| stdout.flush()) {
+            if error.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            return Err(format!("cannot write the output: {error}"));
+        }
+    }};
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // Run as `cargo spec ...`, cargo passes the subcommand's name first.
+    if args.first().map(String::as_str) == Some("spec") {
+        args.remove(0);
+    }
     match run(&args) {
         Ok(code) => code,
         Err(message) => {
@@ -43,7 +64,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         "diff" => diff(rest),
         "-h" | "--help" | "help" => {
-            println!("{USAGE}");
+            say!("{USAGE}\n");
             Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
@@ -65,27 +86,33 @@ fn parse_path(args: &[String], allow_output: bool) -> Result<(PathBuf, Option<Pa
             extra => return Err(format!("unexpected argument `{extra}`\n{USAGE}")),
         }
     }
-    Ok((path.unwrap_or_else(default_spec_path), output))
+    match path {
+        Some(path) => Ok((path, output)),
+        None => Ok((default_spec_path()?, output)),
+    }
 }
 
-/// `openapi/` in the current folder, else the workspace's.
-fn default_spec_path() -> PathBuf {
+/// `openapi/` in the current folder.
+fn default_spec_path() -> Result<PathBuf, String> {
     let local = PathBuf::from("openapi");
     if local.is_dir() {
-        return local;
+        return Ok(local);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi")
+    Err(format!("no PATH given and no `openapi/` folder here; name the spec file or folder\n{USAGE}"))
 }
 
 fn check(path: &Path) -> Result<(), String> {
     let prepared = prepare(path).map_err(|e| e.to_string())?;
+    // What check accepts, generate generates: the generator's own refusals (names that collide, methods
+    // the client cannot send) are check's too.
+    generate_client(&prepared.normalized.document).map_err(|e| e.to_string())?;
     let operations = build_helpers::document::operations(&prepared.normalized.document).len();
-    println!("{}: valid, {operations} operations, from {} file(s)", path.display(), prepared.loaded.sources.len());
+    say!("{}: valid, {operations} operations, from {} file(s)\n", path.display(), prepared.loaded.sources.len());
     for (name, changes) in &prepared.normalized.report {
         let purpose = PASSES.iter().find(|p| p.name == *name).map(|p| p.purpose).unwrap_or_default();
-        println!("\n{name} ({} change{}): {purpose}", changes.len(), if changes.len() == 1 { "" } else { "s" });
+        say!("\n{name} ({} change{}): {purpose}\n", changes.len(), if changes.len() == 1 { "" } else { "s" });
         for change in changes {
-            println!("  {change}");
+            say!("  {change}\n");
         }
     }
     Ok(())
@@ -101,7 +128,7 @@ fn generate(path: &Path, output: Option<&Path>) -> Result<(), String> {
             Ok(())
         }
         None => {
-            print!("{code}");
+            say!("{code}");
             Ok(())
         }
     }
@@ -147,6 +174,6 @@ fn diff(args: &[String]) -> Result<ExitCode, String> {
             );
         }
     }
-    print!("{}", render(&changes, base, new, format));
+    say!("{}", render(&changes, base, new, format));
     Ok(if failing(&changes, fail_on) > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -115,33 +115,61 @@ pub(crate) fn reachable_components(doc: &Value, key: &str) -> BTreeSet<String> {
     }
     let mut found = BTreeSet::new();
     let mut queue: Vec<String> = Vec::new();
+    let mut followed = BTreeSet::new();
     for root in roots {
-        collect_refs(doc, root, &mut queue);
+        collect_refs(doc, root, &mut queue, &mut followed);
     }
     while let Some(name) = queue.pop() {
         if found.insert(name.clone())
             && let Some(schema) = doc.pointer(&format!("/components/schemas/{name}"))
         {
-            collect_refs(doc, schema, &mut queue);
+            collect_refs(doc, schema, &mut queue, &mut followed);
         }
     }
     found
 }
 
-/// Pushes the component schema names referenced under `node`, following response `$ref`s too.
-fn collect_refs(doc: &Value, node: &Value, out: &mut Vec<String>) {
+/// Pushes the component schema names referenced under `node`, following other `$ref`s (responses,
+/// parameters) too, each once: a reference that leads back to itself (`$ref: '#'`, a response referring
+/// to itself) is followed once and then left, instead of recursing until the stack overflows.
+fn collect_refs<'a>(doc: &'a Value, node: &'a Value, out: &mut Vec<String>, followed: &mut BTreeSet<&'a str>) {
     match node {
         Value::Object(map) => {
             if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
                 if let Some(name) = reference.strip_prefix(REF_PREFIX) {
                     out.push(name.to_string());
-                } else if let Ok(target) = crate::document::lookup(doc, reference) {
-                    collect_refs(doc, target, out);
+                } else if followed.insert(reference)
+                    && let Ok(target) = crate::document::lookup(doc, reference)
+                {
+                    collect_refs(doc, target, out, followed);
                 }
             }
-            map.values().for_each(|v| collect_refs(doc, v, out));
+            map.values().for_each(|v| collect_refs(doc, v, out, followed));
         }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(doc, v, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(doc, v, out, followed)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn references_that_lead_back_to_themselves_end() {
+        let doc = json!({
+            "paths": {"/a": {"get": {"responses": {
+                "200": {"content": {"application/json": {"schema": {"$ref": "#"}}}},
+                "404": {"$ref": "#/components/responses/R"}
+            }}}},
+            "components": {
+                "responses": {"R": {"$ref": "#/components/responses/R"}},
+                "schemas": {"S": {"type": "object", "properties": {"self": {"$ref": "#/components/schemas/S"}}}}
+            }
+        });
+        let found = reachable_components(&doc, "responses");
+        assert!(found.contains("S"), "{found:?}");
     }
 }

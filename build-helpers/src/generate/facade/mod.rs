@@ -26,30 +26,39 @@ use crate::validate::template_names;
 
 /// The facade's items, for a normalized document and progenitor's signatures.
 pub fn facade(doc: &Value, signatures: &BTreeMap<String, Signature>) -> Result<TokenStream> {
+    refuse_colliding_names(doc)?;
     let mut items = Vec::new();
-    let mut methods: BTreeMap<String, String> = BTreeMap::new();
-    let mut builders: BTreeMap<String, String> = BTreeMap::new();
     for (index, op) in operations(doc).into_iter().enumerate() {
         let id = op.operation_id().unwrap_or_default();
         let model = model(doc, op, index, signatures.get(&snake_case(id)))?;
-        if let Some(other) = methods.insert(model.method_text(), id.to_string()) {
-            return Err(SpecError::invalid(
-                op.label(),
-                format!(
-                    "operationIds `{other}` and `{id}` both become the method `{}`; rename one",
-                    model.method_text()
-                ),
-            ));
-        }
-        if let Some(other) = builders.insert(model.builder.to_string(), id.to_string()) {
-            return Err(SpecError::invalid(
-                op.label(),
-                format!("operationIds `{other}` and `{id}` both become the type `{}`; rename one", model.builder),
-            ));
-        }
         items.push(operation(doc, &model)?);
     }
     Ok(quote! { #( #items )* })
+}
+
+/// Two operationIds that become the same method (`getLogs`, `GetLogs`, `get_logs`) or the same builder
+/// type are refused with both names, before anything is generated for either.
+fn refuse_colliding_names(doc: &Value) -> Result<()> {
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    let mut builders: BTreeMap<String, String> = BTreeMap::new();
+    for op in operations(doc) {
+        let id = op.operation_id().unwrap_or_default();
+        let method = snake_case(id);
+        if let Some(other) = methods.insert(method.clone(), id.to_string()) {
+            return Err(SpecError::invalid(
+                op.label(),
+                format!("operationIds `{other}` and `{id}` both become the method `{method}`; rename one"),
+            ));
+        }
+        let builder = crate::document::upper_camel_case(id);
+        if let Some(other) = builders.insert(builder.clone(), id.to_string()) {
+            return Err(SpecError::invalid(
+                op.label(),
+                format!("operationIds `{other}` and `{id}` both become the type `{builder}`; rename one"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
