@@ -14,6 +14,14 @@ VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PACKAGES="$CARGO_TARGET_DIR/package"
 
+# Verification unpacks the workspace's crates from a temporary local registry into cargo's home, keyed
+# by the registry's path and the crate's version; a copy left there by an earlier run of the same version
+# would be reused as it was. Remove those copies (never crates.io's).
+CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
+for crate in pipecat-cloud pipecat-cloud-generated pipecat-cloud-build-helpers pipecat-cloud-tests pipecat-cloud-benchmarks secret-sync; do
+  rm -rf "$CARGO_HOME_DIR"/registry/src/-*/"$crate-$VERSION" "$CARGO_HOME_DIR"/registry/cache/-*/"$crate-$VERSION.crate"
+done
+
 echo "-- cargo package --workspace (with verification)"
 cargo package --workspace --locked ${CI:+--quiet} "$@"
 
