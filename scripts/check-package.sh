@@ -72,9 +72,17 @@ pipecat-cloud-build-helpers = { path = "../crates/pipecat-cloud-build-helpers-$V
 TOML
 # The workspace's lock file pins the same third-party versions, so their builds are reused.
 cp Cargo.lock "$CONSUMER/Cargo.lock"
+# A [patch] that does not apply is only a warning to cargo: here it is a failure.
+(cd "$CONSUMER" && cargo build --quiet 2> "$WORK/consumer.err") || { cat "$WORK/consumer.err" >&2; exit 1; }
+if grep -q "was not used in the crate graph" "$WORK/consumer.err"; then
+  cat "$WORK/consumer.err" >&2; echo "error: the consumer did not build from the packaged crates" >&2; exit 1
+fi
 (cd "$CONSUMER" && cargo run --quiet)
 
 echo "-- the same consumer as a git dependency, vendored, built offline"
+if [ -n "$(git status --porcelain)" ]; then
+  echo "note: the work tree has uncommitted changes; this step builds the last commit ($(git rev-parse --short HEAD))"
+fi
 VENDORED="$WORK/vendored"
 mkdir -p "$VENDORED/src"
 cp scripts/package-consumer/main.rs "$VENDORED/src/main.rs"

@@ -184,3 +184,37 @@ fn check_refuses_what_generate_refuses() {
     }
     let _ = std::fs::remove_file(&file);
 }
+
+#[test]
+fn parameters_named_like_builder_methods_and_unsendable_query_types_are_handled() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi").join("pipecat-cloud.yaml");
+    let text = std::fs::read_to_string(spec).unwrap();
+    let write = |name: &str, text: &str| {
+        let file = std::env::temp_dir().join(format!("{name}-{}.yaml", std::process::id()));
+        std::fs::write(&file, text).unwrap();
+        file
+    };
+    // A query parameter named like the builder's own field and method gets `_param`, deterministically.
+    let clash = text.replacen("- name: deploymentId\n", "- name: settings\n", 1);
+    let file = write("clash", &clash);
+    let (code, stdout, stderr) = cargo_spec(&["generate", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("pub fn settings_param(") && stdout.contains("request.query(\"settings\""), "setter");
+    // An operation named like a method the client has already is refused, named.
+    let taken = text.replacen("operationId: listRegions", "operationId: baseUrl", 1);
+    let file = write("taken", &taken);
+    let (code, _, stderr) = cargo_spec(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("becomes the method `base_url`, which the client has already"), "{stderr}");
+    // A query parameter the client cannot write as text is refused, located.
+    let array = text.replacen(
+        "- name: region\n        in: query\n        required: false\n        description: Only return items in this region.\n        schema:\n          type: string",
+        "- name: region\n        in: query\n        required: false\n        description: Only return items in this region.\n        schema:\n          type: array\n          items:\n            type: string",
+        1,
+    );
+    assert_ne!(array, text, "the fixture edit applies");
+    let file = write("array", &array);
+    let (code, _, stderr) = cargo_spec(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("query parameter `region`") && stderr.contains("of type array"), "{stderr}");
+}

@@ -115,6 +115,10 @@ fn strict(b: &[u8]) -> Option<DateTime<Utc>> {
         [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
             let hours = digits(at + 1..at + 3)?;
             let minutes = digits(at + 4..at + 6)?;
+            // Out of range: chrono refuses it, so the fast path must not accept it.
+            if minutes > 59 {
+                return None;
+            }
             let seconds = i32::try_from(hours * 3600 + minutes * 60).ok()?;
             if *sign == b'-' { -seconds } else { seconds }
         }

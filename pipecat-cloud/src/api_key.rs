@@ -31,8 +31,9 @@ impl ApiKey {
         if secret.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(ConfigError::InvalidKey { reason: "the key contains whitespace or control characters" });
         }
-        let mut header = HeaderValue::from_str(&format!("Bearer {secret}"))
-            .map_err(|_| ConfigError::InvalidKey { reason: "the key is not valid in an HTTP header (non-ASCII?)" })?;
+        let mut header = HeaderValue::from_str(&format!("Bearer {secret}")).map_err(|_| ConfigError::InvalidKey {
+            reason: "the key holds a character not allowed in an HTTP header",
+        })?;
         header.set_sensitive(true);
         Ok(ApiKey { secret, header })
     }

@@ -23,7 +23,9 @@ impl KeyRing {
         let key = match operation.key {
             ApiKeyKind::Private => self.private.as_ref(),
             ApiKeyKind::Public => self.public.as_ref(),
-            _ => return Ok(None),
+            ApiKeyKind::None => return Ok(None),
+            // A kind this version does not know: send nothing rather than the wrong key.
+            _ => None,
         };
         match key {
             Some(key) => Ok(Some(key.authorization())),

@@ -15,7 +15,7 @@ const API_PREFIX: &str = "/v1";
 /// Turns a host such as `https://api.pipecat.daily.co` (optionally with a path prefix for a proxy, with
 /// or without a trailing slash) into the base URL of the API, e.g. `https://api.pipecat.daily.co/v1`.
 pub fn api_base(host: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: String| ConfigError::InvalidHost { host: host.to_string(), reason };
+    let invalid = |reason: String| ConfigError::InvalidHost { host: shown(host), reason };
     let url = Url::parse(host.trim()).map_err(|e| invalid(format!("{e}; expected something like {DEFAULT_HOST}")))?;
     match url.scheme() {
         "https" => {}
@@ -42,6 +42,22 @@ pub fn api_base(host: &str) -> Result<Url, ConfigError> {
     let mut base = url.clone();
     base.set_path(&format!("{prefix}{API_PREFIX}"));
     Ok(base)
+}
+
+/// `host` as errors and `Debug` show it: credentials in it replaced by `<redacted>`, control characters
+/// by `?`, so that the error refusing a URL with a password does not print the password.
+pub(crate) fn shown(host: &str) -> String {
+    let host = host.trim();
+    let (scheme, rest) = match host.find("://") {
+        Some(at) => host.split_at(at + 3),
+        None => ("", host),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let shown = match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}<redacted>{}", &rest[at..]),
+        None => host.to_string(),
+    };
+    shown.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -76,7 +92,9 @@ mod tests {
         assert!(base("http://api.pipecat.daily.co").is_err_and(|e| e.contains("plain http is refused")));
         assert!(base("http://10.0.0.1").is_err_and(|e| e.contains("plain http is refused")));
         assert!(base("api.pipecat.daily.co").is_err_and(|e| e.contains("expected something like")));
-        assert!(base("https://user:pw@h.example").is_err_and(|e| e.contains("credentials")));
+        assert!(base("https://user:pw@h.example").is_err_and(|e| e.contains("credentials") && !e.contains("pw")));
+        assert_eq!(shown("https://user:s3cret@h.example/p?x=1"), "https://<redacted>@h.example/p?x=1");
+        assert_eq!(shown("h.example\nX"), "h.example?X");
         assert!(base("ftp://h.example").is_err_and(|e| e.contains("scheme `ftp`")));
         assert!(base("https://h.example/?x=1").is_err_and(|e| e.contains("query")));
     }

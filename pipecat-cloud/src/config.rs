@@ -171,7 +171,7 @@ impl ClientBuilder {
                     .redirect(redirect_policy())
                     .build()
                     .map_err(ConfigError::Http)?;
-                (http, None)
+                (http, Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)))
             }
         };
         // Operation paths are appended to the base path: no trailing slash.
@@ -219,7 +219,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("private_key", &redacted(&self.private_key))
             .field("public_key", &redacted(&self.public_key))
-            .field("host", &self.host)
+            .field("host", &self.host.as_deref().map(crate::base_url::shown))
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("timeout", &self.timeout)

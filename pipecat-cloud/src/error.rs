@@ -83,6 +83,7 @@ impl fmt::Display for ApiError {
 pub enum Error {
     /// A path parameter was refused before anything was sent.
     #[error("{operation}: `{parameter}` {problem} ({rule}); nothing was sent")]
+    #[non_exhaustive]
     InvalidParameter {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -98,6 +99,7 @@ pub enum Error {
         "{operation} needs the {needed} API key, which this client was not given; nothing was sent \
          (set it with ClientBuilder::{needed}_key)"
     )]
+    #[non_exhaustive]
     MissingKey {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -106,6 +108,7 @@ pub enum Error {
     },
     /// The request could not be built; nothing was sent.
     #[error("{operation}: the request could not be built: {message}; nothing was sent")]
+    #[non_exhaustive]
     InvalidRequest {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -117,6 +120,7 @@ pub enum Error {
     Api(ApiError),
     /// No answer, or not all of it, within the timeout.
     #[error("{operation}: {}", timeout_text(.status, .source))]
+    #[non_exhaustive]
     Timeout {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -129,6 +133,7 @@ pub enum Error {
     /// The connection failed or broke, before an answer arrived or while its body was read; the
     /// message names what actually happened (refused, reset, too many redirects, a cut body...).
     #[error("{operation}: {}", transport_text(.status, .source))]
+    #[non_exhaustive]
     Transport {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -138,15 +143,15 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// A success response arrived but its body did not decode as the spec says.
-    #[error("{operation}: the response (HTTP {status}) did not decode: {source}; body: {}", one_line(.body))]
+    /// A success response arrived but its body did not decode as the spec says. The body itself is not
+    /// kept: a success may carry secrets (`startService`'s tokens); the decoder's error names the place.
+    #[error("{operation}: the response (HTTP {status}) did not decode: {source}")]
+    #[non_exhaustive]
     Decode {
         /// The operation's `operationId`.
         operation: &'static str,
         /// The HTTP status.
         status: u16,
-        /// The start of the body.
-        body: String,
         /// The decoding error.
         #[source]
         source: serde_json::Error,
@@ -186,6 +191,11 @@ impl Error {
     pub fn is_refused_before_sending(&self) -> bool {
         matches!(self, Error::InvalidParameter { .. } | Error::MissingKey { .. } | Error::InvalidRequest { .. })
     }
+}
+
+/// `text` on one line and at most [`BODY_EXCERPT`] bytes: what the server says goes into messages so.
+pub(crate) fn one_line_excerpt(text: &str) -> String {
+    excerpt(&one_line(text))
 }
 
 /// The first [`BODY_EXCERPT`] bytes of `body`, cut at a character boundary.
@@ -278,7 +288,7 @@ mod tests {
             Error::MissingKey { operation: "getService", needed: ApiKeyKind::Private },
             Error::InvalidRequest { operation: "getService", message: "hook refused".into() },
             Error::Api(api),
-            Error::Decode { operation: "getService", status: 200, body: "a\nb".into(), source: decode_error() },
+            Error::Decode { operation: "getService", status: 200, source: decode_error() },
         ];
         for error in &errors {
             let text = error.to_string();

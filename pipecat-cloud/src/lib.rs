@@ -29,9 +29,10 @@ pub use config::{
 pub use error::{ApiError, ConfigError, Error};
 /// Which key an operation needs; see [`Error::MissingKey`].
 pub use pipecat_cloud_generated::operation::ApiKeyKind;
-/// The API's request and response types, generated from the spec. Structs are built with
-/// `Type::new(required fields...)` and chained setters for the optional ones; every struct and enum is
-/// `#[non_exhaustive]`, so fields and values the spec adds later do not break your code.
+/// The API's request and response types, generated from the spec. Structs with named fields are built
+/// with `Type::new(required fields...)` and chained setters for the optional ones; they and every enum
+/// are `#[non_exhaustive]`, so fields and values the spec adds later do not break your code. (Newtypes
+/// over one value, such as a name checked against a pattern, are built with `"text".parse()`.)
 #[doc(inline)]
 pub use pipecat_cloud_generated::types;
 pub use request::SendFuture;

@@ -39,9 +39,11 @@ pub(crate) fn check(operation: &'static Operation, index: usize, value: &str) ->
             ));
         }
         for (position, segment) in value.split('/').enumerate() {
-            check_segment(param, segment)
+            check_structure(segment)
                 .map_err(|(problem, rule)| refuse(format!("has a segment #{} that {problem}", position + 1), rule))?;
         }
+        // The spec's rules are about the whole value, `/`s included.
+        check_rules(param, value).map_err(|(problem, rule)| refuse(problem, rule))?;
     } else {
         if value.contains('/') {
             return Err(refuse(
@@ -49,7 +51,9 @@ pub(crate) fn check(operation: &'static Operation, index: usize, value: &str) ->
                 "one path segment; servers that decode %2F would read `/` as a separator".into(),
             ));
         }
-        check_segment(param, value).map_err(|(problem, rule)| refuse(problem, rule))?;
+        check_structure(value)
+            .and_then(|()| check_rules(param, value))
+            .map_err(|(problem, rule)| refuse(problem, rule))?;
     }
     if !param.allowed.is_empty() && !param.allowed.contains(&value) {
         return Err(refuse(
@@ -60,8 +64,8 @@ pub(crate) fn check(operation: &'static Operation, index: usize, value: &str) ->
     Ok(param)
 }
 
-/// `Err((problem, rule))` when `segment` may not be sent as one path segment for `param`.
-fn check_segment(param: &PathParam, segment: &str) -> Result<(), (String, String)> {
+/// `Err((problem, rule))` when `segment` cannot be sent as one path segment at all.
+fn check_structure(segment: &str) -> Result<(), (String, String)> {
     let one_segment = "a path segment must name exactly one thing".to_string();
     if segment.is_empty() {
         return Err(("is empty".into(), one_segment));
@@ -81,6 +85,12 @@ fn check_segment(param: &PathParam, segment: &str) -> Result<(), (String, String
     if segment.len() > MAX_SEGMENT_BYTES {
         return Err((format!("is {} bytes long", segment.len()), format!("at most {MAX_SEGMENT_BYTES} bytes")));
     }
+    Ok(())
+}
+
+/// `Err((problem, rule))` when `value` breaks the spec's rules for `param` (length, pattern, format).
+fn check_rules(param: &PathParam, value: &str) -> Result<(), (String, String)> {
+    let segment = value;
     let chars = segment.chars().count();
     if let Some(min) = param.min_length.filter(|min| chars < *min) {
         return Err((format!("is {chars} characters long"), format!("at least {min} characters")));

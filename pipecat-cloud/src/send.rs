@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use crate::Client;
 use crate::config::RedirectRefused;
-use crate::error::{ApiError, Error, excerpt};
+use crate::error::{ApiError, Error, excerpt, one_line_excerpt};
 use crate::request::OutgoingRequest;
 use crate::response::{PassThroughResponse, Response, request_id};
 use crate::retry::{is_retryable_error, is_retryable_status, retry_after};
@@ -33,12 +33,7 @@ impl Client {
         let answer = self.execute(request, true).await?;
         match serde_json::from_slice(&answer.body) {
             Ok(body) => Ok(Response::new(answer.status, answer.headers, body)),
-            Err(source) => Err(Error::Decode {
-                operation: operation.id,
-                status: answer.status,
-                body: excerpt(&String::from_utf8_lossy(&answer.body)),
-                source,
-            }),
+            Err(source) => Err(Error::Decode { operation: operation.id, status: answer.status, source }),
         }
     }
 
@@ -159,7 +154,7 @@ async fn read(operation: &'static Operation, mut response: reqwest::Response) ->
 fn api_error(operation: &'static Operation, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
     let text = String::from_utf8_lossy(body);
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let field = |name: &str| json.as_ref().and_then(|j| j.get(name)).and_then(|v| v.as_str()).map(str::to_string);
+    let field = |name: &str| json.as_ref().and_then(|j| j.get(name)).and_then(|v| v.as_str()).map(one_line_excerpt);
     let code = field("code");
     let message = field("error").or_else(|| field("message"));
     let body = if code.is_none() && message.is_none() { Some(excerpt(&text)) } else { None };
@@ -177,6 +172,8 @@ fn api_error(operation: &'static Operation, status: StatusCode, headers: &Header
 /// received (a body cut short; a redirect refused or looping, whose status the redirect policy kept).
 fn transport_error(operation: &'static Operation, source: reqwest::Error, status: Option<u16>) -> Error {
     let status = status.or_else(|| redirect_status(&source));
+    // The URL may hold values a caller put in a query string; errors are printed and logged.
+    let source = source.without_url();
     if source.is_timeout() {
         Error::Timeout { operation: operation.id, status, source }
     } else {

@@ -23,7 +23,7 @@ use build_helpers::pipeline::{prepare, write_if_changed};
 
 const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate [PATH] [-o FILE]\n       \
 cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]\n\
-PATH: a spec file or a folder of fragment files (default: the workspace's openapi/); BASE and NEW may also be REV:PATH";
+PATH: a spec file or a folder of fragment files (default: ./openapi); BASE and NEW may also be REV:PATH";
 
 /// Writes to standard output; a closed pipe ends the program quietly (a reader such as `head` has what
 /// it wanted), any other write error is reported.

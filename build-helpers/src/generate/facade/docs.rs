@@ -202,7 +202,8 @@ fn example(model: &OperationModel<'_>) -> String {
     }
     let call = format!("client.{}({})", model.method_text(), args.join(", "));
     match &model.success {
-        Success::Json(_) => lines.push(format!("let answer = {call}.send().await?;\nprintln!(\"{{answer:?}}\");")),
+        // The answer is not printed whole: some carry secrets (`startService`'s tokens).
+        Success::Json(_) => lines.push(format!("let response = {call}.send_with_response().await?;\nprintln!(\"HTTP {{}}\", response.status());\nlet answer = response.into_body();\n# let _ = answer;")),
         Success::Empty => lines.push(format!(
             "let response = {call}.send_with_response().await?;\nprintln!(\"HTTP {{}}\", response.status());"
         )),

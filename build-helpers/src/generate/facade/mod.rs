@@ -44,6 +44,12 @@ fn refuse_colliding_names(doc: &Value) -> Result<()> {
     for op in operations(doc) {
         let id = op.operation_id().unwrap_or_default();
         let method = snake_case(id);
+        if model::CLIENT_METHODS.contains(&method.as_str()) {
+            return Err(SpecError::invalid(
+                op.label(),
+                format!("operationId `{id}` becomes the method `{method}`, which the client has already; rename it"),
+            ));
+        }
         if let Some(other) = methods.insert(method.clone(), id.to_string()) {
             return Err(SpecError::invalid(
                 op.label(),
@@ -174,7 +180,8 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
             quote!(crate::PassThroughResponse),
             quote! {
                 /// Sends the request; your agent's answer as it came (status, headers, bytes) when it is
-                /// a success. An error status is [`crate::Error::Api`], with the body kept.
+                /// a success. An error status is [`crate::Error::Api`] with the status, the `code` and
+                /// message when the body is JSON carrying them, else the start of the body.
                 pub async fn send(self) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
                     #build
                     client.send_pass_through(request).await

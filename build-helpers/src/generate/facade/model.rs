@@ -12,9 +12,45 @@ use crate::generate::signatures::{Signature, is_uuid, option_inner, owned};
 use crate::normalize::{X_KEY, X_SUB_PATH};
 use crate::validate::template_names;
 
-/// Names a builder already uses for its own methods; a parameter with one of them gets `_param` added.
-pub const BUILDER_METHODS: [&str; 10] =
-    ["send", "send_with_response", "header", "timeout", "retry", "into_future", "body", "query", "json", "bytes"];
+/// Names a builder already uses for its own methods and fields; a parameter named so gets `_param` added
+/// to its field and setter (`query` → `.query_param(..)`), deterministically.
+pub const BUILDER_NAMES: [&str; 12] = [
+    "send",
+    "send_with_response",
+    "header",
+    "timeout",
+    "retry",
+    "into_future",
+    "body",
+    "query",
+    "json",
+    "bytes",
+    "client",
+    "settings",
+];
+
+/// Methods `pipecat_cloud::Client` has of its own (public or crate-private); an operation whose method
+/// name is one of them is refused.
+pub const CLIENT_METHODS: [&str; 18] = [
+    "builder",
+    "from_env",
+    "from_parts",
+    "with_timeout",
+    "with_retry",
+    "retry_config",
+    "timeout",
+    "base_url",
+    "has_private_key",
+    "has_public_key",
+    "shared",
+    "request",
+    "effective",
+    "send_json",
+    "send_empty",
+    "send_pass_through",
+    "execute",
+    "clone",
+];
 
 /// A parameter of an operation.
 #[derive(Debug)]
@@ -167,6 +203,7 @@ pub fn model<'a>(
         let name = spec.get("name").and_then(Value::as_str).unwrap_or_default();
         let location = format!("{label}: query parameter `{name}`");
         let schema = spec.get("schema").cloned().unwrap_or(Value::Null);
+        refuse_unsendable_query(&crate::document::resolve(doc, &schema).cloned().unwrap_or(schema.clone()), &location)?;
         let Some(ty) = argument_type(&snake_case(name)) else {
             return Err(SpecError::Generate(format!("{location}: progenitor generated no argument for it")));
         };
@@ -220,18 +257,40 @@ pub fn model<'a>(
     })
 }
 
+/// Query values are written as text (`Display`): strings, numbers, booleans and enums of them. An array,
+/// an object or a date-time would need a serialization the client does not write; refused, located.
+fn refuse_unsendable_query(schema: &Value, location: &str) -> Result<()> {
+    let kind = schema.get("type").and_then(Value::as_str);
+    let format = schema.get("format").and_then(Value::as_str);
+    let unsendable = match (kind, format) {
+        (Some("array" | "object"), _) => kind.map(|k| format!("of type {k}")),
+        (_, Some(f @ ("date-time" | "date" | "byte" | "binary"))) => Some(format!("of format {f}")),
+        (None, _) if schema.get("enum").is_none() && schema.as_object().is_some_and(|o| !o.is_empty()) => {
+            Some("without a scalar type".to_string())
+        }
+        _ => None,
+    };
+    match unsendable {
+        Some(what) => Err(SpecError::invalid(
+            location,
+            format!("a query parameter {what} cannot be sent by this client; give it a string, number or boolean type"),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn is_byte_stream(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
 }
 
 fn param(name: &str, location: &str, ty: syn::Type, uuid: bool, spec: Option<&Value>, schema: Value) -> Result<Param> {
-    let field = snake_ident(name, location)?;
-    let plain = field.to_string().trim_start_matches("r#").to_string();
-    let setter = if BUILDER_METHODS.contains(&plain.as_str()) {
+    let plain = snake_case(name);
+    let field = if BUILDER_NAMES.contains(&plain.as_str()) {
         ident(&format!("{plain}_param"), location)?
     } else {
-        field.clone()
+        snake_ident(name, location)?
     };
+    let setter = field.clone();
     let description = spec.and_then(|p| p.get("description")).and_then(Value::as_str).unwrap_or_default();
     let example = spec
         .and_then(|p| p.get("example").or_else(|| p.pointer("/schema/example")))
