@@ -143,3 +143,25 @@ async fn a_client_built_over_a_users_reqwest_client_sends_through_it() {
     assert_eq!(request.header("user-agent"), Some("my-own-client/1.0"));
     assert_eq!(request.header("authorization"), Some(format!("Bearer {PRIVATE}").as_str()));
 }
+
+#[tokio::test]
+async fn krisp_viva_audio_filter_none_goes_out_as_an_explicit_null() {
+    use pipecat_cloud::types::{
+        UpdateServiceRequest, UpdateServiceRequestKrispViva, UpdateServiceRequestKrispVivaAudioFilter,
+    };
+    let server = ScriptedServer::start(vec![], Reply::json(200, json!({"name": "my-agent"}))).await.unwrap();
+    let client = client(&server.url());
+    // `None` means "filter off": the API needs `null`, not a missing field.
+    let off = UpdateServiceRequest::new().krisp_viva(UpdateServiceRequestKrispViva::new(None));
+    client.update_service("my-agent", off).send().await.unwrap();
+    let on = UpdateServiceRequest::new()
+        .krisp_viva(UpdateServiceRequestKrispViva::new(Some(UpdateServiceRequestKrispVivaAudioFilter::Tel)));
+    client.update_service("my-agent", on).send().await.unwrap();
+    // Without `krispViva` at all, the setting is left as it is: the field is not sent.
+    client.update_service("my-agent", UpdateServiceRequest::new().image("acme/bot:3")).send().await.unwrap();
+    let bodies: Vec<serde_json::Value> =
+        server.requests().iter().map(|r| serde_json::from_slice(&r.body).unwrap()).collect();
+    assert_eq!(bodies[0], json!({"krispViva": {"audioFilter": null}}));
+    assert_eq!(bodies[1], json!({"krispViva": {"audioFilter": "tel"}}));
+    assert_eq!(bodies[2], json!({"image": "acme/bot:3"}));
+}

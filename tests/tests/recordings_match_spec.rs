@@ -101,3 +101,21 @@ fn recordings_carry_no_authorization_header_and_no_secret() {
         report.problems
     );
 }
+
+#[test]
+fn the_readme_states_the_number_of_published_examples_the_recordings_hold() {
+    let recordings = recordings();
+    let mut by_source = std::collections::BTreeMap::<String, usize>::new();
+    for file in &recordings {
+        *by_source.entry(file.recording.source.clone().unwrap_or_else(|| "none".into())).or_default() += 1;
+    }
+    let counts: Vec<String> = by_source.iter().map(|(source, n)| format!("{n} {source}")).collect();
+    pipecat_cloud_tests::report(&format!("recordings by source: {}", counts.join(", ")));
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let stated: usize = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("- **")?.split_once("** use the published example").map(|(n, _)| n.to_string()))
+        .and_then(|n| n.parse().ok())
+        .expect("tests/README.md states how many recordings use the published example");
+    assert_eq!(stated, by_source.get("published example").copied().unwrap_or(0), "tests/README.md is out of date");
+}
