@@ -18,6 +18,7 @@ mod response;
 mod retry;
 mod send;
 pub mod tls;
+pub mod wait;
 
 pub use api_key::ApiKey;
 pub use base_url::DEFAULT_HOST;
