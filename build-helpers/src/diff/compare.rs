@@ -272,12 +272,18 @@ impl OperationDiff<'_, '_> {
                 self.push(rule, "request body", message.into());
             }
             (Some(old), Some(now)) => {
-                if !required(&old) && required(&now) {
-                    self.push(
+                match (required(&old), required(&now)) {
+                    (false, true) => self.push(
                         rules::REQUEST_BODY_BECAME_REQUIRED,
                         "request body",
                         "request body became required".into(),
-                    );
+                    ),
+                    (true, false) => self.push(
+                        rules::REQUEST_BODY_BECAME_OPTIONAL,
+                        "request body",
+                        "request body became optional".into(),
+                    ),
+                    _ => {}
                 }
                 self.compare_content(&old, &now, Side::Request, "request body");
             }

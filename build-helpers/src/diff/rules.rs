@@ -11,11 +11,13 @@
 //! - whatever adds a setter or a variant is INFO: a new optional parameter, an optional body, a new optional
 //!   request property, a new enum value of a parameter or request property (oasdiff rates these the same);
 //! - whatever adds, removes or moves a method argument or a constructor argument is ERR: a new required
-//!   parameter, body or request property, and a parameter or request property turning required or optional
-//!   (oasdiff rates the turn to optional INFO: the HTTP request stays valid, the Rust call does not compile);
+//!   parameter, body or request property, and a parameter, body or request property turning required or
+//!   optional (oasdiff rates the turn to optional INFO: the HTTP request stays valid, the Rust call does not
+//!   compile);
 //! - whatever changes a Rust type a caller names or reads is ERR: a type or format change, a query or header
-//!   parameter gaining or losing its `enum` (its argument or setter goes between a string and a generated
-//!   enum), a response field turning `Option<T>` into `T` or back;
+//!   parameter or a request or response property gaining or losing its `enum` (its argument, setter or
+//!   field goes between a string and a generated enum), a response field turning `Option<T>` into `T` or
+//!   back, a response enum losing a value (its variant disappears);
 //! - path parameters stay `&str` (or `Uuid`) arguments checked at run time, so an `enum` added to one is WARN
 //!   (values accepted before are refused before sending) and one dropped is INFO;
 //! - the method is the snake_case of the operationId, so an operationId respelled in case or separators
@@ -122,6 +124,7 @@ rules! {
     REQUEST_BODY_ADDED_OPTIONAL = ("request-body-added-optional", Info, true, "The operation accepts an optional body: the builder gains a `.body()` setter; existing calls compile unchanged.");
     REQUEST_BODY_REMOVED = ("pipecat-request-body-removed", Err, false, "The operation takes no body any more: its body argument or `.body()` setter disappears.");
     REQUEST_BODY_BECAME_REQUIRED = ("request-body-became-required", Err, true, "The body became required: the `.body()` setter becomes a method argument, so existing calls stop compiling.");
+    REQUEST_BODY_BECAME_OPTIONAL = ("request-body-became-optional", Err, true, "The body became optional: the method loses its body argument (it becomes a `.body()` setter), so existing calls stop compiling (oasdiff rates this INFO).");
     REQUEST_MEDIA_TYPE_REMOVED = ("request-body-media-type-removed", Err, true, "The body's media type is no longer accepted.");
     NEW_REQUIRED_REQUEST_PROPERTY = ("new-required-request-property", Err, true, "The body has a new required property: its struct's `new()` gains an argument, so existing code stops compiling.");
     NEW_OPTIONAL_REQUEST_PROPERTY = ("new-optional-request-property", Info, true, "The body has a new optional property: its non_exhaustive struct, built with `new()` and setters, gains a setter; existing code compiles unchanged.");
@@ -130,6 +133,8 @@ rules! {
     REQUEST_PROPERTY_BECAME_OPTIONAL = ("request-property-became-optional", Err, true, "A body property became optional: the struct's `new()` loses that argument (it becomes a setter), so existing code stops compiling (oasdiff rates this INFO).");
     REQUEST_PROPERTY_TYPE_CHANGED = ("request-property-type-changed", Err, true, "A body property's type or format changed: its field's Rust type changes.");
     REQUEST_PROPERTY_ENUM_VALUE_REMOVED = ("request-property-enum-value-removed", Err, true, "A body property no longer accepts a value: its enum variant disappears.");
+    REQUEST_PROPERTY_BECAME_ENUM = ("request-property-became-enum", Err, true, "A body property is now restricted to an enum: its field's Rust type goes from a string (or its scalar) to a generated enum, so code setting it stops compiling.");
+    REQUEST_PROPERTY_ENUM_DROPPED = ("pipecat-request-property-enum-removed", Err, false, "A body property lost its enum: its field's Rust type goes from the generated enum to a string (or its scalar), so code setting it stops compiling.");
     REQUEST_PROPERTY_ENUM_VALUE_ADDED = ("request-property-enum-value-added", Info, true, "A body property accepts a new value: its non_exhaustive enum gains a variant; existing code compiles unchanged.");
     PROPERTY_PATTERN_CHANGED = ("request-property-pattern-changed", Warn, true, "A body property's pattern changed: some values may now be refused.");
     PROPERTY_PATTERN_ADDED = ("request-property-pattern-added", Warn, true, "A body property got a pattern: some values may now be refused.");
@@ -155,9 +160,11 @@ rules! {
     RESPONSE_PROPERTY_TYPE_CHANGED = ("response-property-type-changed", Err, true, "A response property's type or format changed: its field's Rust type changes.");
     RESPONSE_PROPERTY_ADDED = ("response-optional-property-added", Info, true, "A new response property: its non_exhaustive struct gains a field; unknown fields were ignored before.");
     RESPONSE_PROPERTY_BECAME_REQUIRED = ("response-property-became-required", Err, true, "A response property is now always present: its field goes from `Option<T>` to `T`, so code reading it as an Option stops compiling (oasdiff rates this INFO).");
+    RESPONSE_PROPERTY_BECAME_ENUM = ("response-property-became-enum", Err, true, "A response property is now restricted to an enum: its field's Rust type goes from a string (or its scalar) to a generated enum, so code reading it stops compiling.");
+    RESPONSE_PROPERTY_ENUM_DROPPED = ("pipecat-response-property-enum-removed", Err, false, "A response property lost its enum: its field's Rust type goes from the generated enum to a string (or its scalar), so code reading or matching it stops compiling.");
     RESPONSE_ENUM_VALUE_ADDED = ("response-property-enum-value-added", Info, true, "A response enum has a new value: harmless here, the enum is forward compatible (oasdiff: WARN).");
     RESPONSE_ENUM_VALUE_ADDED_CLOSED = ("pipecat-response-closed-enum-value-added", Warn, false, "A response enum that is not forward compatible has a new value: decoding it fails.");
-    RESPONSE_ENUM_VALUE_REMOVED = ("response-property-enum-value-removed", Warn, true, "A response enum lost a value: its variant disappears.");
+    RESPONSE_ENUM_VALUE_REMOVED = ("response-property-enum-value-removed", Err, true, "A response enum lost a value: its variant disappears from the public enum, so code naming it (in a match arm or a comparison) stops compiling.");
     SCHEMA_REMOVED = ("api-schema-removed", Err, true, "A component schema is gone: its Rust type disappears.");
     SCHEMA_ADDED = ("pipecat-schema-added", Info, false, "A new component schema: a new Rust type.");
     ONE_OF_CHANGED = ("pipecat-one-of-changed", Err, false, "The alternatives of a oneOf changed: the Rust enum's variants change.");

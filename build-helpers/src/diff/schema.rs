@@ -82,19 +82,29 @@ impl<'a> SchemaDiff<'a> {
             self.push(rule, location, format!("{location}: type {} → {}", type_of(old), type_of(new)));
             return;
         }
-        let (removed, added) = enum_changes(old, new);
-        if !removed.is_empty() {
-            let rule =
-                if request { rules::REQUEST_PROPERTY_ENUM_VALUE_REMOVED } else { rules::RESPONSE_ENUM_VALUE_REMOVED };
-            self.push(rule, location, format!("{location}: values {} removed", show_values(&removed)));
-        }
-        if !added.is_empty() {
-            let rule = match self.side {
-                Side::Request => rules::REQUEST_PROPERTY_ENUM_VALUE_ADDED,
-                Side::Response if is_open_enum(self.new, new) => rules::RESPONSE_ENUM_VALUE_ADDED,
-                Side::Response => rules::RESPONSE_ENUM_VALUE_ADDED_CLOSED,
-            };
-            self.push(rule, location, format!("{location}: new values {}", show_values(&added)));
+        match (enum_values(old), enum_values(new)) {
+            // The field's Rust type goes between a string (or its scalar) and a generated enum.
+            (None, Some(values)) => {
+                let rule =
+                    if request { rules::REQUEST_PROPERTY_BECAME_ENUM } else { rules::RESPONSE_PROPERTY_BECAME_ENUM };
+                let message = format!(
+                    "{location}: restricted to {}: its Rust type goes from a plain {} to a generated enum",
+                    show_values(&values),
+                    type_of(new)
+                );
+                self.push(rule, location, message);
+            }
+            (Some(values), None) => {
+                let rule =
+                    if request { rules::REQUEST_PROPERTY_ENUM_DROPPED } else { rules::RESPONSE_PROPERTY_ENUM_DROPPED };
+                let message = format!(
+                    "{location}: no longer restricted to {}: its Rust type goes from a generated enum to a plain {}",
+                    show_values(&values),
+                    type_of(new)
+                );
+                self.push(rule, location, message);
+            }
+            _ => self.compare_enum_values(old, new, location),
         }
         if !request && !is_nullable(old) && is_nullable(new) {
             self.push(rules::RESPONSE_PROPERTY_BECAME_NULLABLE, location, format!("{location} may now be null"));
@@ -131,6 +141,26 @@ impl<'a> SchemaDiff<'a> {
             {
                 self.compare_at(a, b, &format!("{location}/{key}/{i}"), depth + 1);
             }
+        }
+    }
+
+    /// Values removed from or added to an `enum` both sides have.
+    fn compare_enum_values(&mut self, old: &Value, new: &Value, location: &str) {
+        let (removed, added) = enum_changes(old, new);
+        if !removed.is_empty() {
+            let rule = match self.side {
+                Side::Request => rules::REQUEST_PROPERTY_ENUM_VALUE_REMOVED,
+                Side::Response => rules::RESPONSE_ENUM_VALUE_REMOVED,
+            };
+            self.push(rule, location, format!("{location}: values {} removed", show_values(&removed)));
+        }
+        if !added.is_empty() {
+            let rule = match self.side {
+                Side::Request => rules::REQUEST_PROPERTY_ENUM_VALUE_ADDED,
+                Side::Response if is_open_enum(self.new, new) => rules::RESPONSE_ENUM_VALUE_ADDED,
+                Side::Response => rules::RESPONSE_ENUM_VALUE_ADDED_CLOSED,
+            };
+            self.push(rule, location, format!("{location}: new values {}", show_values(&added)));
         }
     }
 
@@ -287,6 +317,17 @@ mod tests {
         assert_eq!(changes(old.clone(), open, Side::Response), ["response-property-enum-value-added"]);
         assert_eq!(changes(old.clone(), closed.clone(), Side::Response), ["pipecat-response-closed-enum-value-added"]);
         assert_eq!(changes(old, closed, Side::Request), ["request-property-enum-value-added"]);
+    }
+
+    #[test]
+    fn an_enum_added_or_dropped_changes_a_field_type_on_either_side() {
+        let plain = json!({"type": "string"});
+        let listed = json!({"type": "string", "enum": ["a"]});
+        let emptied = json!({"type": "string", "enum": []});
+        assert_eq!(changes(plain.clone(), listed.clone(), Side::Request), ["request-property-became-enum"]);
+        assert_eq!(changes(listed.clone(), emptied.clone(), Side::Request), ["pipecat-request-property-enum-removed"]);
+        assert_eq!(changes(plain, listed.clone(), Side::Response), ["response-property-became-enum"]);
+        assert_eq!(changes(listed, emptied, Side::Response), ["pipecat-response-property-enum-removed"]);
     }
 
     #[test]
