@@ -59,6 +59,23 @@ fn the_corpus_matches_its_golden_reports_and_covers_every_rule() {
     let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
 }
 
+/// `oasdiff: true` exactly when the id is one of oasdiff's check ids, listed in `src/diff/oasdiff-ids.txt`
+/// (taken from oasdiff's `checker/rules.go`; its header names the commit).
+#[test]
+fn the_oasdiff_flag_matches_oasdiffs_own_check_ids() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("diff").join("oasdiff-ids.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let known: BTreeSet<&str> =
+        text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')).collect();
+    assert!(known.len() > 100, "{} lists only {} ids", path.display(), known.len());
+    let claimed_but_not_oasdiffs: Vec<&str> =
+        rules::ALL.iter().filter(|r| r.oasdiff && !known.contains(r.id)).map(|r| r.id).collect();
+    assert!(claimed_but_not_oasdiffs.is_empty(), "marked oasdiff but not oasdiff ids: {claimed_but_not_oasdiffs:?}");
+    let oasdiffs_but_unmarked: Vec<&str> =
+        rules::ALL.iter().filter(|r| !r.oasdiff && known.contains(r.id)).map(|r| r.id).collect();
+    assert!(oasdiffs_but_unmarked.is_empty(), "oasdiff ids not marked oasdiff: {oasdiffs_but_unmarked:?}");
+}
+
 #[test]
 fn a_spec_against_itself_or_a_prose_only_copy_has_no_changes() {
     let (text, ids) = report(&spec_dir(), &spec_dir());

@@ -71,7 +71,7 @@ pub struct Rule {
     pub id: &'static str,
     /// Its level.
     pub level: Level,
-    /// True when the id is oasdiff's.
+    /// True exactly when the id is one of oasdiff's check ids (listed in `oasdiff-ids.txt`; a test checks it).
     pub oasdiff: bool,
     /// What the change means for callers.
     pub meaning: &'static str,
@@ -88,11 +88,11 @@ macro_rules! rules {
 rules! {
     PATH_REMOVED = ("api-path-removed-without-deprecation", Err, true, "A path and all its operations are gone; their methods disappear from the client.");
     OPERATION_REMOVED = ("api-removed-without-deprecation", Err, true, "An operation is gone; its method disappears from the client.");
-    PATH_ADDED = ("api-path-added", Info, true, "A new path; new methods appear.");
+    PATH_ADDED = ("pipecat-api-path-added", Info, false, "A new path; new methods appear.");
     OPERATION_ADDED = ("endpoint-added", Info, true, "A new operation; a new method appears.");
     OPERATION_ID_CHANGED = ("api-operation-id-removed", Err, true, "The operationId changed to another snake_case name: the generated method is renamed and calls to the old name stop compiling (oasdiff rates this INFO).");
     OPERATION_ID_RESPELLED = ("pipecat-operation-id-respelled", Info, false, "The operationId changed in case or separators only: its snake_case method name, and so every call, stays the same.");
-    SECURITY_CHANGED = ("api-security-updated", Err, true, "The operation now needs another key, or none.");
+    SECURITY_CHANGED = ("pipecat-api-security-updated", Err, false, "The operation now needs another key, or none.");
     SERVER_CHANGED = ("pipecat-operation-base-changed", Err, false, "The operation moved to another base URL (private or public API).");
     SECURITY_SCHEME_REMOVED = ("api-security-component-removed", Err, true, "A security scheme is gone.");
     SECURITY_SCHEME_CHANGED = ("api-security-component-type-changed", Err, true, "A security scheme changed how it authenticates.");
@@ -160,7 +160,7 @@ rules! {
     RESPONSE_PROPERTY_TYPE_CHANGED = ("response-property-type-changed", Err, true, "A response property's type or format changed: its field's Rust type changes.");
     RESPONSE_PROPERTY_ADDED = ("response-optional-property-added", Info, true, "A new response property: its non_exhaustive struct gains a field; unknown fields were ignored before.");
     RESPONSE_PROPERTY_BECAME_REQUIRED = ("response-property-became-required", Err, true, "A response property is now always present: its field goes from `Option<T>` to `T`, so code reading it as an Option stops compiling (oasdiff rates this INFO).");
-    RESPONSE_PROPERTY_BECAME_ENUM = ("response-property-became-enum", Err, true, "A response property is now restricted to an enum: its field's Rust type goes from a string (or its scalar) to a generated enum, so code reading it stops compiling.");
+    RESPONSE_PROPERTY_BECAME_ENUM = ("pipecat-response-property-became-enum", Err, false, "A response property is now restricted to an enum: its field's Rust type goes from a string (or its scalar) to a generated enum, so code reading it stops compiling.");
     RESPONSE_PROPERTY_ENUM_DROPPED = ("pipecat-response-property-enum-removed", Err, false, "A response property lost its enum: its field's Rust type goes from the generated enum to a string (or its scalar), so code reading or matching it stops compiling.");
     RESPONSE_ENUM_VALUE_ADDED = ("response-property-enum-value-added", Info, true, "A response enum has a new value: harmless here, the enum is forward compatible (oasdiff: WARN).");
     RESPONSE_ENUM_VALUE_ADDED_CLOSED = ("pipecat-response-closed-enum-value-added", Warn, false, "A response enum that is not forward compatible has a new value: decoding it fails.");

@@ -326,7 +326,7 @@ mod tests {
         let emptied = json!({"type": "string", "enum": []});
         assert_eq!(changes(plain.clone(), listed.clone(), Side::Request), ["request-property-became-enum"]);
         assert_eq!(changes(listed.clone(), emptied.clone(), Side::Request), ["pipecat-request-property-enum-removed"]);
-        assert_eq!(changes(plain, listed.clone(), Side::Response), ["response-property-became-enum"]);
+        assert_eq!(changes(plain, listed.clone(), Side::Response), ["pipecat-response-property-became-enum"]);
         assert_eq!(changes(listed, emptied, Side::Response), ["pipecat-response-property-enum-removed"]);
     }
 
