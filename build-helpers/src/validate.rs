@@ -40,6 +40,13 @@ pub fn validate(doc: &Value) -> Result<openapiv3::OpenAPI> {
 
 fn check_path_items(doc: &Value, problems: &mut Vec<SpecError>) {
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        // progenitor drops such a path without a word: its operations would silently be missing.
+        if !path.starts_with('/') {
+            problems.push(SpecError::invalid(
+                format!("path {path}"),
+                format!("a path must start with `/`; write `/{path}`"),
+            ));
+        }
         if item.get("$ref").is_some() {
             problems.push(SpecError::invalid(
                 format!("path {path}"),
@@ -171,6 +178,14 @@ mod tests {
 
     fn error_text(doc: &Value) -> String {
         validate(doc).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_path_without_a_leading_slash_is_refused_not_dropped() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+            "agents": {"get": {"operationId": "listServices", "responses": {"200": {"description": "ok"}}}}}});
+        let text = validate(&doc).map(drop).map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert!(text.contains("path agents") && text.contains("must start with `/`"), "{text}");
     }
 
     #[test]

@@ -7,11 +7,74 @@ use serde_json::Value;
 
 use crate::error::{Result, SpecError};
 
+/// Largest spec file read: the published spec is about 100 kB; 16 MB is far beyond any real one and
+/// keeps a runaway file from costing minutes and gigabytes in every downstream build.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// Deepest nesting of `[` and `{` accepted. The YAML parser's time grows with the square of the depth
+/// (80,000 levels took 24 s before it refused them); real specs nest a few dozen levels.
+pub const MAX_FLOW_DEPTH: usize = 256;
+
 /// Parses `text` (YAML, or JSON, which YAML also reads) and checks that it is an OpenAPI 3.0 document.
 pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
+    check_bounds(path, text)?;
     let value = parse_text(path, text)?;
     check_version(path, &value)?;
     Ok(value)
+}
+
+/// Refuses, before any parsing, a file larger than [`MAX_FILE_BYTES`] or nesting `[`/`{` deeper than
+/// [`MAX_FLOW_DEPTH`] (outside quoted strings and comments), with the line and column where it does.
+fn check_bounds(path: &Path, text: &str) -> Result<()> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(SpecError::Syntax {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "the file is {} bytes, more than the {MAX_FILE_BYTES} this tool reads; is it really the spec?",
+                text.len()
+            ),
+        });
+    }
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            comment = false;
+            // A plain YAML scalar cannot span a quote across lines in practice; a stray quote ends here.
+            if quote == Some('\'') {
+                quote = None;
+            }
+        } else if comment {
+        } else if let Some(open) = quote {
+            if c == open && previous != '\\' {
+                quote = None;
+            }
+        } else if c == '"' || (c == '\'' && !previous.is_alphanumeric()) {
+            quote = Some(c);
+        } else if c == '#' && (previous.is_whitespace()) {
+            comment = true;
+        } else if c == '[' || c == '{' {
+            depth += 1;
+            if depth > MAX_FLOW_DEPTH {
+                return Err(SpecError::Syntax {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!("`[`/`{{` nested more than {MAX_FLOW_DEPTH} levels deep; no spec nests so far"),
+                });
+            }
+        } else if c == ']' || c == '}' {
+            depth = depth.saturating_sub(1);
+        }
+        previous = c;
+    }
+    Ok(())
 }
 
 fn parse_text(path: &Path, text: &str) -> Result<Value> {
@@ -77,6 +140,28 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+
+    #[test]
+    fn deep_nesting_and_huge_files_are_refused_before_parsing() {
+        let started = std::time::Instant::now();
+        let deep = format!("openapi: 3.0.3\nx: {}", "[".repeat(80_000));
+        let error = parse_document(Path::new("deep.yaml"), &deep).map(drop).map_err(|e| e.to_string());
+        assert!(
+            error.as_ref().is_err_and(|e| e.contains("deep.yaml:2:") && e.contains("nested more than 256")),
+            "{error:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+        let huge = format!("openapi: 3.0.3\nx: '{}'", "a".repeat(MAX_FILE_BYTES));
+        let error = parse_document(Path::new("huge.yaml"), &huge).map(drop).map_err(|e| e.to_string());
+        assert!(error.is_err_and(|e| e.contains("more than the")));
+        // Brackets inside strings and comments do not count.
+        let quoted = format!(
+            "openapi: 3.0.3\ninfo: {{title: \"{}\", version: '1'}} # {}\npaths: {{}}\n",
+            "[".repeat(300),
+            "{".repeat(300)
+        );
+        assert!(parse_document(Path::new("quoted.yaml"), &quoted).is_ok());
+    }
 
     fn parse(name: &str, text: &str) -> Result<Value> {
         parse_document(&PathBuf::from(name), text)
