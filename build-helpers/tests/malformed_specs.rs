@@ -229,3 +229,25 @@ fn the_readme_lists_every_normalization_pass_in_order() {
     let passes: Vec<&str> = build_helpers::normalize::PASSES.iter().map(|p| p.name).collect();
     assert_eq!(listed, passes, "README.md's table of normalization passes is out of date");
 }
+
+#[test]
+fn a_progenitor_panic_names_the_operation_that_caused_it() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi").join("pipecat-cloud.yaml");
+    let text = std::fs::read_to_string(spec).unwrap();
+    let at = text.find("operationId: getBuild\n").unwrap();
+    let parameter = "      - name: buildId\n        in: path\n        required: true\n";
+    let start = at + text[at..].find(parameter).unwrap();
+    // A path parameter that says it is optional: progenitor asserts, the validator does not know it yet.
+    let optional = format!(
+        "{}{}{}",
+        &text[..start],
+        parameter.replace("required: true", "required: false"),
+        &text[start + parameter.len()..]
+    );
+    let file = std::env::temp_dir().join(format!("optional-path-parameter-{}.yaml", std::process::id()));
+    std::fs::write(&file, optional).unwrap();
+    let (code, _, stderr) = cargo_spec(&["generate", file.to_str().unwrap(), "-o", "/dev/null"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("progenitor panicked while generating GET /builds/{buildId} (getBuild)"), "{stderr}");
+    let _ = std::fs::remove_file(&file);
+}

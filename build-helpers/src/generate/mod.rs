@@ -99,27 +99,61 @@ pub fn generate(normalized: &Value) -> Result<Generated> {
     })
 }
 
-/// progenitor, with its panics turned into errors: `build.rs` must never die with a backtrace.
+/// progenitor, with its panics turned into errors: `build.rs` must never die with a backtrace. The
+/// process-wide panic hook is left alone (swapping it is not safe while other threads run), so the
+/// panic's own message still reaches stderr; the error that follows names the operation that caused it,
+/// found by generating each operation alone.
 fn run_progenitor(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> Result<TokenStream> {
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let outcome = catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec)));
-    std::panic::set_hook(previous_hook);
-    match outcome {
+    match catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec))) {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(SpecError::Generate(e.to_string())),
         Err(panic) => {
-            let reason = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "no message".to_string());
+            let location = panicking_operation(settings, spec)
+                .map(|label| format!(" while generating {label}"))
+                .unwrap_or_default();
             Err(SpecError::Generate(format!(
-                "progenitor panicked ({reason}); the validator does not know this shape yet: \
-                 please report it with the spec that caused it"
+                "progenitor panicked{location} ({}); the validator does not know this shape yet: \
+                 please report it with the spec that caused it",
+                panic_message(panic.as_ref())
             )))
         }
     }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "no message".to_string())
+}
+
+/// `METHOD /path (operationId)` of the first operation that makes progenitor panic on its own.
+fn panicking_operation(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> Option<String> {
+    for (path, item) in &spec.paths.paths {
+        let openapiv3::ReferenceOr::Item(item) = item else { continue };
+        for (method, operation) in item.iter() {
+            let mut alone = spec.clone();
+            let mut only = openapiv3::PathItem { parameters: item.parameters.clone(), ..Default::default() };
+            match method {
+                "get" => only.get = Some(operation.clone()),
+                "put" => only.put = Some(operation.clone()),
+                "post" => only.post = Some(operation.clone()),
+                "delete" => only.delete = Some(operation.clone()),
+                "options" => only.options = Some(operation.clone()),
+                "head" => only.head = Some(operation.clone()),
+                "patch" => only.patch = Some(operation.clone()),
+                "trace" => only.trace = Some(operation.clone()),
+                _ => continue,
+            }
+            alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(only))].into_iter().collect();
+            if catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(&alone))).is_err() {
+                let id = operation.operation_id.as_deref().unwrap_or("no operationId");
+                return Some(format!("{} {path} ({id})", method.to_uppercase()));
+            }
+        }
+    }
+    None
 }
 
 /// The document progenitor sees: without the operations it cannot generate (OPTIONS); the facade
