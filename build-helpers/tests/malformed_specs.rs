@@ -149,6 +149,10 @@ fn cargo_spec_works_as_a_cargo_subcommand_and_never_falls_back_to_a_built_in_pat
 fn cargo_spec_ends_quietly_when_its_reader_closes_the_pipe() {
     use std::io::Read;
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi");
+    // Only output larger than a pipe's buffer (64 KiB on Linux) meets the closed pipe while writing.
+    let (code, whole, _) = cargo_spec(&["generate", spec.to_str().unwrap()]);
+    assert_eq!(code, Some(0));
+    assert!(whole.len() > 4 * 64 * 1024, "the generated code ({} bytes) no longer outgrows a pipe", whole.len());
     let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-spec"))
         .args(["generate", spec.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())

@@ -61,3 +61,10 @@ pub use pipecat_cloud_generated::operation;
 pub fn check_path_value(operation: &'static operation::Operation, index: usize, value: &str) -> Result<(), Error> {
     path_params::check(operation, index, value).map(drop)
 }
+
+/// `value` escaped as one path segment exactly as the client escapes it, for tools that build requests
+/// by hand (the workspace's recorder). Not part of the supported API.
+#[doc(hidden)]
+pub fn escape_path_segment(value: &str) -> String {
+    request::escape_segment(value)
+}

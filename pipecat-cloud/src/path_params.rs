@@ -90,18 +90,17 @@ fn check_structure(segment: &str) -> Result<(), (String, String)> {
 
 /// `Err((problem, rule))` when `value` breaks the spec's rules for `param` (length, pattern, format).
 fn check_rules(param: &PathParam, value: &str) -> Result<(), (String, String)> {
-    let segment = value;
-    let chars = segment.chars().count();
+    let chars = value.chars().count();
     if let Some(min) = param.min_length.filter(|min| chars < *min) {
         return Err((format!("is {chars} characters long"), format!("at least {min} characters")));
     }
     if let Some(max) = param.max_length.filter(|max| chars > *max) {
         return Err((format!("is {chars} characters long"), format!("at most {max} characters")));
     }
-    if let Some(pattern) = param.pattern.filter(|p| !p.is_match(segment)) {
+    if let Some(pattern) = param.pattern.filter(|p| !p.is_match(value)) {
         return Err(("does not match the required pattern".into(), format!("pattern {}", pattern.source())));
     }
-    if param.format == Some("uuid") && uuid::Uuid::parse_str(segment).is_err() {
+    if param.format == Some("uuid") && uuid::Uuid::parse_str(value).is_err() {
         return Err(("is not a UUID".into(), "a UUID such as 1d6f6c4a-3f5e-4d7b-9a65-0c9b9e2f4a10".into()));
     }
     Ok(())

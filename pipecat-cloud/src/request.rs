@@ -29,7 +29,6 @@ pub type SendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Sen
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// `value` escaped as one path segment, as the client sends it.
-#[cfg(feature = "mock")]
 pub(crate) fn escape_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }

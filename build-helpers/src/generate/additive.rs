@@ -122,35 +122,40 @@ fn constructors(item: &syn::ItemStruct) -> Result<TokenStream> {
 /// `Some` when the field may be left out: an `Option` that is skipped when `None`, or a field with a
 /// serde default.
 fn optional(field: &syn::Field) -> Option<Optional> {
-    let mut default = None;
-    let mut skipped = false;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                default = Some(match meta.value() {
-                    Ok(value) => {
-                        let literal: syn::LitStr = value.parse()?;
-                        match literal.parse::<syn::ExprPath>() {
-                            Ok(path) => Optional::Function(path),
-                            Err(_) => Optional::Default,
-                        }
-                    }
-                    Err(_) => Optional::Default,
-                });
-            } else if meta.path.is_ident("skip_serializing_if") {
-                skipped = true;
-                let _ = meta.value().and_then(|v| v.parse::<syn::LitStr>());
-            } else if let Ok(value) = meta.value() {
-                let _ = value.parse::<syn::Expr>();
-            }
-            Ok(())
-        });
-    }
+    let keys = serde_keys(field);
+    let default = keys.iter().find(|(key, _)| key == "default").map(|(_, value)| {
+        match value.as_deref().map(syn::parse_str::<syn::ExprPath>) {
+            Some(Ok(path)) => Optional::Function(path),
+            _ => Optional::Default,
+        }
+    });
+    let skipped = keys.iter().any(|(key, _)| key == "skip_serializing_if");
     match default {
         Some(default) => Some(default),
         None if skipped && option_inner(&field.ty).is_some() => Some(Optional::Default),
         None => None,
     }
+}
+
+/// The keys of a field's `#[serde(...)]` attributes, each with its string value when it has one
+/// (`rename = "x"` → `("rename", Some("x"))`, `default` → `("default", None)`).
+pub(super) fn serde_keys(field: &syn::Field) -> Vec<(String, Option<String>)> {
+    let mut keys = Vec::new();
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let value = match meta.value() {
+                Ok(value) => match value.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
+                    _ => None,
+                },
+                Err(_) => None,
+            };
+            keys.push((key, value));
+            Ok(())
+        });
+    }
+    keys
 }
 
 /// The text of the `///` comments among `attrs`, on one line.

@@ -2,8 +2,7 @@
 //! decoder (`crate::timestamps`): the fields keep their type, and decode without chrono's relaxed
 //! parser for the values the API sends (see `generated-client/src/timestamps.rs` for the measurements).
 
-use quote::ToTokens;
-
+use super::additive::serde_keys;
 use super::signatures::option_inner;
 
 /// Adds `deserialize_with` to the date-time fields of the structs among `types`.
@@ -12,17 +11,13 @@ pub fn use_fast_timestamps(types: &mut [syn::Item]) {
         let syn::Item::Struct(item) = item else { continue };
         let syn::Fields::Named(fields) = &mut item.fields else { continue };
         for field in &mut fields.named {
-            let serde_attrs: String = field
-                .attrs
-                .iter()
-                .filter(|a| a.path().is_ident("serde"))
-                .map(|a| a.to_token_stream().to_string())
-                .collect();
-            // A field that already says how it is decoded, or with a default of its own, is left alone.
-            if serde_attrs.contains("deserialize_with") || serde_attrs.contains("with =") {
+            let keys = serde_keys(field);
+            let has = |name: &str| keys.iter().any(|(key, _)| key == name);
+            // A field that already says how it is decoded is left alone.
+            if has("deserialize_with") || has("with") {
                 continue;
             }
-            let has_default = serde_attrs.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "default");
+            let has_default = has("default");
             if is_utc_date_time(&field.ty) {
                 field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "crate::timestamps::deserialize")]));
             } else if option_inner(&field.ty).is_some_and(is_utc_date_time) {

@@ -16,7 +16,6 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use pipecat_cloud::catalog;
 use pipecat_cloud::operation::{ApiKeyKind, HttpMethod, Operation};
-use pipecat_cloud_tests::escape_segment;
 use pipecat_cloud_tests::recording::{
     KEPT_RESPONSE_HEADERS, RecordedRequest, RecordedResponse, Recording, SCRUBBED, scrub,
 };
@@ -82,9 +81,9 @@ async fn record(
         // Escaped exactly as the client escapes it, so that the recording replays (the replay test
         // compares the paths).
         let encoded = if param.sub_path {
-            value.split('/').map(escape_segment).collect::<Vec<_>>().join("/")
+            value.split('/').map(pipecat_cloud::escape_path_segment).collect::<Vec<_>>().join("/")
         } else {
-            escape_segment(value)
+            pipecat_cloud::escape_path_segment(value)
         };
         path = path.replace(&format!("{{{}}}", param.name), &encoded);
     }

@@ -104,7 +104,7 @@ pub fn method_doc(doc: &Value, model: &OperationModel<'_>) -> String {
     let mut optional: Vec<String> = model
         .optional_query
         .iter()
-        .map(|p| format!("- [`{}::{}`]: {}", model.builder, p.setter_text(), param_line(p)))
+        .map(|p| format!("- [`{}::{}`]: {}", model.builder, p.ident_text(), param_line(p)))
         .collect();
     if let Some(Body { required: false, description, .. }) = &model.body {
         optional.push(format!(

@@ -100,14 +100,13 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
     let mut setters = Vec::new();
     for param in &model.optional_query {
         let ident = &param.ident;
-        let setter = &param.setter;
         let ty = &param.ty;
         fields.push(quote!(#ident: ::std::option::Option<#ty>));
         inits.push(quote!(#ident: ::std::option::Option::None));
         let doc = docs::param_line(param);
         setters.push(quote! {
             #[doc = #doc]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+            pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
                 self.#ident = ::std::option::Option::Some(value.into());
                 self
             }

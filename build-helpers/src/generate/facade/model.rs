@@ -57,10 +57,9 @@ pub const CLIENT_METHODS: [&str; 18] = [
 pub struct Param {
     /// Name in the spec (on the wire), e.g. `deploymentId`.
     pub wire_name: String,
-    /// The argument's or field's identifier, e.g. `deployment_id`.
+    /// The argument's, field's and setter's identifier, e.g. `deployment_id` (`query_param` for a
+    /// parameter named like a builder method).
     pub ident: syn::Ident,
-    /// The setter's identifier (differs from `ident` when it would clash with a builder method).
-    pub setter: syn::Ident,
     /// The owned Rust type of the value (without `Option`).
     pub ty: syn::Type,
     /// The type as a user names it, for docs: `pipecat_cloud::types::X`.
@@ -79,11 +78,6 @@ impl Param {
     /// The identifier as text, without `r#`.
     pub fn ident_text(&self) -> String {
         self.ident.to_string().trim_start_matches("r#").to_string()
-    }
-
-    /// The setter's name as text, without `r#`.
-    pub fn setter_text(&self) -> String {
-        self.setter.to_string().trim_start_matches("r#").to_string()
     }
 
     /// A value for examples: the spec's example, else one derived from the name.
@@ -290,7 +284,6 @@ fn param(name: &str, location: &str, ty: syn::Type, uuid: bool, spec: Option<&Va
     } else {
         snake_ident(name, location)?
     };
-    let setter = field.clone();
     let description = spec.and_then(|p| p.get("description")).and_then(Value::as_str).unwrap_or_default();
     let example = spec
         .and_then(|p| p.get("example").or_else(|| p.pointer("/schema/example")))
@@ -299,7 +292,6 @@ fn param(name: &str, location: &str, ty: syn::Type, uuid: bool, spec: Option<&Va
     Ok(Param {
         wire_name: name.to_string(),
         ident: field,
-        setter,
         doc_type: doc_type(&ty),
         ty,
         uuid,
