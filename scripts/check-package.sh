@@ -18,8 +18,11 @@ PACKAGES="$CARGO_TARGET_DIR/package"
 # by the registry's path and the crate's version; a copy left there by an earlier run of the same version
 # would be reused as it was. Remove those copies (never crates.io's).
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
+# Cargo also takes a registry crate's build as final for its version, whatever its source now holds: the
+# fingerprints of this workspace's crates go too, so that every verification compiles what was packaged.
 for crate in pipecat-cloud pipecat-cloud-generated pipecat-cloud-build-helpers pipecat-cloud-tests pipecat-cloud-benchmarks secret-sync; do
   rm -rf "$CARGO_HOME_DIR"/registry/src/-*/"$crate-$VERSION" "$CARGO_HOME_DIR"/registry/cache/-*/"$crate-$VERSION.crate"
+  rm -rf "$CARGO_TARGET_DIR"/debug/.fingerprint/"$crate"-*
 done
 
 echo "-- cargo package --workspace (with verification)"
