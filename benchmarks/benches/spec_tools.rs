@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use build_helpers::diff::{diff_documents, load_side};
-use build_helpers::generate::generate_client;
+use build_helpers::generate::generate;
 use build_helpers::pipeline::prepare;
 use criterion::Criterion;
 
@@ -30,7 +30,7 @@ fn main() {
     criterion.bench_function("spec generate: full spec (load, normalize, validate, progenitor, format)", |b| {
         b.iter(|| {
             let prepared = prepare(Path::new(&spec)).unwrap_or_else(|e| panic!("{e}"));
-            let code = generate_client(&prepared.normalized.document).unwrap_or_else(|e| panic!("{e}"));
+            let code = generate(&prepared.normalized.document).unwrap_or_else(|e| panic!("{e}")).file();
             assert!(code.contains("macro_rules! __pipecat_cloud_facade"), "the generated code has no facade");
             black_box(code.len())
         })

@@ -33,13 +33,19 @@ impl<'a> OperationRef<'a> {
         self.operation.get("operationId").and_then(Value::as_str)
     }
 
-    /// `operationId (METHOD /path)`, or `METHOD /path` without an operationId: how errors name operations.
+    /// `operationId (METHOD /path) at #/paths/~1path/method`, or `METHOD /path at ...` without an
+    /// operationId: how errors name operations, by name and by JSON pointer.
     pub fn label(&self) -> String {
         let route = format!("{} {}", self.method.to_uppercase(), self.path);
         match self.operation_id() {
-            Some(id) => format!("{id} ({route})"),
-            None => route,
+            Some(id) => format!("{id} ({route}) at #{}", self.pointer()),
+            None => format!("{route} at #{}", self.pointer()),
         }
+    }
+
+    /// The JSON pointer of the operation object, e.g. `/paths/~1agents/get`.
+    pub fn pointer(&self) -> String {
+        format!("/paths/{}/{}", pointer_token(self.path), self.method)
     }
 }
 
@@ -136,6 +142,11 @@ fn strip(node: &Value, names: bool) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(|v| strip(v, false)).collect()),
         other => other.clone(),
     }
+}
+
+/// `key` escaped as one JSON pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Converts a spec identifier such as `deleteSecretFromSet` or `setName` to `snake_case`, the way

@@ -46,7 +46,7 @@ pub enum SpecError {
 
     /// Two fragments define the same element in different ways.
     #[error(
-        "conflict: {element} is defined differently in {first} and {second}; make the two definitions equal or remove one"
+        "conflict: {element} is defined differently in {first} and {second}{difference}; make the two definitions equal or remove one"
     )]
     Conflict {
         /// The element, e.g. `schema ErrorResponse` or `GET /agents/{agentName}`.
@@ -55,6 +55,8 @@ pub enum SpecError {
         first: PathBuf,
         /// The file that defined it again.
         second: PathBuf,
+        /// `; first difference at #/pointer: A there, B here`, or empty when the element itself clashes.
+        difference: String,
     },
 
     /// The document breaks a rule the generator depends on; `location` names the operation or element.
@@ -79,6 +81,15 @@ pub enum SpecError {
         message: String,
     },
 
+    /// A problem inside a spec, with the file or folder it was read from.
+    #[error("{path}: {source}")]
+    InSpec {
+        /// The spec file, or the folder of fragments.
+        path: PathBuf,
+        /// The problem.
+        source: Box<SpecError>,
+    },
+
     /// progenitor refused or failed on the normalized document.
     #[error("code generation failed: {0}")]
     Generate(String),
@@ -90,8 +101,29 @@ impl SpecError {
         SpecError::Invalid { location: location.into(), message: message.into() }
     }
 
+    /// This error, naming the spec at `path` unless it names a file already.
+    pub fn in_spec(self, path: &std::path::Path) -> Self {
+        match self {
+            SpecError::Io { .. }
+            | SpecError::EmptyFolder { .. }
+            | SpecError::Syntax { .. }
+            | SpecError::UnsupportedVersion { .. }
+            | SpecError::Conflict { .. }
+            | SpecError::InSpec { .. } => self,
+            other => SpecError::InSpec { path: path.to_path_buf(), source: Box::new(other) },
+        }
+    }
+
     /// Folds a list of problems into one error: none is `Ok`, one is itself, more is [`SpecError::Many`].
-    pub fn collect(mut problems: Vec<SpecError>) -> Result<(), SpecError> {
+    /// Nested lists are flattened, so the count above the bullets is the number of bullets.
+    pub fn collect(problems: Vec<SpecError>) -> Result<(), SpecError> {
+        let mut problems: Vec<SpecError> = problems
+            .into_iter()
+            .flat_map(|problem| match problem {
+                SpecError::Many(inner) => inner,
+                single => vec![single],
+            })
+            .collect();
         match problems.len() {
             0 => Ok(()),
             1 => Err(problems.remove(0)),
@@ -102,3 +134,17 @@ impl SpecError {
 
 /// Result alias of the build helpers.
 pub type Result<T, E = SpecError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_problem_lists_are_counted_by_their_bullets() {
+        let inner = SpecError::Many(vec![SpecError::invalid("a", "1"), SpecError::invalid("b", "2")]);
+        let error = SpecError::collect(vec![inner, SpecError::invalid("c", "3"), SpecError::invalid("d", "4")]);
+        let text = error.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.starts_with("4 problems in the spec:"), "{text}");
+        assert_eq!(text.lines().filter(|l| l.starts_with("  - ")).count(), 4, "{text}");
+    }
+}

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Result, SpecError};
-use crate::generate::generate_client;
+use crate::generate::{Generated, generate};
 use crate::load::{LoadedSpec, load};
 use crate::normalize::{Normalized, normalize};
-use crate::validate::validate;
+use crate::validate::{validate, validate_structure};
 
 /// A spec loaded, normalized and validated.
 #[derive(Debug, Clone)]
@@ -18,20 +18,39 @@ pub struct PreparedSpec {
     pub normalized: Normalized,
 }
 
-/// Loads, normalizes and validates the spec at `path` (a file or a folder of fragments).
+/// A spec that `cargo spec check` accepts: prepared, and generated.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The spec loaded, normalized and validated.
+    pub prepared: PreparedSpec,
+    /// The code generated from it.
+    pub generated: Generated,
+}
+
+/// Loads, normalizes and validates the spec at `path` (a file or a folder of fragments). The document's
+/// structure (its `$ref`s above all) is checked before the normalization passes walk it; every error
+/// names the spec it is in.
 pub fn prepare(path: &Path) -> Result<PreparedSpec> {
     let loaded = load(path)?;
-    let normalized = normalize(loaded.document.clone())?;
-    validate(&normalized.document)?;
+    let normalized = validate_structure(&loaded.document)
+        .and_then(|()| normalize(loaded.document.clone()))
+        .and_then(|normalized| validate(&normalized.document).map(|_| normalized))
+        .map_err(|e| e.in_spec(path))?;
     Ok(PreparedSpec { loaded, normalized })
+}
+
+/// Prepares the spec at `path` and generates its code: what `check` accepts is exactly what generates.
+pub fn check(path: &Path) -> Result<Checked> {
+    let prepared = prepare(path)?;
+    let generated = generate(&prepared.normalized.document).map_err(|e| e.in_spec(path))?;
+    Ok(Checked { prepared, generated })
 }
 
 /// Generates the client for the spec at `spec` and writes it to `out`. Returns the files read.
 pub fn generate_file(spec: &Path, out: &Path) -> Result<Vec<PathBuf>> {
-    let prepared = prepare(spec)?;
-    let code = generate_client(&prepared.normalized.document)?;
-    write_if_changed(out, &code)?;
-    Ok(prepared.loaded.sources)
+    let checked = check(spec)?;
+    write_if_changed(out, &checked.generated.file())?;
+    Ok(checked.prepared.loaded.sources)
 }
 
 /// Writes `contents` to `path` unless it already holds exactly that, so an unchanged spec does not touch

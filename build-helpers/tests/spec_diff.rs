@@ -300,3 +300,21 @@ fn a_git_revision_can_be_either_side() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("HEAD:openapi → openapi"));
 }
+
+/// The diff compares only specs `cargo spec check` accepts: `enum: []` (once rated as an enum removed)
+/// is refused on either side, located, with exit code 2.
+#[test]
+fn a_side_that_check_refuses_is_refused_by_the_diff() {
+    let base = corpus().join("base.yaml");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let emptied = text.replacen("enum:", "enum: []\n          x-was:", 1);
+    assert_ne!(emptied, text);
+    let file = std::env::temp_dir().join(format!("enum-emptied-{}.yaml", std::process::id()));
+    std::fs::write(&file, emptied).unwrap();
+    for args in [[base.to_str().unwrap(), file.to_str().unwrap()], [file.to_str().unwrap(), base.to_str().unwrap()]] {
+        let (code, stdout, stderr) = cargo_spec(&["diff", args[0], args[1]]);
+        assert_eq!(code, Some(2), "{stdout}{stderr}");
+        assert!(stderr.contains("allows no value") && stderr.contains("/enum") && stdout.is_empty(), "{stderr}");
+    }
+    let _ = std::fs::remove_file(&file);
+}

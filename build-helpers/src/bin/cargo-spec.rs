@@ -17,9 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use build_helpers::diff::{Accepted, Format, Level, diff_documents, failing, load_side, render};
-use build_helpers::generate::generate_client;
 use build_helpers::normalize::PASSES;
-use build_helpers::pipeline::{prepare, write_if_changed};
+use build_helpers::pipeline::{check as check_spec, write_if_changed};
 
 const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate [PATH] [-o FILE]\n       \
 cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]\n\
@@ -102,10 +101,9 @@ fn default_spec_path() -> Result<PathBuf, String> {
 }
 
 fn check(path: &Path) -> Result<(), String> {
-    let prepared = prepare(path).map_err(|e| e.to_string())?;
     // What check accepts, generate generates: the generator's own refusals (names that collide, methods
     // the client cannot send) are check's too.
-    generate_client(&prepared.normalized.document).map_err(|e| e.to_string())?;
+    let prepared = check_spec(path).map_err(|e| e.to_string())?.prepared;
     let operations = build_helpers::document::operations(&prepared.normalized.document).len();
     say!("{}: valid, {operations} operations, from {} file(s)\n", path.display(), prepared.loaded.sources.len());
     for (name, changes) in &prepared.normalized.report {
@@ -119,8 +117,7 @@ fn check(path: &Path) -> Result<(), String> {
 }
 
 fn generate(path: &Path, output: Option<&Path>) -> Result<(), String> {
-    let prepared = prepare(path).map_err(|e| e.to_string())?;
-    let code = generate_client(&prepared.normalized.document).map_err(|e| e.to_string())?;
+    let code = check_spec(path).map_err(|e| e.to_string())?.generated.file();
     match output {
         Some(file) => {
             write_if_changed(file, &code).map_err(|e| e.to_string())?;

@@ -41,6 +41,36 @@ pub fn camel_ident(name: &str, location: &str) -> Result<syn::Ident> {
     ident(&upper_camel_case(name), location)
 }
 
+/// The case of a name typify makes.
+#[derive(Debug, Clone, Copy)]
+pub enum NameCase {
+    /// Types and variants.
+    Pascal,
+    /// Fields and arguments.
+    Snake,
+}
+
+/// typify's name for a spec string (typify-impl `util::sanitize`; progenitor names arguments with it too):
+/// the same rules, so a collision found here is the one typify would meet, and the facade finds
+/// progenitor's argument for any parameter name (`crate` → `crate_`, `1st` → `x1st`).
+pub fn typify_name(input: &str, case: NameCase) -> String {
+    let recase = |s: &str| match case {
+        NameCase::Pascal => heck::ToPascalCase::to_pascal_case(s),
+        NameCase::Snake => snake_case(s),
+    };
+    let out = match input {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => recase(&input.replace('\'', "").replace(|c| !unicode_ident::is_xid_continue(c), "-")),
+    };
+    let out = match out.chars().next() {
+        None => recase("x"),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("{}{out}", recase("x")),
+    };
+    if syn::parse_str::<syn::Ident>(&out).is_ok() && out != "gen" { out } else { format!("{out}_") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

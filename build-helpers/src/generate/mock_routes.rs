@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::idents::snake_ident;
+use super::idents::{NameCase, ident, snake_ident, typify_name};
 use crate::document::operations;
 use crate::error::Result;
 use crate::normalize::X_BASE;
@@ -23,7 +23,8 @@ pub fn mock_routes(normalized: &Value) -> Result<TokenStream> {
         let mut params = Vec::new();
         let mut values = Vec::new();
         for template in template_names(op.path) {
-            let ident = snake_ident(template, &format!("{label}: path parameter `{template}`"))?;
+            let ident =
+                ident(&typify_name(template, NameCase::Snake), &format!("{label}: path parameter `{template}`"))?;
             if is_uuid(normalized, op, template) {
                 params.push(quote!(#ident: ::uuid::Uuid));
                 values.push(quote!(crate::mock::PathValue::Uuid(#ident)));

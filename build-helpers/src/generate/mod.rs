@@ -8,7 +8,7 @@ mod additive;
 mod catalog;
 pub mod facade;
 mod fast_timestamps;
-mod idents;
+pub(crate) mod idents;
 mod mock_routes;
 mod open_enum;
 pub mod signatures;
@@ -20,7 +20,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
-use crate::document::{METHODS, upper_camel_case};
+use crate::document::METHODS;
 use crate::error::{Result, SpecError};
 use crate::normalize::{X_HAND_WRITTEN, X_OPEN_ENUM};
 
@@ -55,11 +55,6 @@ impl Generated {
         }
         out
     }
-}
-
-/// The generated crate's file for a normalized, validated document (see [`crate::pipeline::prepare`]).
-pub fn generate_client(normalized: &Value) -> Result<String> {
-    generate(normalized).map(|generated| generated.file())
 }
 
 /// Generates everything from a normalized, validated document.
@@ -106,7 +101,12 @@ pub fn generate(normalized: &Value) -> Result<Generated> {
 fn run_progenitor(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> Result<TokenStream> {
     match catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec))) {
         Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(e)) => Err(SpecError::Generate(e.to_string())),
+        Ok(Err(e)) => {
+            let location = panicking_operation(settings, spec)
+                .map(|label| format!(" while generating {label}"))
+                .unwrap_or_default();
+            Err(SpecError::Generate(format!("progenitor refused the spec{location}: {e}")))
+        }
         Err(panic) => {
             let location = panicking_operation(settings, spec)
                 .map(|label| format!(" while generating {label}"))
@@ -128,7 +128,8 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "no message".to_string())
 }
 
-/// `METHOD /path (operationId)` of the first operation that makes progenitor panic on its own.
+/// `METHOD /path (operationId) at #/pointer` of the first operation that makes progenitor panic or fail
+/// on its own.
 fn panicking_operation(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> Option<String> {
     for (path, item) in &spec.paths.paths {
         let openapiv3::ReferenceOr::Item(item) = item else { continue };
@@ -147,9 +148,14 @@ fn panicking_operation(settings: &GenerationSettings, spec: &openapiv3::OpenAPI)
                 _ => continue,
             }
             alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(only))].into_iter().collect();
-            if catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(&alone))).is_err() {
+            let fails = !matches!(
+                catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(&alone))),
+                Ok(Ok(_))
+            );
+            if fails {
                 let id = operation.operation_id.as_deref().unwrap_or("no operationId");
-                return Some(format!("{} {path} ({id})", method.to_uppercase()));
+                let pointer = format!("#/paths/{}/{method}", crate::document::pointer_token(path));
+                return Some(format!("{} {path} ({id}) at {pointer}", method.to_uppercase()));
             }
         }
     }
@@ -194,7 +200,7 @@ fn open_enums(doc: &Value) -> Vec<(String, Vec<String>, Option<String>)> {
         .filter(|(_, schema)| schema.get(X_OPEN_ENUM).and_then(Value::as_bool) == Some(true))
         .map(|(name, schema)| {
             let description = schema.get("description").and_then(Value::as_str).map(str::to_string);
-            (upper_camel_case(name), open_enum::enum_values(schema), description)
+            (idents::typify_name(name, idents::NameCase::Pascal), open_enum::enum_values(schema), description)
         })
         .collect()
 }

@@ -10,19 +10,29 @@ use crate::document::upper_camel_case;
 /// The enum definition for schema `name` with the given listed `values`.
 pub fn open_enum(name: &str, values: &[String], description: Option<&str>) -> TokenStream {
     let ident = format_ident!("{name}");
+    // Names are chosen in order and never reused: a value whose name is taken, or that has none (``,
+    // `1`), gets `Value{i}`, then `Value{i}_2`... so `["value1", ""]` cannot collide either.
+    let mut taken: Vec<String> = Vec::new();
+    let mut unique = |wanted: String| {
+        let mut name = wanted.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{wanted}_{n}");
+            n += 1;
+        }
+        taken.push(name.clone());
+        name
+    };
     let mut variants: Vec<(syn::Ident, &str)> = Vec::new();
     for (i, value) in values.iter().enumerate() {
-        let mut variant = upper_camel_case(value);
-        if variant.is_empty()
-            || !variant.starts_with(|c: char| c.is_ascii_alphabetic())
-            || variants.iter().any(|(v, _)| *v == variant)
-        {
-            variant = format!("Value{i}");
-        }
+        let camel = upper_camel_case(value);
+        let usable = camel.starts_with(|c: char| c.is_ascii_alphabetic())
+            && camel.chars().all(|c| c.is_ascii_alphanumeric())
+            && camel != "Self";
+        let variant = unique(if usable { camel } else { format!("Value{i}") });
         variants.push((format_ident!("{variant}"), value));
     }
-    let other = if variants.iter().any(|(v, _)| *v == "Unknown") { "UnknownValue" } else { "Unknown" };
-    let other = format_ident!("{other}");
+    let other = format_ident!("{}", unique("Unknown".to_string()));
     let names: Vec<&syn::Ident> = variants.iter().map(|(v, _)| v).collect();
     let strings: Vec<&str> = variants.iter().map(|(_, s)| *s).collect();
     let variant_docs: Vec<String> = strings.iter().map(|s| format!("`{s}`")).collect();
@@ -108,4 +118,29 @@ pub fn enum_values(schema: &Value) -> Vec<String> {
         .filter_map(Value::as_str)
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallback_names_never_collide() {
+        for values in [
+            &["value1", ""][..],
+            &["unknown", "unknown_value"],
+            &["Unknown", "UnknownValue", "unknown-value"],
+            &["Self", "self"],
+        ] {
+            let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            let code = open_enum("E", &values, None);
+            let parsed: syn::ItemEnum = syn::parse2(code.into_iter().take_while(|t| t.to_string() != "impl").collect())
+                .unwrap_or_else(|e| panic!("{values:?}: {e}"));
+            let mut names: Vec<String> = parsed.variants.iter().map(|v| v.ident.to_string()).collect();
+            let count = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), count, "{values:?}: {names:?}");
+        }
+    }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::document::{METHODS, facts};
+use crate::document::{METHODS, facts, pointer_token};
 use crate::error::{Result, SpecError};
 
 /// Merges fragments, given in merge order, into one document.
@@ -91,8 +91,10 @@ impl Merged {
         for (section, entries) in fragment.get("components").and_then(Value::as_object).into_iter().flatten() {
             for (name, definition) in entries.as_object().into_iter().flatten() {
                 let element = format!("components/{section}/{name}");
+                let pointer = format!("/components/{}/{}", pointer_token(section), pointer_token(name));
                 let slot = self.components.entry(section.clone()).or_default();
-                problems.extend(insert_same(slot, &mut self.origin, &element, name, definition, file).err());
+                let place = Place { element: &element, pointer: &pointer, file };
+                problems.extend(insert_same(slot, &mut self.origin, place, name, definition).err());
             }
         }
         for tag in fragment.get("tags").and_then(Value::as_array).into_iter().flatten() {
@@ -119,13 +121,16 @@ impl Merged {
                         element: format!("operationId {id} (on {other} and on {element})"),
                         first: self.origin.get(other).cloned().unwrap_or_default(),
                         second: file.to_path_buf(),
+                        difference: String::new(),
                     }),
                     _ => {
                         self.operation_ids.insert(id.to_string(), element.clone());
                     }
                 }
             }
-            problems.extend(insert_same(target, &mut self.origin, &element, key, value, file).err());
+            let pointer = format!("/paths/{}/{}", pointer_token(path), pointer_token(key));
+            let place = Place { element: &element, pointer: &pointer, file };
+            problems.extend(insert_same(target, &mut self.origin, place, key, value).err());
         }
         SpecError::collect(problems)
     }
@@ -152,28 +157,71 @@ impl Merged {
     }
 }
 
+/// Where a definition being merged sits: its name for people, its JSON pointer, and its file.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    element: &'a str,
+    pointer: &'a str,
+    file: &'a Path,
+}
+
 /// Inserts `value` under `key`, or checks that what is there already states the same facts.
 fn insert_same(
     target: &mut Map<String, Value>,
     origin: &mut BTreeMap<String, PathBuf>,
-    element: &str,
+    place: Place<'_>,
     key: &str,
     value: &Value,
-    file: &Path,
 ) -> Result<()> {
     match target.get(key) {
         None => {
             target.insert(key.to_string(), value.clone());
-            origin.insert(element.to_string(), file.to_path_buf());
+            origin.insert(place.element.to_string(), place.file.to_path_buf());
             Ok(())
         }
-        Some(existing) if facts(existing) == facts(value) => Ok(()),
-        Some(_) => Err(SpecError::Conflict {
-            element: element.to_string(),
-            first: origin.get(element).cloned().unwrap_or_default(),
-            second: file.to_path_buf(),
-        }),
+        Some(existing) => match first_difference(&facts(existing), &facts(value), place.pointer) {
+            None => Ok(()),
+            Some((pointer, first, second)) => Err(SpecError::Conflict {
+                element: place.element.to_string(),
+                first: origin.get(place.element).cloned().unwrap_or_default(),
+                second: place.file.to_path_buf(),
+                difference: format!("; first difference at #{pointer}: {first} there, {second} here"),
+            }),
+        },
     }
+}
+
+/// The first place (JSON pointer, in key order) where `a` and `b` differ, with each side's value there
+/// (`(absent)` where one side has nothing), so a 300-line schema need not be compared by hand.
+fn first_difference(a: &Value, b: &Value, pointer: &str) -> Option<(String, String, String)> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().find_map(|key| {
+                let inner = format!("{pointer}/{}", pointer_token(key));
+                match (x.get(key), y.get(key)) {
+                    (Some(v), Some(w)) => first_difference(v, w, &inner),
+                    (v, w) => Some((inner, shown(v), shown(w))),
+                }
+            })
+        }
+        (Value::Array(x), Value::Array(y)) => (0..x.len().max(y.len())).find_map(|i| {
+            let inner = format!("{pointer}/{i}");
+            match (x.get(i), y.get(i)) {
+                (Some(v), Some(w)) => first_difference(v, w, &inner),
+                (v, w) => Some((inner, shown(v), shown(w))),
+            }
+        }),
+        _ if a == b => None,
+        _ => Some((pointer.to_string(), shown(Some(a)), shown(Some(b)))),
+    }
+}
+
+/// A value as the conflict report shows it: JSON, cut short when long.
+fn shown(value: Option<&Value>) -> String {
+    let Some(value) = value else { return "(absent)".into() };
+    let text = value.to_string();
+    if text.chars().count() > 120 { format!("{}…", text.chars().take(120).collect::<String>()) } else { text }
 }
 
 #[cfg(test)]
@@ -226,5 +274,28 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("operationId getA (on GET /a and on GET /b)"), "{err}");
         assert!(err.contains("components/schemas/ErrorResponse is defined differently in a.yaml and b.yaml"), "{err}");
+        assert!(
+            err.contains(
+                "first difference at #/components/schemas/ErrorResponse/type: \"object\" there, \"string\" here"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_conflict_in_a_required_list_points_at_the_entry() {
+        let schema =
+            |required: Value| json!({"components": {"schemas": {"S": {"type": "object", "required": required}}}});
+        let err = merge_fragments(vec![
+            ("a.yaml".into(), schema(json!(["name", "id"]))),
+            ("b.yaml".into(), schema(json!(["name"]))),
+        ])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(
+            err.contains("first difference at #/components/schemas/S/required/1: \"id\" there, (absent) here"),
+            "{err}"
+        );
     }
 }

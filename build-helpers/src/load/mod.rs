@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 pub use self::merge::merge_fragments;
-pub use self::parse::parse_document;
+pub use self::parse::{parse_document, parse_file_bytes};
 use crate::error::{Result, SpecError};
 
 /// A document as loaded, with the files it came from.
@@ -28,8 +28,8 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
     let sources = spec_files(path)?;
     let mut fragments = Vec::with_capacity(sources.len());
     for file in &sources {
-        let text = std::fs::read_to_string(file).map_err(|source| SpecError::Io { path: file.clone(), source })?;
-        fragments.push((file.clone(), parse_document(file, &text)?));
+        let bytes = std::fs::read(file).map_err(|source| SpecError::Io { path: file.clone(), source })?;
+        fragments.push((file.clone(), parse_file_bytes(file, &bytes)?));
     }
     let document = if fragments.len() == 1 { fragments.remove(0).1 } else { merge_fragments(fragments)? };
     Ok(LoadedSpec { document, sources })

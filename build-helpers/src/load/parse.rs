@@ -14,6 +14,40 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// (80,000 levels took 24 s before it refused them); real specs nest a few dozen levels.
 pub const MAX_FLOW_DEPTH: usize = 256;
 
+/// Parses a file's bytes: refuses a file over [`MAX_FILE_BYTES`] before decoding it, and text that is not
+/// UTF-8 at the line and column of the first bad byte; then as [`parse_document`].
+pub fn parse_file_bytes(path: &Path, bytes: &[u8]) -> Result<Value> {
+    if bytes.len() > MAX_FILE_BYTES {
+        let (line, column) = line_column(&bytes[..MAX_FILE_BYTES]);
+        return Err(SpecError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!(
+                "the file is {} bytes and passes the {MAX_FILE_BYTES} this tool reads here; is it really the spec?",
+                bytes.len()
+            ),
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(&bytes[..e.valid_up_to()]);
+        SpecError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column: column + 1,
+            message: "the text is not UTF-8 here; save the file as UTF-8".into(),
+        }
+    })?;
+    parse_document(path, text)
+}
+
+/// The 1-based line and the column of the end of `before`, the bytes in front of a position.
+fn line_column(before: &[u8]) -> (usize, usize) {
+    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+    let start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    (line, String::from_utf8_lossy(&before[start..]).chars().count())
+}
+
 /// Parses `text` (YAML, or JSON, which YAML also reads) and checks that it is an OpenAPI 3.0 document.
 pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
     check_bounds(path, text)?;
@@ -26,10 +60,11 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value> {
 /// [`MAX_FLOW_DEPTH`] (outside quoted strings and comments), with the line and column where it does.
 fn check_bounds(path: &Path, text: &str) -> Result<()> {
     if text.len() > MAX_FILE_BYTES {
+        let (line, column) = line_column(&text.as_bytes()[..MAX_FILE_BYTES]);
         return Err(SpecError::Syntax {
             path: path.to_path_buf(),
-            line: 0,
-            column: 0,
+            line,
+            column,
             message: format!(
                 "the file is {} bytes, more than the {MAX_FILE_BYTES} this tool reads; is it really the spec?",
                 text.len()
@@ -89,15 +124,49 @@ fn parse_text(path: &Path, text: &str) -> Result<Value> {
     }
     // serde_yaml checks the YAML; the JSON model then rejects what JSON cannot hold (non-string keys).
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-        SpecError::Syntax { path: path.to_path_buf(), line, column, message: yaml_message(&e) }
+        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or_else(|| first_alias(text));
+        let mut message = yaml_message(&e);
+        if message.contains("repetition limit") {
+            message.push_str(
+                ": the aliases (`*name`) expand past what a spec needs (an alias bomb?); write the values out",
+            );
+        }
+        SpecError::Syntax { path: path.to_path_buf(), line, column, message }
     })?;
-    serde_json::to_value(&yaml).map_err(|e| SpecError::Syntax {
-        path: path.to_path_buf(),
-        line: 0,
-        column: 0,
-        message: format!("not representable as JSON: {e}"),
+    serde_json::to_value(&yaml).map_err(|e| {
+        let (line, column) = first_non_string_key(text);
+        SpecError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!("not representable as JSON ({e}); quote the key"),
+        }
     })
+}
+
+/// Where the first YAML alias (`*name`) is used, or the start of the file: errors serde_yaml reports
+/// without a place come from expanding aliases.
+fn first_alias(text: &str) -> (usize, usize) {
+    for (number, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let alias = (0..bytes.len())
+            .find(|&i| bytes[i] == b'*' && bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_'));
+        if let Some(at) = alias {
+            return (number + 1, line[..at].chars().count() + 1);
+        }
+    }
+    (1, 1)
+}
+
+/// The first line whose mapping key is not a plain string (`? [a]:`, `1.5:`), or the start of the file.
+fn first_non_string_key(text: &str) -> (usize, usize) {
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('?') || trimmed.starts_with('[') || trimmed.starts_with('{') {
+            return (number + 1, line.len() - trimmed.len() + 1);
+        }
+    }
+    (1, 1)
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the location is reported separately.
@@ -112,23 +181,35 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
 fn check_version(path: &Path, doc: &Value) -> Result<()> {
     let unsupported = |message: String| Err(SpecError::UnsupportedVersion { path: path.to_path_buf(), message });
     if !doc.is_object() {
-        return unsupported("the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`".into());
+        return unsupported(
+            "the document (#/) is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`".into(),
+        );
     }
     if let Some(swagger) = doc.get("swagger") {
         return unsupported(format!(
-            "this is a Swagger {} document; convert it to OpenAPI 3.0 (for example with swagger2openapi) first",
+            "this is a Swagger {} document (#/swagger); convert it to OpenAPI 3.0 (for example with swagger2openapi) first",
             display(swagger)
         ));
     }
     match doc.get("openapi") {
-        None => unsupported("no `openapi` version field; an OpenAPI document starts with `openapi: 3.0.x`".into()),
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        None => unsupported(
+            "no `openapi` version field at #/openapi; an OpenAPI document starts with `openapi: 3.0.x`".into(),
+        ),
+        Some(Value::String(v)) if is_3_0_patch(v) => Ok(()),
         Some(Value::String(v)) if v.starts_with("3.1") => unsupported(format!(
-            "OpenAPI {v} is not supported: progenitor reads OpenAPI 3.0 only; state the document as 3.0.x \
+            "OpenAPI {v} (at #/openapi) is not supported: progenitor reads OpenAPI 3.0 only; state the document as 3.0.x \
              (replace `type: [x, \"null\"]` with `nullable: true`, `examples` in schemas with `example`)"
         )),
-        Some(other) => unsupported(format!("unsupported OpenAPI version {}; expected 3.0.x", display(other))),
+        Some(other) => unsupported(format!(
+            "unsupported OpenAPI version {} at #/openapi; write a full 3.0 version such as `3.0.3` (quoted in YAML)",
+            display(other)
+        )),
     }
+}
+
+/// `3.0.N`, the form progenitor reads (it parses the field as a version: `3.0` alone fails there).
+fn is_3_0_patch(version: &str) -> bool {
+    version.strip_prefix("3.0.").is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn display(value: &Value) -> String {
@@ -183,9 +264,36 @@ mod tests {
     #[test]
     fn versions_other_than_3_0_are_refused_with_advice() {
         let v31 = parse("a.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n");
-        assert!(v31.err().map(|e| e.to_string()).unwrap_or_default().contains("OpenAPI 3.1.0 is not supported"));
+        assert!(
+            v31.err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("OpenAPI 3.1.0 (at #/openapi) is not supported")
+        );
         let swagger = parse("a.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n");
         assert!(swagger.err().map(|e| e.to_string()).unwrap_or_default().contains("Swagger 2.0 document"));
         assert!(parse("a.yaml", "openapi: 3.0.3\npaths: {}\n").is_ok());
+        for bad in ["'3.0'", "3.0", "'3.0.3-rc'", "'3.0.x'", "''", "~"] {
+            let error = parse("a.yaml", &format!("openapi: {bad}\npaths: {{}}\n")).err().map(|e| e.to_string());
+            assert!(error.as_ref().is_some_and(|e| e.contains("at #/openapi")), "{bad}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_where_they_are() {
+        let error = parse_file_bytes(Path::new("a.yaml"), b"openapi: 3.0.3\ninfo: {title: \xff}\n").err();
+        let text = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.starts_with("a.yaml:2:15: the text is not UTF-8"), "{text}");
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_at_its_first_alias() {
+        let mut text = String::from("openapi: 3.0.3\npaths: {}\nx0: &a0 [l, l, l, l, l, l, l, l, l]\n");
+        for level in 1..10 {
+            let prev = level - 1;
+            text.push_str(&format!("x{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+        }
+        let text = parse("bomb.yaml", &text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.starts_with("bomb.yaml:4:") && text.contains("alias bomb"), "{text}");
     }
 }

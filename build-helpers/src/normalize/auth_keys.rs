@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::{Pass, X_KEY};
-use crate::document::for_each_operation_mut;
+use crate::document::{for_each_operation_mut, pointer_token};
 use crate::error::{Result, SpecError};
 
 pub(super) const PASS: Pass = Pass {
@@ -47,8 +47,10 @@ fn apply(doc: &mut Value) -> Result<Vec<String>> {
                     return Err(SpecError::Normalize {
                         pass: "auth-keys",
                         message: format!(
-                            "{} {path} requires security scheme `{scheme}`, which components/securitySchemes does not define",
-                            method.to_uppercase()
+                            "{} {path} (at #/paths/{}/{method}/security) requires security scheme `{scheme}`, which \
+                             #/components/securitySchemes does not define",
+                            method.to_uppercase(),
+                            pointer_token(path)
                         ),
                     });
                 }
@@ -65,8 +67,10 @@ fn apply(doc: &mut Value) -> Result<Vec<String>> {
                 return Err(SpecError::Normalize {
                     pass: "auth-keys",
                     message: format!(
-                        "{} {path} accepts both the private and the public key; the client cannot choose: keep one",
-                        method.to_uppercase()
+                        "{} {path} (at #/paths/{}/{method}/security) accepts both the private and the public key; \
+                         the client cannot choose: keep one",
+                        method.to_uppercase(),
+                        pointer_token(path)
                     ),
                 });
             }

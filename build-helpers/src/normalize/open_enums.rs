@@ -56,7 +56,10 @@ fn apply(doc: &mut Value) -> Result<Vec<String>> {
             Some(existing) if crate::document::facts(existing) != crate::document::facts(&schema) => {
                 return Err(SpecError::Normalize {
                     pass: PASS.name,
-                    message: format!("the inline enum {name} would replace a different component schema of that name"),
+                    message: format!(
+                        "the inline enum {name} would replace a different component schema of that name (at \
+                         #/components/schemas/{name}); rename one"
+                    ),
                 });
             }
             _ => {

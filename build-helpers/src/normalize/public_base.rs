@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::{Pass, X_BASE};
-use crate::document::METHODS;
+use crate::document::{METHODS, pointer_token};
 use crate::error::{Result, SpecError};
 
 pub(super) const PASS: Pass = Pass {
@@ -43,7 +43,10 @@ fn apply(doc: &mut Value) -> Result<Vec<String>> {
         if rebuilt.insert(new_path.clone(), item).is_some() {
             return Err(SpecError::Normalize {
                 pass: NAME,
-                message: format!("{new_path} exists twice after prefixing; rename one of the paths"),
+                message: format!(
+                    "{new_path} (at #/paths/{}) exists twice after prefixing; rename one of the paths",
+                    pointer_token(&path)
+                ),
             });
         }
     }
@@ -66,19 +69,32 @@ fn item_server(item: &Value, main: &str, path: &str) -> Result<Option<String>> {
     match urls.as_slice() {
         [] => Ok(None),
         [url] if *url == main => Ok(None),
+        [_] if main.is_empty() => Err(SpecError::Normalize {
+            pass: NAME,
+            message: format!(
+                "path {path} (at #/paths/{}) names its own server, but the document has none at #/servers; \
+                 name the main server there, e.g. `servers: [{{url: https://api.pipecat.daily.co/v1}}]`",
+                pointer_token(path)
+            ),
+        }),
         [url] => match url.strip_prefix(main) {
             Some(prefix) if prefix.starts_with('/') => Ok(Some(prefix.to_string())),
             _ => Err(SpecError::Normalize {
                 pass: NAME,
                 message: format!(
-                    "path {path} is served from {url}, which is not below the main server {main}; \
-                     one client cannot reach both"
+                    "path {path} (at #/paths/{}/servers) is served from {url}, which is not below the main server \
+                     {main} (#/servers/0); one client cannot reach both",
+                    pointer_token(path)
                 ),
             }),
         },
         _ => Err(SpecError::Normalize {
             pass: NAME,
-            message: format!("path {path} names several servers ({}); keep one", urls.join(", ")),
+            message: format!(
+                "path {path} (at #/paths/{}) names several servers ({}); keep one",
+                pointer_token(path),
+                urls.join(", ")
+            ),
         }),
     }
 }

@@ -7,7 +7,7 @@ use syn::visit_mut::VisitMut;
 
 use crate::document::{OperationRef, parameters, snake_case};
 use crate::error::{Result, SpecError};
-use crate::generate::idents::{camel_ident, ident, snake_ident};
+use crate::generate::idents::{NameCase, camel_ident, ident, snake_ident, typify_name};
 use crate::generate::signatures::{Signature, is_uuid, option_inner, owned};
 use crate::normalize::{X_KEY, X_SUB_PATH};
 use crate::validate::template_names;
@@ -182,8 +182,7 @@ pub fn model<'a>(
     for name in template_names(op.path) {
         let spec = spec_param(name, "path");
         let schema = spec.and_then(|p| p.get("schema")).cloned().unwrap_or(Value::Null);
-        let rust_name = snake_case(name);
-        let uuid = match argument_type(&rust_name) {
+        let uuid = match argument_type(&typify_name(name, NameCase::Snake)) {
             Some(ty) => is_uuid(&ty),
             None => schema.get("format").and_then(Value::as_str) == Some("uuid"),
         };
@@ -198,7 +197,7 @@ pub fn model<'a>(
         let location = format!("{label}: query parameter `{name}`");
         let schema = spec.get("schema").cloned().unwrap_or(Value::Null);
         refuse_unsendable_query(&crate::document::resolve(doc, &schema).cloned().unwrap_or(schema.clone()), &location)?;
-        let Some(ty) = argument_type(&snake_case(name)) else {
+        let Some(ty) = argument_type(&typify_name(name, NameCase::Snake)) else {
             return Err(SpecError::Generate(format!("{location}: progenitor generated no argument for it")));
         };
         let owned = owned(&ty);
@@ -278,11 +277,12 @@ fn is_byte_stream(ty: &syn::Type) -> bool {
 }
 
 fn param(name: &str, location: &str, ty: syn::Type, uuid: bool, spec: Option<&Value>, schema: Value) -> Result<Param> {
-    let plain = snake_case(name);
+    // progenitor's own spelling of the name (`crate` → `crate_`, `1st` → `x1st`): always an identifier.
+    let plain = typify_name(name, NameCase::Snake);
     let field = if BUILDER_NAMES.contains(&plain.as_str()) {
         ident(&format!("{plain}_param"), location)?
     } else {
-        snake_ident(name, location)?
+        ident(&plain, location)?
     };
     let description = spec.and_then(|p| p.get("description")).and_then(Value::as_str).unwrap_or_default();
     let example = spec

@@ -2,12 +2,24 @@
 //! error types, several media types) and reports others tersely; here each problem becomes an error that
 //! names the operation and says what to change. All problems are reported at once.
 
+mod refs;
+mod schemas;
+mod shapes;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::document::{OperationRef, operations, parameters, resolve};
+use crate::document::{OperationRef, operations, parameters, pointer_token, resolve};
 use crate::error::{Result, SpecError};
+
+/// Checks what every later step relies on before any of them walks the document: its references.
+pub fn validate_structure(doc: &Value) -> Result<()> {
+    typed(doc)?;
+    let mut problems = Vec::new();
+    refs::check_refs(doc, &mut problems);
+    SpecError::collect(problems)
+}
 
 /// Validates `doc` for generation and returns it as an `openapiv3` model.
 pub fn validate(doc: &Value) -> Result<openapiv3::OpenAPI> {
@@ -21,6 +33,10 @@ pub fn validate(doc: &Value) -> Result<openapiv3::OpenAPI> {
                 "no operationId; give the operation one: it names the generated method",
             )),
             Some(id) => {
+                // The method and the builder type are named after the operationId.
+                let label = op.label();
+                problems.extend(crate::generate::idents::snake_ident(id, &label).err());
+                problems.extend(crate::generate::idents::camel_ident(id, &label).err());
                 if let Some(first) = ids.insert(id, op.label()) {
                     problems.push(SpecError::invalid(
                         op.label(),
@@ -29,27 +45,48 @@ pub fn validate(doc: &Value) -> Result<openapiv3::OpenAPI> {
                 }
             }
         }
+        shapes::check_operation_shapes(doc, &op, &mut problems);
         if let Err(e) = check_operation(doc, &op, &mut problems) {
             problems.push(e);
         }
     }
+    schemas::check_schemas(doc, &mut problems);
     SpecError::collect(problems)?;
-    serde_json::from_value(doc.clone())
-        .map_err(|e| SpecError::invalid("document", format!("not a valid OpenAPI 3.0 document: {e}")))
+    typed(doc)
+}
+
+/// `doc` as an `openapiv3` model; where it does not fit, the JSON pointer of the place and what was expected.
+fn typed(doc: &Value) -> Result<openapiv3::OpenAPI> {
+    serde_path_to_error::deserialize(doc).map_err(|error| {
+        let mut pointer = String::new();
+        for segment in error.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Map { key } => pointer.push_str(&format!("/{}", pointer_token(key))),
+                serde_path_to_error::Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+                _ => {}
+            }
+        }
+        let message = error.into_inner().to_string();
+        if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+            pointer.push_str(&format!("/{}", pointer_token(field)));
+        }
+        SpecError::invalid(format!("#{pointer}"), format!("not valid OpenAPI 3.0 here: {message}"))
+    })
 }
 
 fn check_path_items(doc: &Value, problems: &mut Vec<SpecError>) {
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         // progenitor drops such a path without a word: its operations would silently be missing.
+        shapes::check_template(path, problems);
         if !path.starts_with('/') {
             problems.push(SpecError::invalid(
-                format!("path {path}"),
+                format!("path {path} at #/paths/{}", pointer_token(path)),
                 format!("a path must start with `/`; write `/{path}`"),
             ));
         }
         if item.get("$ref").is_some() {
             problems.push(SpecError::invalid(
-                format!("path {path}"),
+                format!("path {path} at #/paths/{}/$ref", pointer_token(path)),
                 "path items given by $ref are not supported by progenitor; inline the path item",
             ));
         }
@@ -199,14 +236,14 @@ mod tests {
     #[test]
     fn missing_and_duplicate_operation_ids_are_named() {
         let mut d = doc(json!({"parameters": id_param(), "responses": {}}));
-        assert!(error_text(&d).contains("GET /things/{id}: no operationId"));
+        assert!(error_text(&d).contains("GET /things/{id} at #/paths/~1things~1{id}/get: no operationId"));
         d["paths"]["/things/{id}"]["get"]["operationId"] = json!("same");
         d["paths"]["/things/{id}"]["delete"] =
             json!({"operationId": "same", "parameters": id_param(), "responses": {}});
         let err = error_text(&d);
         assert!(
             err.contains(
-                "same (DELETE /things/{id}): duplicate operationId `same`, also used by same (GET /things/{id})"
+                "same (DELETE /things/{id}) at #/paths/~1things~1{id}/delete: duplicate operationId `same`, also used by same (GET /things/{id})"
             ),
             "{err}"
         );
@@ -218,7 +255,12 @@ mod tests {
             "200": {"description": "a", "content": {"application/json": {"schema": {"type": "string"}}}},
             "201": {"description": "b", "content": {"application/json": {"schema": {"type": "integer"}}}}}}));
         let err = error_text(&d);
-        assert!(err.contains("getThing (GET /things/{id}): 2 different success response types"), "{err}");
+        assert!(
+            err.contains(
+                "getThing (GET /things/{id}) at #/paths/~1things~1{id}/get: 2 different success response types"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

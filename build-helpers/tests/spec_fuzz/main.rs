@@ -1,0 +1,231 @@
+//! Mutated copies of our spec through load, check, generate and diff. Every mutant must end in success
+//! or in a refusal that names the file and a place in it (a JSON pointer or line:column); a panic, an
+//! abort or a case slower than ten seconds fails the run. A sample of the accepted mutants is compiled,
+//! all in one workspace, to show that what `check` accepts compiles.
+//!
+//! Seeded: the seed is printed first (`SPEC_FUZZ_SEED=N` repeats a run; `SPEC_FUZZ_CASES=N` sets the
+//! number of cases). The mutant being run is kept in `target/spec-fuzz/current-*.{yaml,json}` so that
+//! even a stack overflow, which aborts the process, leaves its reproduction behind; a failing mutant is
+//! kept in `target/spec-fuzz/failures/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod compile;
+mod mutate;
+mod regressions;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use build_helpers::diff::{diff_documents, load_side};
+use build_helpers::normalize::normalize;
+use build_helpers::pipeline::check;
+use serde_json::Value;
+
+const DEFAULT_CASES: usize = 520;
+const CASE_LIMIT: Duration = Duration::from_secs(10);
+const COMPILE_SAMPLE: usize = 30;
+const WORKERS: usize = 2;
+
+/// Writes straight to stderr, past the test harness's capture, so it shows even if the process aborts.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn fuzz_dir() -> PathBuf {
+    workspace().join("target").join("spec-fuzz")
+}
+
+/// How one case ended.
+enum Outcome {
+    Accepted { generated: String },
+    Refused,
+    Failed(String),
+}
+
+struct Case {
+    index: usize,
+    class: &'static str,
+    what: String,
+    outcome: Outcome,
+    took: Duration,
+}
+
+#[test]
+fn every_mutant_is_generated_or_refused_with_a_place() {
+    let seed = std::env::var("SPEC_FUZZ_SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    });
+    let cases = std::env::var("SPEC_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_CASES);
+    say(&format!("spec fuzz: seed {seed}, {cases} cases (repeat with SPEC_FUZZ_SEED={seed})"));
+    let started = Instant::now();
+    let base: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(workspace().join("openapi").join("pipecat-cloud.yaml")).unwrap())
+            .unwrap();
+    let base_normalized = normalize(base.clone()).unwrap().document;
+    let run_dir = fuzz_dir().join(format!("run-{}", std::process::id()));
+    std::fs::create_dir_all(&run_dir).unwrap();
+    let classes = mutate::classes();
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<Case>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for worker in 0..WORKERS {
+            let (next, results, base, classes, run_dir) = (&next, &results, &base, &classes, &run_dir);
+            let base_normalized = &base_normalized;
+            scope.spawn(move || {
+                loop {
+                    let index = {
+                        let mut next = next.lock().unwrap();
+                        *next += 1;
+                        *next - 1
+                    };
+                    if index >= cases {
+                        break;
+                    }
+                    let class = classes[index % classes.len()];
+                    let mut rng =
+                        fastrand::Rng::with_seed(seed.wrapping_add(index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                    let mutant = mutate::mutant(class, base, &mut rng);
+                    let file = run_dir.join(format!("case-{index}.{}", mutant.extension));
+                    std::fs::write(&file, &mutant.bytes).unwrap();
+                    let current = fuzz_dir().join(format!("current-{worker}.{}", mutant.extension));
+                    std::fs::write(&current, &mutant.bytes).unwrap();
+                    let start = Instant::now();
+                    let outcome = catch_unwind(AssertUnwindSafe(|| run_case(&file, base_normalized)))
+                        .unwrap_or_else(|panic| Outcome::Failed(format!("panicked: {}", panic_text(panic.as_ref()))));
+                    let took = start.elapsed();
+                    let outcome = match outcome {
+                        _ if took > CASE_LIMIT => Outcome::Failed(format!("took {took:?}, over {CASE_LIMIT:?}")),
+                        other => other,
+                    };
+                    if !matches!(outcome, Outcome::Accepted { .. }) || mutant.bytes.len() > 1 << 20 {
+                        let _ = std::fs::remove_file(&file);
+                    }
+                    if let Outcome::Failed(_) = &outcome {
+                        let kept =
+                            fuzz_dir().join("failures").join(format!("seed-{seed}-case-{index}.{}", mutant.extension));
+                        std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+                        std::fs::write(&kept, &mutant.bytes).unwrap();
+                    }
+                    results.lock().unwrap().push(Case { index, class, what: mutant.what, outcome, took });
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by_key(|case| case.index);
+
+    let mut per_class: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for case in &results {
+        let slot = match case.outcome {
+            Outcome::Accepted { .. } => 0,
+            Outcome::Refused => 1,
+            Outcome::Failed(_) => 2,
+        };
+        per_class.entry(case.class).or_default()[slot] += 1;
+    }
+    let slowest = results.iter().max_by_key(|c| c.took).map(|c| (c.index, c.class, c.took));
+    say(&format!("spec fuzz: {} cases in {:.1?}; slowest {slowest:?}", results.len(), started.elapsed()));
+    say("  class                 accepted  refused  failed");
+    for (class, [accepted, refused, failed]) in &per_class {
+        say(&format!("  {class:<20}  {accepted:>8}  {refused:>7}  {failed:>6}"));
+    }
+    let failures: Vec<String> = results
+        .iter()
+        .filter_map(|case| match &case.outcome {
+            Outcome::Failed(why) => Some(format!(
+                "case {} ({}: {}): {why}\n    kept as target/spec-fuzz/failures/seed-{seed}-case-{}.*",
+                case.index, case.class, case.what, case.index
+            )),
+            _ => None,
+        })
+        .collect();
+    assert!(failures.is_empty(), "seed {seed}: {} failing mutants:\n{}", failures.len(), failures.join("\n"));
+
+    let accepted: Vec<(String, &str)> = results
+        .iter()
+        .filter_map(|case| match &case.outcome {
+            Outcome::Accepted { generated } => {
+                Some((format!("case {} ({}: {})", case.index, case.class, case.what), generated.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let sample: Vec<(String, &str)> =
+        accepted.iter().step_by((accepted.len() / COMPILE_SAMPLE).max(1)).take(COMPILE_SAMPLE).cloned().collect();
+    assert!(sample.len() >= COMPILE_SAMPLE.min(accepted.len()));
+    let compile_started = Instant::now();
+    if let Err(broken) = compile::compile_all(&fuzz_dir().join("compile"), &sample) {
+        panic!("seed {seed}: accepted mutants that do not compile:\n{broken}");
+    }
+    say(&format!(
+        "spec fuzz: {} of {} accepted mutants compiled in {:.1?}",
+        sample.len(),
+        accepted.len(),
+        compile_started.elapsed()
+    ));
+    let _ = std::fs::remove_dir_all(&run_dir);
+}
+
+/// Load, check and generate, then diff against the unmutated spec; the outcome, with every refusal checked
+/// for a place.
+fn run_case(file: &Path, base: &Value) -> Outcome {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let checked = check(file);
+    if std::env::var_os("SPEC_FUZZ_VERBOSE").is_some() {
+        let verdict = checked.as_ref().err().map(ToString::to_string).unwrap_or_else(|| "accepted".into());
+        say(&format!("{name}: {}", verdict.chars().take(300).collect::<String>()));
+    }
+    let diffed = load_side(file.to_str().unwrap_or_default());
+    match (checked, diffed) {
+        (Ok(checked), Ok(new)) => {
+            let _ = diff_documents(base, &new);
+            Outcome::Accepted { generated: checked.generated.file() }
+        }
+        (Err(error), Err(diff_error)) => {
+            let message = error.to_string();
+            let diff_message = diff_error.to_string();
+            match (unlocated(&message, &name), unlocated(&diff_message, &name)) {
+                (None, None) => Outcome::Refused,
+                (Some(why), _) => Outcome::Failed(format!("check refused without a place ({why}): {message}")),
+                (_, Some(why)) => Outcome::Failed(format!("diff refused without a place ({why}): {diff_message}")),
+            }
+        }
+        (Ok(_), Err(e)) => Outcome::Failed(format!("check accepts but diff refuses: {e}")),
+        (Err(e), Ok(_)) => Outcome::Failed(format!("diff accepts what check refuses: {e}")),
+    }
+}
+
+/// Why `message` does not locate the problem, if it does not: it must name the file and give a JSON
+/// pointer (`#/...`) or a line and column.
+fn unlocated(message: &str, file: &str) -> Option<&'static str> {
+    if !message.contains(file) {
+        return Some("no file name");
+    }
+    let after = &message[message.find(file).unwrap_or(0) + file.len()..];
+    let line_column = after.strip_prefix(':').is_some_and(|rest| {
+        let mut parts = rest.splitn(3, ':');
+        parts.next().is_some_and(|l| l.parse::<usize>().is_ok_and(|l| l > 0))
+            && parts.next().is_some_and(|c| c.parse::<usize>().is_ok())
+    });
+    if line_column || message.contains("#/") || message.contains(" at #") {
+        None
+    } else {
+        Some("no JSON pointer or line:column")
+    }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
