@@ -253,3 +253,24 @@ fn a_progenitor_panic_names_the_operation_that_caused_it() {
         "{error}"
     );
 }
+
+#[test]
+fn the_readme_lists_the_pipeline_steps_in_the_order_the_code_runs_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let listed: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.split_once(". `").filter(|(n, _)| n.parse::<u8>().is_ok()).map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split('`').next())
+        .collect();
+    let code = std::fs::read_to_string(root.join("src").join("pipeline.rs")).unwrap();
+    let body =
+        |name: &str| code.split(&format!("pub fn {name}(")).nth(1).unwrap().split("\n}\n").next().unwrap().to_string();
+    let steps = format!("{}{}", body("prepare"), body("check"));
+    let mut called: Vec<(usize, &str)> =
+        listed.iter().filter_map(|step| steps.find(&format!("{step}(")).map(|at| (at, *step))).collect();
+    called.sort();
+    let order: Vec<&str> = called.into_iter().map(|(_, step)| step).collect();
+    assert_eq!(listed.len(), 5, "{listed:?}");
+    assert_eq!(order, listed, "build-helpers/README.md lists the steps in another order than pipeline.rs calls them");
+}

@@ -103,7 +103,8 @@ fn rewrite_prose(node: &mut serde_json::Value, in_properties: bool) {
             for (key, value) in map.iter_mut() {
                 if !in_properties && matches!(key.as_str(), "description" | "summary") && value.is_string() {
                     *value = serde_json::Value::String("Rewritten.".into());
-                } else if !in_properties && key == "example" {
+                } else if !in_properties && key == "example" && !value.is_object() {
+                    // A response's example object is evidence, not prose: `example-evidence` reads it.
                     *value = serde_json::json!("rewritten");
                 } else {
                     rewrite_prose(value, !in_properties && key == "properties");

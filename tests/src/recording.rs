@@ -154,6 +154,49 @@ pub fn scrub(value: &mut Value) {
     }
 }
 
+/// A body that is not JSON (an HTML error page, a text log), scrubbed: every occurrence of `key` (the API
+/// key the recording was made with), the token after `Bearer `, and the value after any of
+/// [`SECRET_FIELDS`] written as `field: value`, `field=value` or `"field": "value"` become [`SCRUBBED`].
+pub fn scrub_text(text: &str, key: Option<&str>) -> String {
+    let mut out = match key.filter(|k| !k.is_empty()) {
+        Some(key) => text.replace(key, SCRUBBED),
+        None => text.to_string(),
+    };
+    for marker in SECRET_FIELDS.iter().copied().chain(["Bearer", "bearer"]) {
+        let mut from = 0;
+        while let Some(found) = out[from..].find(marker) {
+            let name_end = from + found + marker.len();
+            let rest = &out[name_end..];
+            // The separator: an optional closing quote, then `:`, `=` or (after Bearer) a space, then an
+            // optional opening quote.
+            let separator: usize = rest
+                .char_indices()
+                .find(|(_, c)| !matches!(c, '"' | '\'' | ':' | '=' | ' ' | '\\'))
+                .map_or(rest.len(), |(i, _)| i);
+            let joined = &rest[..separator];
+            if !(joined.contains(':')
+                || joined.contains('=')
+                || (marker.eq_ignore_ascii_case("bearer") && joined == " "))
+            {
+                from = name_end;
+                continue;
+            }
+            let value_start = name_end + separator;
+            let value_len = out[value_start..]
+                .char_indices()
+                .find(|(_, c)| matches!(c, '"' | '\'' | '\\' | ',' | '&' | '}' | '<' | ';') || c.is_whitespace())
+                .map_or(out.len() - value_start, |(i, _)| i);
+            if value_len == 0 || out[value_start..].starts_with(SCRUBBED) {
+                from = value_start.max(name_end);
+                continue;
+            }
+            out.replace_range(value_start..value_start + value_len, SCRUBBED);
+            from = value_start + SCRUBBED.len();
+        }
+    }
+    out
+}
+
 /// The secret fields under `value` that hold something other than [`SCRUBBED`], as JSON pointers.
 pub fn unscrubbed_secrets(value: &Value) -> Vec<String> {
     let mut found = Vec::new();
@@ -179,5 +222,22 @@ fn walk_secrets(value: &Value, at: String, found: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_bodies_lose_the_key_tokens_and_secret_values() {
+        let page = "<p>key pk_live_123 refused</p> Authorization: Bearer sk_abc.def\n\
+                    {\"secretValue\": \"hunter2\", \"name\": \"x\"} token=tok-9&next=1 password: swordfish";
+        let scrubbed = scrub_text(page, Some("pk_live_123"));
+        for secret in ["pk_live_123", "sk_abc.def", "hunter2", "tok-9", "swordfish"] {
+            assert!(!scrubbed.contains(secret), "{secret} left in: {scrubbed}");
+        }
+        assert!(scrubbed.contains("\"name\": \"x\"") && scrubbed.contains("next=1"), "{scrubbed}");
+        assert_eq!(scrub_text(&scrubbed, Some("pk_live_123")), scrubbed, "scrubbing twice changes nothing");
     }
 }

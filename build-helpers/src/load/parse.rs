@@ -14,7 +14,7 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// (80,000 levels took 24 s before it refused them); real specs nest a few dozen levels.
 pub const MAX_FLOW_DEPTH: usize = 256;
 
-/// Parses a file's bytes: refuses a file over [`MAX_FILE_BYTES`] before decoding it, and text that is not
+/// Parses a file's bytes: refuses a file over 16 MB (`MAX_FILE_BYTES`) before decoding it, and text that is not
 /// UTF-8 at the line and column of the first bad byte; then as [`parse_document`].
 pub fn parse_file_bytes(path: &Path, bytes: &[u8]) -> Result<Value> {
     if bytes.len() > MAX_FILE_BYTES {

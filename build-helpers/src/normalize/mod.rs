@@ -12,6 +12,7 @@
 //! | `x-pipecat-open-enum` | schema | a response enum that must decode values the spec does not list |
 
 mod auth_keys;
+mod example_evidence;
 mod explicit_null;
 mod open_enums;
 mod probe_methods;
@@ -54,6 +55,7 @@ pub const PASSES: &[Pass] = &[
     sub_path::PASS,
     probe_methods::PASS,
     tolerant_responses::PASS,
+    example_evidence::PASS,
     open_enums::PASS,
     explicit_null::PASS,
     server_defaults::PASS,

@@ -186,7 +186,7 @@ impl Walk<'_, '_> {
             return;
         };
         let segments: Vec<&str> = target.split('/').collect();
-        if segments.len() != 4 || segments[0] != "" || segments[1] != "components" || segments[2] != section {
+        if segments.len() != 4 || !segments[0].is_empty() || segments[1] != "components" || segments[2] != section {
             self.problems.push(refuse(format!("is not where a {} is defined: write {expected}", kind.noun())));
             return;
         }

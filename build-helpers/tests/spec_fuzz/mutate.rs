@@ -256,33 +256,32 @@ fn cyclic_ref(doc: &mut Value, rng: &mut Rng) -> String {
         }
         3 => {
             doc["components"]["responses"]["R"] = json!({"$ref": "#/components/responses/R"});
-            if let Some((pointer, _, _)) = pick(rng, &ops) {
-                if let Some(op) = doc.pointer_mut(pointer) {
-                    op["responses"]["500"] = json!({"$ref": "#/components/responses/R"});
-                }
+            if let Some(op) = random_operation(doc, rng, &ops) {
+                op["responses"]["500"] = json!({"$ref": "#/components/responses/R"});
             }
             "response R is a $ref to itself".into()
         }
         4 => {
-            if let Some((pointer, _, _)) = pick(rng, &ops) {
-                if let Some(op) = doc.pointer_mut(pointer) {
-                    op["responses"]["200"] =
-                        json!({"description": "x", "content": {"application/json": {"schema": {"$ref": "#"}}}});
-                }
+            if let Some(op) = random_operation(doc, rng, &ops) {
+                op["responses"]["200"] =
+                    json!({"description": "x", "content": {"application/json": {"schema": {"$ref": "#"}}}});
             }
             "a response schema is {$ref: '#'}".into()
         }
         _ => {
             doc["components"]["parameters"]["P"] = json!({"$ref": "#/components/parameters/Q"});
             doc["components"]["parameters"]["Q"] = json!({"$ref": "#/components/parameters/P"});
-            if let Some((pointer, _, _)) = pick(rng, &ops) {
-                if let Some(op) = doc.pointer_mut(pointer) {
-                    op["parameters"] = json!([{"$ref": "#/components/parameters/P"}]);
-                }
+            if let Some(op) = random_operation(doc, rng, &ops) {
+                op["parameters"] = json!([{"$ref": "#/components/parameters/P"}]);
             }
             "parameters P → Q → P".into()
         }
     }
+}
+
+fn random_operation<'d>(doc: &'d mut Value, rng: &mut Rng, ops: &[(String, String, String)]) -> Option<&'d mut Value> {
+    let (pointer, _, _) = pick(rng, ops)?;
+    doc.pointer_mut(pointer)
 }
 
 fn odd_operation_id(doc: &mut Value, rng: &mut Rng) -> String {

@@ -17,7 +17,7 @@ use anyhow::{Context, bail};
 use pipecat_cloud::catalog;
 use pipecat_cloud::operation::{ApiKeyKind, HttpMethod, Operation};
 use pipecat_cloud_tests::recording::{
-    KEPT_RESPONSE_HEADERS, RecordedRequest, RecordedResponse, Recording, SCRUBBED, scrub,
+    KEPT_RESPONSE_HEADERS, RecordedRequest, RecordedResponse, Recording, scrub, scrub_text,
 };
 use serde_json::Value;
 
@@ -98,10 +98,12 @@ async fn record(
         _ => None,
     };
     let mut request = http.get(format!("{host}{path}")).query(&query);
+    let mut key = None;
     if let Some(variable) = key_variable {
-        let key = std::env::var(variable).with_context(|| format!("{} needs the key in {variable}", operation.id))?;
-        let key = pipecat_cloud::ApiKey::new(key)?;
-        request = request.bearer_auth(key.expose_secret());
+        let value = std::env::var(variable).with_context(|| format!("{} needs the key in {variable}", operation.id))?;
+        let api_key = pipecat_cloud::ApiKey::new(value.clone())?;
+        request = request.bearer_auth(api_key.expose_secret());
+        key = Some(value);
     }
     let response = request.send().await.with_context(|| format!("{} failed to reach {host}", operation.id))?;
     let status = response.status().as_u16();
@@ -118,7 +120,7 @@ async fn record(
             (Some(json), None)
         }
         Err(_) if text.is_empty() => (None, None),
-        Err(_) => (None, Some(text.replace(SCRUBBED, ""))),
+        Err(_) => (None, Some(scrub_text(&text, key.as_deref()))),
     };
     let recording = Recording {
         about: format!("{}: HTTP {status}, recorded from {host}", operation.id),
