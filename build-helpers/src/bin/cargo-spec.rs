@@ -104,6 +104,7 @@ fn check(path: &Path) -> Result<(), String> {
     // What check accepts, generate generates: the generator's own refusals (names that collide, methods
     // the client cannot send) are check's too.
     let prepared = check_spec(path).map_err(|e| e.to_string())?.prepared;
+    let renamed = build_helpers::generate::renamed(&prepared.normalized.document);
     let operations = build_helpers::document::operations(&prepared.normalized.document).len();
     say!("{}: valid, {operations} operations, from {} file(s)\n", path.display(), prepared.loaded.sources.len());
     for (name, changes) in &prepared.normalized.report {
@@ -112,6 +113,10 @@ fn check(path: &Path) -> Result<(), String> {
         for change in changes {
             say!("  {change}\n");
         }
+    }
+    say!("\nrust-names ({}): spec names Rust cannot use as they are, and what this client calls them\n", renamed.len());
+    for line in &renamed {
+        say!("  {line}\n");
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
-use crate::document::METHODS;
+use crate::document::{METHODS, upper_camel_case};
 use crate::error::{Result, SpecError};
 use crate::normalize::{X_HAND_WRITTEN, X_OPEN_ENUM};
 
@@ -203,6 +203,36 @@ fn open_enums(doc: &Value) -> Vec<(String, Vec<String>, Option<String>)> {
             (idents::typify_name(name, idents::NameCase::Pascal), open_enum::enum_values(schema), description)
         })
         .collect()
+}
+
+/// The names this client gives where a spec name cannot be used as it is, one line each: parameters
+/// whose Rust name is not their plain snake_case (`crate` → `crate_`, `1st` → `x1st`), and open-enum
+/// values given a fallback variant. `cargo spec check` lists them; the resolutions are deterministic.
+pub fn renamed(normalized: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for op in crate::document::operations(normalized) {
+        let id = op.operation_id().unwrap_or_default();
+        for param in crate::document::parameters(normalized, &op).unwrap_or_default() {
+            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+            let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
+            let rust = idents::typify_name(name, idents::NameCase::Snake);
+            if rust != crate::document::snake_case(name) {
+                out.push(format!("{id}: {location} parameter `{name}` is `{rust}` in Rust"));
+            }
+        }
+    }
+    for (name, values, _) in open_enums(normalized) {
+        let (variants, other) = open_enum::variant_names(&values);
+        for (value, variant) in values.iter().zip(&variants) {
+            if *variant != upper_camel_case(value) {
+                out.push(format!("{name}: value {value:?} is the variant `{variant}`"));
+            }
+        }
+        if other != "Unknown" {
+            out.push(format!("{name}: unlisted values are the variant `{other}`"));
+        }
+    }
+    out
 }
 
 /// Formats tokens as Rust source.

@@ -10,29 +10,10 @@ use crate::document::upper_camel_case;
 /// The enum definition for schema `name` with the given listed `values`.
 pub fn open_enum(name: &str, values: &[String], description: Option<&str>) -> TokenStream {
     let ident = format_ident!("{name}");
-    // Names are chosen in order and never reused: a value whose name is taken, or that has none (``,
-    // `1`), gets `Value{i}`, then `Value{i}_2`... so `["value1", ""]` cannot collide either.
-    let mut taken: Vec<String> = Vec::new();
-    let mut unique = |wanted: String| {
-        let mut name = wanted.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{wanted}_{n}");
-            n += 1;
-        }
-        taken.push(name.clone());
-        name
-    };
-    let mut variants: Vec<(syn::Ident, &str)> = Vec::new();
-    for (i, value) in values.iter().enumerate() {
-        let camel = upper_camel_case(value);
-        let usable = camel.starts_with(|c: char| c.is_ascii_alphabetic())
-            && camel.chars().all(|c| c.is_ascii_alphanumeric())
-            && camel != "Self";
-        let variant = unique(if usable { camel } else { format!("Value{i}") });
-        variants.push((format_ident!("{variant}"), value));
-    }
-    let other = format_ident!("{}", unique("Unknown".to_string()));
+    let (listed, other) = variant_names(values);
+    let variants: Vec<(syn::Ident, &str)> =
+        listed.iter().zip(values).map(|(variant, value)| (format_ident!("{variant}"), value.as_str())).collect();
+    let other = format_ident!("{other}");
     let names: Vec<&syn::Ident> = variants.iter().map(|(v, _)| v).collect();
     let strings: Vec<&str> = variants.iter().map(|(_, s)| *s).collect();
     let variant_docs: Vec<String> = strings.iter().map(|s| format!("`{s}`")).collect();
@@ -106,6 +87,33 @@ pub fn open_enum(name: &str, values: &[String], description: Option<&str>) -> To
             }
         }
     }
+}
+
+/// The variant of each listed value, and the variant that keeps any other value. Names are chosen in
+/// order and never reused: a value whose name is taken, or that has none (``, `1`), gets `Value{i}`,
+/// then `Value{i}2`... so `["value1", ""]` or `["unknown", "unknown_value"]` cannot collide.
+pub fn variant_names(values: &[String]) -> (Vec<String>, String) {
+    let mut taken: Vec<String> = Vec::new();
+    let mut unique = |wanted: String| {
+        let mut name = wanted.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{wanted}{n}");
+            n += 1;
+        }
+        taken.push(name.clone());
+        name
+    };
+    let mut listed = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        let camel = upper_camel_case(value);
+        let usable = camel.starts_with(|c: char| c.is_ascii_alphabetic())
+            && camel.chars().all(|c| c.is_ascii_alphanumeric())
+            && camel != "Self";
+        listed.push(unique(if usable { camel } else { format!("Value{i}") }));
+    }
+    let other = unique("Unknown".to_string());
+    (listed, other)
 }
 
 /// The listed string values of an enum schema.

@@ -14,8 +14,20 @@ use crate::generate::idents::{NameCase as Case, typify_name as sanitize};
 /// Checks every schema of `doc`: the components' and those written inline in operations.
 pub fn check_schemas(doc: &Value, problems: &mut Vec<SpecError>) {
     let mut roots: Vec<(String, &Value)> = Vec::new();
+    let mut types: BTreeMap<String, &str> = BTreeMap::new();
     for (name, schema) in doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
-        roots.push((format!("/components/schemas/{}", pointer_token(name)), schema));
+        let pointer = format!("/components/schemas/{}", pointer_token(name));
+        let rust = sanitize(name, Case::Pascal);
+        if let Some(other) = types.insert(rust.clone(), name) {
+            problems.push(SpecError::invalid(
+                format!("#{pointer}"),
+                format!(
+                    "schemas `{other}` (#/components/schemas/{}) and `{name}` both become the Rust type `{rust}`; rename one",
+                    pointer_token(other)
+                ),
+            ));
+        }
+        roots.push((pointer, schema));
     }
     let mut nodes: Vec<(String, &Value)> = Vec::new();
     for section in ["parameters", "responses", "requestBodies", "headers"] {
@@ -205,6 +217,18 @@ mod tests {
         assert!(problems(json!({"type": "string", "enum": ["a", -1]}))[0].contains("the value -1 is not a string"));
         assert!(problems(json!({"type": "string", "enum": []}))[0].contains("allows no value"));
         assert!(problems(json!({"type": "string", "nullable": true, "enum": ["a", null]})).is_empty());
+    }
+
+    #[test]
+    fn schemas_that_become_one_type_are_refused_with_both_places() {
+        let doc = json!({"components": {"schemas": {"Foo-Bar": {"type": "string"}, "FooBar": {"type": "string"}}}});
+        let mut found = Vec::new();
+        check_schemas(&doc, &mut found);
+        let text = found.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        assert!(
+            text.contains("#/components/schemas/FooBar: schemas `Foo-Bar` (#/components/schemas/Foo-Bar) and `FooBar` both become the Rust type `FooBar`"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -299,6 +299,13 @@ fn accepted_regressions_compile() {
             ),
         ),
     ];
+    let renamed =
+        build_helpers::generate::renamed(&build_helpers::normalize::normalize(specs[2].1.clone()).unwrap().document);
+    assert!(renamed.contains(&"getK: path parameter `type` is `type_` in Rust".to_string()), "{renamed:?}");
+    assert!(renamed.contains(&"getK: query parameter `crate` is `crate_` in Rust".to_string()), "{renamed:?}");
+    let renamed =
+        build_helpers::generate::renamed(&build_helpers::normalize::normalize(specs[1].1.clone()).unwrap().document);
+    assert!(renamed.iter().any(|l| l.ends_with("unlisted values are the variant `Unknown2`")), "{renamed:?}");
     let generated: Vec<(String, String)> = specs
         .iter()
         .enumerate()
