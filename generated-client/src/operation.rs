@@ -99,6 +99,7 @@ impl fmt::Debug for Pattern {
 
 /// A path parameter and the constraints the spec puts on it.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct PathParam {
     /// Name in the spec, e.g. `setName`.
     pub name: &'static str,
@@ -114,10 +115,62 @@ pub struct PathParam {
     pub format: Option<&'static str>,
     /// True when the value may span several segments (the session proxy's `{path}`).
     pub sub_path: bool,
+    /// The spec's description, on one line; empty when it gives none.
+    pub description: &'static str,
+}
+
+/// A query parameter, as tools that take values as text (the CLI) need it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct QueryParam {
+    /// Name in the spec, e.g. `limit`.
+    pub name: &'static str,
+    /// True when the operation cannot be called without it.
+    pub required: bool,
+    /// The spec's description, on one line; empty when it gives none.
+    pub description: &'static str,
+    /// The schema's `type`: `string`, `integer`, `number`, `boolean` or `array`.
+    pub kind: &'static str,
+    /// The values the spec allows (`enum`), empty when any value is allowed.
+    pub allowed: &'static [&'static str],
+    /// The server's default, as JSON text, when the spec names one.
+    pub default: Option<&'static str>,
+    /// `minimum`, when the spec gives one.
+    pub minimum: Option<f64>,
+    /// `maximum`, when the spec gives one.
+    pub maximum: Option<f64>,
+}
+
+/// A top-level field of a JSON request body.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BodyField {
+    /// Name in the spec, e.g. `serviceName`.
+    pub name: &'static str,
+    /// True when the body must hold it.
+    pub required: bool,
+    /// The spec's description, on one line; empty when it gives none.
+    pub description: &'static str,
+    /// The schema's `type` (`string`, `integer`, `number`, `boolean`, `array`, `object`), empty when
+    /// it states none.
+    pub kind: &'static str,
+    /// The values the spec allows (`enum`), empty when any value is allowed.
+    pub allowed: &'static [&'static str],
+}
+
+/// An operation's JSON request body.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RequestBody {
+    /// True when the operation cannot be called without a body.
+    pub required: bool,
+    /// Its top-level fields, when the body is one object schema; empty when it is a choice (`oneOf`).
+    pub fields: &'static [BodyField],
 }
 
 /// One operation of the API.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Operation {
     /// The spec's `operationId`, e.g. `deleteSecretFromSet`.
     pub id: &'static str,
@@ -129,6 +182,12 @@ pub struct Operation {
     pub key: ApiKeyKind,
     /// Its path parameters, in path order.
     pub path_params: &'static [PathParam],
+    /// Its query parameters, in spec order.
+    pub query_params: &'static [QueryParam],
+    /// Its JSON request body, if it takes one.
+    pub body: Option<RequestBody>,
+    /// The spec's one-line summary.
+    pub summary: &'static str,
 }
 
 impl Operation {

@@ -7,6 +7,7 @@ mod auth;
 mod base_url;
 mod client;
 mod config;
+mod dynamic;
 mod error;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
@@ -27,6 +28,7 @@ pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, ENV_HOST, ENV_PRIVATE_KEY,
     ENV_PUBLIC_KEY, MAX_REDIRECTS, USER_AGENT,
 };
+pub use dynamic::DynamicCall;
 pub use error::{ApiError, ConfigError, Error};
 /// Which key an operation needs; see [`Error::MissingKey`].
 pub use pipecat_cloud_generated::operation::ApiKeyKind;
@@ -44,12 +46,11 @@ pub use retry::RetryConfig;
 /// UUIDs, as session and build ids are typed.
 pub use uuid::Uuid;
 
-/// The operation catalog, for this workspace's tests and command-line tool, which walk every
-/// operation. Not part of the supported API: it changes whenever the spec does.
-#[doc(hidden)]
+/// Every operation of the API as data (id, method, path, key, parameters with their rules, body
+/// fields, summary), generated from the spec: for tools that work over all operations, with
+/// [`Client::call`]. It grows with the spec; its structs are `#[non_exhaustive]`.
 pub use pipecat_cloud_generated::catalog;
 /// The catalog's types; see [`catalog`].
-#[doc(hidden)]
 pub use pipecat_cloud_generated::operation;
 
 /// Checks a path value as the client does before sending, for tools that build requests by hand (the

@@ -50,6 +50,16 @@ impl Client {
         Ok(PassThroughResponse::new(answer.status, answer.headers, answer.body))
     }
 
+    /// Sends a request built by [`crate::DynamicCall`]; a success is passed through as it came.
+    pub(crate) async fn send_dynamic(
+        &self,
+        request: OutgoingRequest,
+        wants_json: bool,
+    ) -> Result<PassThroughResponse, Error> {
+        let answer = self.execute(request, wants_json).await?;
+        Ok(PassThroughResponse::new(answer.status, answer.headers, answer.body))
+    }
+
     /// Sends `request` under the call's retry policy; `Ok` for a 2xx answer read in full.
     async fn execute(&self, request: OutgoingRequest, wants_json: bool) -> Result<Answer, Error> {
         let operation = request.operation;

@@ -176,7 +176,8 @@ impl Client {
             let agent = self.get_service(name).send().await?;
             let target = deployment.map(str::to_string).or_else(|| agent.desired_deployment_id.clone());
             if let Some(revision) = &agent.current_revision
-                && revision.phase == Some(RevisionInfoPhase::Failed)
+                // `Failed` as the spec spells it; a server that says `failed` means the same.
+                && revision.phase.as_ref().is_some_and(|p| *p == RevisionInfoPhase::Failed || p.as_str().eq_ignore_ascii_case("failed"))
                 && (target.is_none() || revision.deployment_id == target)
             {
                 let health = revision.health.as_ref();

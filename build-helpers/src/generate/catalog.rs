@@ -23,14 +23,21 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
     let count = entries.len();
     let indexes: Vec<syn::Index> = (0..count).map(syn::Index::from).collect();
     let pattern_idents: Vec<syn::Ident> = (0..patterns.len()).map(|i| format_ident!("PATTERN_{i}")).collect();
+    let version = doc.pointer("/info/version").and_then(Value::as_str).unwrap_or_default();
+    let title = doc.pointer("/info/title").and_then(Value::as_str).unwrap_or_default();
     Ok(quote! {
         /// Every operation of the API, as the spec describes it after normalization.
         pub mod catalog {
-            use crate::operation::{ApiKeyKind, HttpMethod, Operation, PathParam, Pattern};
+            use crate::operation::{ApiKeyKind, BodyField, HttpMethod, Operation, PathParam, Pattern, QueryParam, RequestBody};
 
             #(
                 static #pattern_idents: Pattern = Pattern::new(#patterns, || ::regress::Regex::new(#patterns).ok());
             )*
+
+            /// The spec's `info.version`: the API version this client was generated from.
+            pub const SPEC_VERSION: &str = #version;
+            /// The spec's `info.title`.
+            pub const SPEC_TITLE: &str = #title;
 
             /// All operations, in spec order.
             pub static OPERATIONS: [Operation; #count] = [ #( #entries ),* ];
@@ -98,18 +105,13 @@ fn entry(doc: &Value, op: &OperationRef<'_>, patterns: &mut Vec<String>) -> Resu
             }
             None => quote!(None),
         };
-        let allowed: Vec<String> = schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
-            .collect();
+        let allowed = enum_texts(&schema);
         let format = match schema.get("format").and_then(Value::as_str) {
             Some(f) => quote!(Some(#f)),
             None => quote!(None),
         };
         let is_sub_path = sub_path == name;
+        let description = one_line(param.get("description"));
         path_params.push(quote! {
             PathParam {
                 name: #name,
@@ -119,9 +121,46 @@ fn entry(doc: &Value, op: &OperationRef<'_>, patterns: &mut Vec<String>) -> Resu
                 allowed: &[ #( #allowed ),* ],
                 format: #format,
                 sub_path: #is_sub_path,
+                description: #description,
             }
         });
     }
+    let query_params: Vec<TokenStream> = params
+        .iter()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .map(|param| {
+            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+            let required = param.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let description = one_line(param.get("description"));
+            let schema =
+                crate::document::resolve(doc, param.get("schema").unwrap_or(&Value::Null)).unwrap_or(&Value::Null);
+            let kind = schema.get("type").and_then(Value::as_str).unwrap_or("string");
+            let allowed = enum_texts(schema);
+            let default = match schema.get("default") {
+                Some(value) => {
+                    let text = value.to_string();
+                    quote!(Some(#text))
+                }
+                None => quote!(None),
+            };
+            let minimum = option_f64(schema.get("minimum"));
+            let maximum = option_f64(schema.get("maximum"));
+            quote! {
+                QueryParam {
+                    name: #name,
+                    required: #required,
+                    description: #description,
+                    kind: #kind,
+                    allowed: &[ #( #allowed ),* ],
+                    default: #default,
+                    minimum: #minimum,
+                    maximum: #maximum,
+                }
+            }
+        })
+        .collect();
+    let body = request_body(doc, op);
+    let summary = one_line(op.operation.get("summary"));
     Ok(quote! {
         Operation {
             id: #id,
@@ -129,8 +168,66 @@ fn entry(doc: &Value, op: &OperationRef<'_>, patterns: &mut Vec<String>) -> Resu
             path: #path,
             key: #key,
             path_params: &[ #( #path_params ),* ],
+            query_params: &[ #( #query_params ),* ],
+            body: #body,
+            summary: #summary,
         }
     })
+}
+
+/// `Some(RequestBody { .. })` for an operation with a JSON body: its top-level fields when the body is
+/// one object schema.
+fn request_body(doc: &Value, op: &OperationRef<'_>) -> TokenStream {
+    let Some(body) = op.operation.get("requestBody").and_then(|b| crate::document::resolve(doc, b).ok()) else {
+        return quote!(None);
+    };
+    let required = body.get("required").and_then(Value::as_bool).unwrap_or(false);
+    let schema = body
+        .pointer("/content/application~1json/schema")
+        .and_then(|s| crate::document::resolve(doc, s).ok())
+        .unwrap_or(&Value::Null);
+    let needed: Vec<&str> =
+        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let fields: Vec<TokenStream> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, property)| {
+            let field = crate::document::resolve(doc, property).unwrap_or(property);
+            let is_required = needed.contains(&name.as_str());
+            let description = one_line(property.get("description").or_else(|| field.get("description")));
+            let kind = field.get("type").and_then(Value::as_str).unwrap_or_default();
+            let allowed = enum_texts(field);
+            quote! {
+                BodyField { name: #name, required: #is_required, description: #description, kind: #kind, allowed: &[ #( #allowed ),* ] }
+            }
+        })
+        .collect();
+    quote!(Some(RequestBody { required: #required, fields: &[ #( #fields ),* ] }))
+}
+
+/// A description as one line of text.
+fn one_line(value: Option<&Value>) -> String {
+    value.and_then(Value::as_str).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn enum_texts(schema: &Value) -> Vec<String> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.is_null())
+        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+        .collect()
+}
+
+fn option_f64(value: Option<&Value>) -> TokenStream {
+    match value.and_then(Value::as_f64) {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
 }
 
 fn option_usize(value: Option<&Value>) -> TokenStream {

@@ -1,0 +1,90 @@
+//! Exit codes, and how a failure maps to one. Scripts can tell "try again later" (429), "someone else
+//! holds it" (409) and "still not ready" (a wait that timed out) apart from other API errors, and a
+//! refused input (nothing sent) from a failure on the server.
+
+use pipecat_cloud::Error;
+use pipecat_cloud::wait::WaitError;
+
+/// Success.
+pub const SUCCESS: u8 = 0;
+/// The API answered with an error, or could not be reached.
+pub const API_ERROR: u8 = 1;
+/// Bad usage or an input refused before anything was sent.
+pub const USAGE: u8 = 2;
+/// A wait (deploy, build, secret set) ended without the resource being ready in time.
+pub const WAIT_TIMED_OUT: u8 = 3;
+/// The API answered 409 Conflict (for example a deploy against a secret set that is not ready).
+pub const CONFLICT: u8 = 4;
+/// The API answered 429 Too Many Requests.
+pub const RATE_LIMITED: u8 = 5;
+
+/// The table `--help` shows.
+pub const HELP: &str = "Exit codes: 0 success, 1 API error, 2 usage or refused input (nothing sent), \
+3 wait timed out, 4 conflict (409), 5 rate limited (429).";
+
+/// Input this tool refused before sending anything: a bad file, a missing value, a malformed flag.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Shorthand for an [`anyhow::Error`] holding a [`Refused`].
+pub fn refused(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Refused(message.into()))
+}
+
+/// The exit code of `error`.
+pub fn code(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<Refused>().is_some() {
+        return USAGE;
+    }
+    if let Some(wait) = error.downcast_ref::<WaitError>() {
+        return match wait {
+            WaitError::TimedOut { .. } => WAIT_TIMED_OUT,
+            WaitError::Api(api) => sdk_code(api),
+            _ => API_ERROR,
+        };
+    }
+    error.downcast_ref::<Error>().map_or(API_ERROR, sdk_code)
+}
+
+fn sdk_code(error: &Error) -> u8 {
+    if error.is_refused_before_sending() {
+        return USAGE;
+    }
+    match error {
+        Error::Api(api) if api.status == 409 => CONFLICT,
+        Error::Api(api) if api.status == 429 => RATE_LIMITED,
+        _ => API_ERROR,
+    }
+}
+
+/// `{"error": {"status", "code", "message"}}`: the one document JSON mode prints for a failure.
+pub fn error_json(error: &anyhow::Error) -> serde_json::Value {
+    let api = error
+        .downcast_ref::<Error>()
+        .or_else(|| match error.downcast_ref::<WaitError>() {
+            Some(WaitError::Api(api)) => Some(api),
+            _ => None,
+        })
+        .and_then(|e| match e {
+            Error::Api(api) => Some(api),
+            _ => None,
+        });
+    let kind = match code(error) {
+        USAGE => "REFUSED",
+        WAIT_TIMED_OUT => "WAIT_TIMED_OUT",
+        _ => "ERROR",
+    };
+    serde_json::json!({"error": {
+        "status": api.map(|a| a.status),
+        "code": api.and_then(|a| a.code.clone()).unwrap_or_else(|| kind.to_string()),
+        "message": format!("{error:#}"),
+    }})
+}

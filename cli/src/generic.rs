@@ -1,0 +1,298 @@
+//! Commands made from the operation catalog alone: path parameters become positional arguments, query
+//! parameters and the top-level fields of a JSON body become flags, each with the spec's description
+//! and rules in its help, and a whole body can come from `--json-body FILE` (`-` for stdin). The call
+//! goes through [`pipecat_cloud::Client::call`], so keys, path checks, retries and errors are the SDK's.
+
+use std::io::Read;
+
+use anyhow::Context as _;
+use clap::{Arg, ArgMatches, Command};
+use pipecat_cloud::operation::{BodyField, Operation, PathParam, QueryParam};
+use serde_json::{Map, Value};
+
+use crate::app::Context;
+use crate::exit::refused;
+use crate::output;
+
+/// Flags every command has (global ones) or that generic commands use themselves: a body field or query
+/// parameter with one of these names gets a `--body-`/`--query-` prefix.
+const TAKEN: [&str; 9] =
+    ["api-key", "public-key", "host", "profile", "output", "verbose", "json-body", "help", "version"];
+
+/// `kebab-case` of a spec name (`agentName` → `agent-name`).
+pub fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 && !out.ends_with('-') {
+            out.push('-');
+        }
+        if c == '_' || c == ' ' {
+            out.push('-');
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+fn value_name(name: &str) -> String {
+    kebab(name).replace('-', "_").to_uppercase()
+}
+
+/// The command `name` for `operation`.
+pub fn command(name: &'static str, operation: &'static Operation) -> Command {
+    let mut command = Command::new(name).about(operation.summary).long_about(format!(
+        "{}\n\nCalls {} ({} {}), with the {} key.",
+        operation.summary, operation.id, operation.method, operation.path, operation.key
+    ));
+    for param in operation.path_params {
+        command = command.arg(path_arg(param));
+    }
+    command.args(flags(operation))
+}
+
+/// The flags of `operation`: its query parameters, then its body.
+pub fn flags(operation: &'static Operation) -> Vec<Arg> {
+    let mut args: Vec<Arg> = operation.query_params.iter().map(query_arg).collect();
+    if let Some(body) = &operation.body {
+        args.push(Arg::new("json-body").long("json-body").value_name("FILE").help(format!(
+            "The request body as JSON, from FILE or `-` for stdin{}; field flags override its fields",
+            if body.required { " (required unless the field flags give it)" } else { "" }
+        )));
+        let queries: Vec<String> = operation.query_params.iter().map(|q| kebab(q.name)).collect();
+        for field in body.fields {
+            args.push(body_arg(field, &queries));
+        }
+    }
+    args
+}
+
+fn path_arg(param: &'static PathParam) -> Arg {
+    let mut rules = Vec::new();
+    if param.format == Some("uuid") {
+        rules.push("a UUID".to_string());
+    }
+    match (param.min_length, param.max_length) {
+        (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
+        (Some(min), None) => rules.push(format!("at least {min} characters")),
+        (None, Some(max)) => rules.push(format!("at most {max} characters")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = param.pattern {
+        rules.push(format!("matches {}", pattern.source()));
+    }
+    if param.sub_path {
+        rules.push("may hold `/`".into());
+    }
+    let mut arg = Arg::new(format!("path:{}", param.name))
+        .value_name(value_name(param.name))
+        .required(true)
+        .help(with_rules(param.description, &rules));
+    if !param.allowed.is_empty() {
+        arg = arg.value_parser(param.allowed.to_vec());
+    }
+    arg
+}
+
+fn query_arg(param: &'static QueryParam) -> Arg {
+    let mut long = kebab(param.name);
+    if TAKEN.contains(&long.as_str()) {
+        long = format!("query-{long}");
+    }
+    let mut rules = vec![param.kind.to_string()];
+    match (param.minimum, param.maximum) {
+        (Some(min), Some(max)) => rules.push(format!("{min} to {max}")),
+        (Some(min), None) => rules.push(format!("at least {min}")),
+        (None, Some(max)) => rules.push(format!("at most {max}")),
+        (None, None) => {}
+    }
+    if let Some(default) = param.default {
+        rules.push(format!("the server assumes {default}"));
+    }
+    let mut arg = Arg::new(format!("query:{}", param.name))
+        .long(long)
+        .value_name(value_name(param.name))
+        .required(param.required)
+        .help(with_rules(param.description, &rules));
+    if !param.allowed.is_empty() {
+        arg = arg.value_parser(param.allowed.to_vec());
+    }
+    arg
+}
+
+fn body_arg(field: &'static BodyField, queries: &[String]) -> Arg {
+    let mut long = kebab(field.name);
+    if TAKEN.contains(&long.as_str()) || queries.contains(&long) {
+        long = format!("body-{long}");
+    }
+    let mut rules = Vec::new();
+    match field.kind {
+        "object" | "array" => rules.push(format!("{} as JSON", field.kind)),
+        "" => rules.push("JSON".into()),
+        kind => rules.push(kind.to_string()),
+    }
+    if field.required {
+        rules.push("required in the body".into());
+    }
+    let mut arg = Arg::new(format!("body:{}", field.name))
+        .long(long)
+        .value_name(value_name(field.name))
+        .help(with_rules(field.description, &rules));
+    if field.kind == "boolean" {
+        arg = arg.value_parser(["true", "false"]);
+    } else if !field.allowed.is_empty() {
+        arg = arg.value_parser(field.allowed.to_vec());
+    }
+    arg
+}
+
+fn with_rules(description: &str, rules: &[String]) -> String {
+    let rules = rules.iter().filter(|r| !r.is_empty()).cloned().collect::<Vec<_>>().join("; ");
+    match (description.is_empty(), rules.is_empty()) {
+        (true, _) => format!("[{rules}]"),
+        (false, true) => description.to_string(),
+        (false, false) => format!("{description} [{rules}]"),
+    }
+}
+
+/// The call of `operation` with its one path parameter set to `value`, whatever the spec names it; an
+/// operation with another number of path parameters is refused (the spec changed under the command).
+pub fn call_with_one_path_value<'a>(
+    client: &'a pipecat_cloud::Client,
+    operation: &'static Operation,
+    value: &str,
+) -> anyhow::Result<pipecat_cloud::DynamicCall<'a>> {
+    match operation.path_params {
+        [only] => Ok(client.call(operation).path_param(only.name, value)),
+        other => {
+            Err(refused(format!("{} has {} path parameters; this command expects one", operation.id, other.len())))
+        }
+    }
+}
+
+/// Builds the call of `operation` from `matches`, without sending it.
+pub fn call<'a>(
+    context: &'a Context,
+    client: &'a pipecat_cloud::Client,
+    operation: &'static Operation,
+    matches: &ArgMatches,
+) -> anyhow::Result<pipecat_cloud::DynamicCall<'a>> {
+    let _ = context;
+    let mut call = client.call(operation);
+    for param in operation.path_params {
+        if let Some(value) = matches.get_one::<String>(&format!("path:{}", param.name)) {
+            call = call.path_param(param.name, value.clone());
+        }
+    }
+    for param in operation.query_params {
+        if let Some(value) = matches.try_get_one::<String>(&format!("query:{}", param.name)).ok().flatten() {
+            call = call.query(param.name, value.clone());
+        }
+    }
+    if let Some(body) = body(operation, matches)? {
+        call = call.json(&body);
+    }
+    Ok(call)
+}
+
+/// The JSON body: `--json-body`, with the field flags on top; `None` when neither is given.
+pub fn body(operation: &'static Operation, matches: &ArgMatches) -> anyhow::Result<Option<Value>> {
+    let Some(spec) = &operation.body else { return Ok(None) };
+    let mut object: Option<Map<String, Value>> = None;
+    let mut whole: Option<Value> = None;
+    if let Some(source) = matches.try_get_one::<String>("json-body").ok().flatten() {
+        let value = read_json(source)?;
+        match value {
+            Value::Object(map) => object = Some(map),
+            other => whole = Some(other),
+        }
+    }
+    for field in spec.fields {
+        let Some(text) = matches.try_get_one::<String>(&format!("body:{}", field.name)).ok().flatten() else {
+            continue;
+        };
+        let value = typed(field, text)?;
+        object.get_or_insert_with(Map::new).insert(field.name.to_string(), value);
+    }
+    if let Some(whole) = whole {
+        if object.is_some() {
+            return Err(refused("--json-body is not a JSON object, so field flags cannot be added to it"));
+        }
+        return Ok(Some(whole));
+    }
+    let Some(object) = object else {
+        return if spec.required {
+            Err(refused(format!("{} needs a body: give --json-body FILE or the field flags", operation.id)))
+        } else {
+            Ok(None)
+        };
+    };
+    let missing: Vec<String> = spec
+        .fields
+        .iter()
+        .filter(|f| f.required && !object.contains_key(f.name))
+        .map(|f| format!("--{}", kebab(f.name)))
+        .collect();
+    if !missing.is_empty() {
+        return Err(refused(format!("the body lacks required fields; give {}", missing.join(", "))));
+    }
+    Ok(Some(Value::Object(object)))
+}
+
+/// A field flag's text as the JSON value its schema states.
+fn typed(field: &BodyField, text: &str) -> anyhow::Result<Value> {
+    let flag = kebab(field.name);
+    Ok(match field.kind {
+        "integer" => Value::from(
+            text.parse::<i64>().map_err(|_| refused(format!("--{flag} takes a whole number, not `{text}`")))?,
+        ),
+        "number" => {
+            let number: f64 = text.parse().map_err(|_| refused(format!("--{flag} takes a number, not `{text}`")))?;
+            serde_json::Number::from_f64(number)
+                .map(Value::Number)
+                .ok_or_else(|| refused(format!("--{flag}: `{text}` is not finite")))?
+        }
+        "boolean" => Value::Bool(text == "true"),
+        "string" => Value::String(text.to_string()),
+        _ => serde_json::from_str(text).map_err(|e| refused(format!("--{flag} takes JSON: {e}")))?,
+    })
+}
+
+/// JSON from a file, or from stdin for `-`.
+pub fn read_json(source: &str) -> anyhow::Result<Value> {
+    let text = read_source(source)?;
+    serde_json::from_str(&text).map_err(|e| refused(format!("{source} is not JSON: {e}")))
+}
+
+/// The text of a file, or of stdin for `-`.
+pub fn read_source(source: &str) -> anyhow::Result<String> {
+    if source == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).context("cannot read stdin")?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(source).map_err(|e| refused(format!("cannot read {source}: {e}")))
+}
+
+/// Runs a generated command: sends the call and prints the answer.
+pub async fn run(context: &Context, operation: &'static Operation, matches: &ArgMatches) -> anyhow::Result<()> {
+    let client = context.client()?;
+    let answer = call(context, &client, operation, matches)?.send().await?;
+    print_answer(context, &answer);
+    Ok(())
+}
+
+/// Prints an answer: its JSON in the output mode, else its text; an empty body as its status.
+pub fn print_answer(context: &Context, answer: &pipecat_cloud::PassThroughResponse) {
+    if answer.bytes().is_empty() {
+        match context.mode {
+            output::Mode::Json => output::line(&serde_json::json!({"status": answer.status()}).to_string()),
+            _ => output::note(&format!("done (HTTP {})", answer.status())),
+        }
+        return;
+    }
+    match answer.json::<Value>() {
+        Ok(value) => output::value(context.mode, &value),
+        Err(_) => output::line(&String::from_utf8_lossy(answer.bytes())),
+    }
+}

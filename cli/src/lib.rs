@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod app;
+mod credentials;
+pub mod exit;
+mod generic;
+pub mod operation_commands;
+mod output;
+mod progress;
+mod run;
+mod workflows;
+
+pub use run::main;
+
+/// The whole command tree as text, one line per command and argument: what `tests/command-tree.txt`
+/// holds.
+pub fn command_tree() -> String {
+    app::tree_text()
+}

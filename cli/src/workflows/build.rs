@@ -1,0 +1,376 @@
+//! `build run DIR`: pack the build context, upload it to the URL `getBuildUploadUrl` returns (with a
+//! progress bar in a terminal), start the build with `createBuild`, and wait for it; on failure, print
+//! the tail of its log. A 200 from `createBuild` means an identical context was built before and that
+//! build is reused; a 201 means a new build started.
+//!
+//! The archive is deterministic (sorted entries, zero times and owners), so the same folder gives the
+//! same archive and the API's cache can match it. `.dockerignore` is honoured (`*`, `?`, `**`, `!`,
+//! root-relative, as Docker reads it); without one, `.git` is left out.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Arg, ArgMatches, Command};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use futures_util::StreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+
+use super::{wait_args, wait_times};
+use crate::app::Context;
+use crate::exit::refused;
+use crate::output::{self, Mode};
+use crate::progress::Reporter;
+
+/// The largest context packed, before compression.
+const MAX_CONTEXT_BYTES: u64 = 500 * 1024 * 1024;
+const LOG_TAIL: usize = 30;
+
+pub fn command() -> Command {
+    Command::new("run")
+        .about("Pack a folder, upload it, build it in the cloud and wait for the image")
+        .arg(Arg::new("dir").value_name("DIR").default_value(".").help("The build context"))
+        .arg(
+            Arg::new("region")
+                .long("region")
+                .short('r')
+                .value_name("REGION")
+                .help("Where to build (else the organization's default region)"),
+        )
+        .arg(
+            Arg::new("dockerfile")
+                .long("dockerfile")
+                .value_name("PATH")
+                .default_value("Dockerfile")
+                .help("The Dockerfile, inside DIR"),
+        )
+        .args(wait_args(900, 5.0))
+}
+
+pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
+    let dir = PathBuf::from(matches.get_one::<String>("dir").cloned().unwrap_or_else(|| ".".into()));
+    let dockerfile = matches.get_one::<String>("dockerfile").cloned().unwrap_or_else(|| "Dockerfile".into());
+    if !dir.join(&dockerfile).is_file() {
+        return Err(refused(format!("{} has no {dockerfile}; give --dockerfile", dir.display())));
+    }
+    let archive = pack(&dir)?;
+    output::note(&format!("packed {} ({} bytes compressed)", dir.display(), archive.len()));
+    let client = context.client()?;
+    let region = match matches.get_one::<String>("region") {
+        Some(region) => region.clone(),
+        None => {
+            let properties = client.get_properties().send().await?;
+            let value = serde_json::to_value(&properties).unwrap_or(Value::Null);
+            value
+                .get("defaultRegion")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| refused("the organization has no default region; give --region"))?
+        }
+    };
+    let catalog =
+        |id: &str| pipecat_cloud::catalog::by_id(id).ok_or_else(|| refused(format!("no {id} in the catalog")));
+    let upload: Value =
+        client.call(catalog("getBuildUploadUrl")?).json(&json!({"region": region})).send().await?.json()?;
+    let text = |key: &str| upload.get(key).and_then(Value::as_str).map(str::to_string);
+    let (Some(upload_id), Some(url)) = (text("uploadId"), text("uploadUrl")) else {
+        return Err(anyhow::anyhow!("getBuildUploadUrl answered without uploadId and uploadUrl"));
+    };
+    let fields: Vec<(String, String)> = upload
+        .get("uploadFields")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect();
+    send_upload(&url, &fields, archive).await?;
+
+    let started = client
+        .call(catalog("createBuild")?)
+        .json(&json!({"uploadId": upload_id, "region": region, "dockerfilePath": dockerfile}))
+        .send()
+        .await?;
+    let created: Value = started.json()?;
+    let build_id = created.pointer("/build/id").and_then(Value::as_str).unwrap_or_default().to_string();
+    if started.status() == 200 {
+        output::note(&format!("an identical context was built before: reusing build {build_id} (served from cache)"));
+    } else {
+        output::note(&format!("build {build_id} started"));
+    }
+    let id: pipecat_cloud::Uuid =
+        build_id.parse().map_err(|_| anyhow::anyhow!("createBuild answered without a build id"))?;
+    let result = if matches.get_flag("no-wait") {
+        created
+    } else {
+        let (interval, timeout) = wait_times(matches)?;
+        let reporter = Reporter::new();
+        match client.wait_for_build(id, &reporter.options(interval, timeout)).await {
+            Ok(done) => {
+                reporter.finish(&format!("build {id} succeeded"));
+                serde_json::to_value(&done).unwrap_or(Value::Null)
+            }
+            Err(error) => {
+                reporter.abandon();
+                print_log_tail(&client, id).await;
+                return Err(error.into());
+            }
+        }
+    };
+    let summary = json!({
+        "buildId": build_id,
+        "cached": started.status() == 200,
+        "status": result.pointer("/build/status").cloned().unwrap_or(Value::Null),
+        "imageUri": result.pointer("/build/imageUri").cloned().unwrap_or(Value::Null),
+    });
+    output::value(if context.mode == Mode::Json { Mode::Json } else { context.mode }, &summary);
+    Ok(())
+}
+
+async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid) {
+    let Some(operation) = pipecat_cloud::catalog::by_id("getBuildLogs") else { return };
+    let answer = match crate::generic::call_with_one_path_value(client, operation, &id.to_string()) {
+        Ok(call) => call.query("limit", LOG_TAIL.to_string()).send().await,
+        Err(_) => return,
+    };
+    let Ok(logs) = answer.map(|a| a.json::<Value>().unwrap_or(Value::Null)) else {
+        output::note(&format!("see the log with: pipecat-cloud build logs {id}"));
+        return;
+    };
+    output::note(&format!("the last lines of build {id}'s log:"));
+    let lines = logs.get("logs").or_else(|| logs.get("lines")).and_then(Value::as_array).cloned().unwrap_or_default();
+    for line in lines {
+        let text = line
+            .get("log")
+            .or_else(|| line.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| line.to_string());
+        output::note(&format!("  {text}"));
+    }
+}
+
+/// Posts `archive` as the `file` of a multipart form with `fields`, streaming it so a progress bar in
+/// a terminal follows the upload.
+async fn send_upload(url: &str, fields: &[(String, String)], archive: Vec<u8>) -> anyhow::Result<()> {
+    pipecat_cloud::tls::install_ring_provider();
+    let boundary = format!("pipecat-cloud-{:016x}", fastrand_seed());
+    let mut head = Vec::new();
+    for (name, value) in fields {
+        write!(head, "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")?;
+    }
+    write!(
+        head,
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"context.tar.gz\"\r\nContent-Type: application/gzip\r\n\r\n"
+    )?;
+    let tail = format!("\r\n--{boundary}--\r\n").into_bytes();
+    let total = (head.len() + archive.len() + tail.len()) as u64;
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template("uploading {bar:30} {bytes}/{total_bytes} ({eta})") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut chunks: Vec<Vec<u8>> = vec![head];
+    chunks.extend(archive.chunks(64 * 1024).map(<[u8]>::to_vec));
+    chunks.push(tail);
+    let progress = bar.clone();
+    let stream = futures_util::stream::iter(chunks).map(move |chunk| {
+        progress.inc(chunk.len() as u64);
+        Ok::<_, std::io::Error>(chunk)
+    });
+    let http = pipecat_cloud::reqwest::Client::builder().timeout(Duration::from_secs(600)).build()?;
+    let answer = http
+        .post(url)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("content-length", total)
+        .body(pipecat_cloud::reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("the upload did not reach {}: {e}", host_of(url)))?;
+    bar.finish_and_clear();
+    if !answer.status().is_success() {
+        let status = answer.status();
+        let body = answer.text().await.unwrap_or_default();
+        return Err(anyhow::anyhow!(
+            "the upload was refused (HTTP {status}): {}",
+            body.chars().take(300).collect::<String>()
+        ));
+    }
+    output::note("uploaded the build context");
+    Ok(())
+}
+
+/// The host of a presigned URL, for messages (its query carries a signature and is not repeated).
+fn host_of(url: &str) -> String {
+    url.split('?').next().unwrap_or_default().to_string()
+}
+
+fn fastrand_seed() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+        ^ u64::from(std::process::id())
+}
+
+/// `dir` as a deterministic tar.gz, without what `.dockerignore` (or, without one, `.git`) leaves out.
+pub fn pack(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let ignore = match std::fs::read_to_string(dir.join(".dockerignore")) {
+        Ok(text) => Ignore::parse(&text),
+        Err(_) => Ignore::parse(".git"),
+    };
+    let mut files = Vec::new();
+    collect(dir, dir, &ignore, &mut files)?;
+    files.sort();
+    let mut size = 0u64;
+    let mut tar = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::default()));
+    tar.mode(tar::HeaderMode::Deterministic);
+    for relative in files {
+        let path = dir.join(&relative);
+        let metadata = std::fs::metadata(&path)?;
+        size += metadata.len();
+        if size > MAX_CONTEXT_BYTES {
+            return Err(refused(format!(
+                "{} holds more than {} MB; leave files out with .dockerignore",
+                dir.display(),
+                MAX_CONTEXT_BYTES >> 20
+            )));
+        }
+        let mut header = tar::Header::new_gnu();
+        header.set_size(metadata.len());
+        header.set_mtime(0);
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_mode(if is_executable(&metadata) { 0o755 } else { 0o644 });
+        header.set_entry_type(tar::EntryType::Regular);
+        let file = std::fs::File::open(&path)?;
+        tar.append_data(&mut header, &relative, file)?;
+    }
+    Ok(tar.into_inner()?.finish()?)
+}
+
+#[cfg(unix)]
+fn is_executable(metadata: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::PermissionsExt::mode(&metadata.permissions()) & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+fn collect(root: &Path, dir: &Path, ignore: &Ignore, out: &mut Vec<String>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+        let excluded = ignore.excludes(&relative);
+        let kind = entry.file_type()?;
+        // A `!rule` may take back a file inside an excluded folder: such folders are still walked.
+        if kind.is_dir() && (!excluded || ignore.has_exceptions()) {
+            collect(root, &path, ignore, out)?;
+        } else if kind.is_file() && !excluded {
+            out.push(relative);
+        }
+    }
+    Ok(())
+}
+
+/// `.dockerignore` rules, in order; a later `!rule` takes back what an earlier one left out.
+struct Ignore {
+    rules: Vec<(bool, Vec<String>)>,
+}
+
+impl Ignore {
+    fn parse(text: &str) -> Ignore {
+        let rules = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|line| {
+                let (keep, pattern) = match line.strip_prefix('!') {
+                    Some(rest) => (true, rest),
+                    None => (false, line),
+                };
+                let segments = pattern
+                    .trim_matches('/')
+                    .split('/')
+                    .filter(|s| !s.is_empty() && *s != ".")
+                    .map(str::to_string)
+                    .collect();
+                (keep, segments)
+            })
+            .collect();
+        Ignore { rules }
+    }
+
+    fn has_exceptions(&self) -> bool {
+        self.rules.iter().any(|(keep, _)| *keep)
+    }
+
+    fn excludes(&self, relative: &str) -> bool {
+        let path: Vec<&str> = relative.split('/').collect();
+        let mut excluded = false;
+        for (keep, pattern) in &self.rules {
+            // A rule matching a folder covers everything in it.
+            let matched = (1..=path.len()).any(|n| segments_match(pattern, &path[..n]));
+            if matched {
+                excluded = !keep;
+            }
+        }
+        excluded
+    }
+}
+
+fn segments_match(pattern: &[String], path: &[&str]) -> bool {
+    match (pattern.first(), path.first()) {
+        (None, None) => true,
+        (Some(p), _) if p == "**" => (0..=path.len()).any(|skip| segments_match(&pattern[1..], &path[skip..])),
+        (Some(p), Some(segment)) => glob(p.as_bytes(), segment.as_bytes()) && segments_match(&pattern[1..], &path[1..]),
+        _ => false,
+    }
+}
+
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match (pattern.first(), text.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => glob(&pattern[1..], text) || (!text.is_empty() && glob(pattern, &text[1..])),
+        (Some(b'?'), Some(_)) => glob(&pattern[1..], &text[1..]),
+        (Some(p), Some(t)) if p == t => glob(&pattern[1..], &text[1..]),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerignore_rules_match_as_docker_reads_them() {
+        let ignore = Ignore::parse("# comment\n.git\n*.log\nbuild/**\n!build/keep.txt\nsecrets/*.env\n");
+        for excluded in [".git/HEAD", "debug.log", "build/out/a.o", "secrets/prod.env"] {
+            assert!(ignore.excludes(excluded), "{excluded}");
+        }
+        for kept in ["src/main.py", "build/keep.txt", "logs/x.txt", "secrets/readme.md", "sub/debug.log"] {
+            assert!(!ignore.excludes(kept), "{kept}");
+        }
+    }
+
+    #[test]
+    fn the_same_folder_packs_to_the_same_bytes() {
+        let dir = std::env::temp_dir().join(format!("pack-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap_or_default();
+        std::fs::write(dir.join("Dockerfile"), "FROM scratch\n").unwrap_or_default();
+        std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap_or_default();
+        let first = pack(&dir).map_err(|e| e.to_string());
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap_or_default();
+        let second = pack(&dir).map_err(|e| e.to_string());
+        assert!(first.is_ok());
+        assert_eq!(first, second);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,267 @@
+//! `deploy`: create the agent or update it, then wait until it runs what was just deployed.
+//!
+//! Settings come from the flags, then from `pcc-deploy.toml` (the official CLI's file, read from the
+//! current folder or `--config-file`). A secret set that is still being provisioned is waited for first
+//! (a deploy against it would get a 409). The wait is the SDK's `wait_until_agent_ready`: done when the
+//! agent's `reconciledDeploymentId` equals the `desiredDeploymentId` the create or update answered with
+//! and the agent is ready; a failed revision ends it at once; 5xx answers and dropped connections while
+//! polling are ridden out; a 4xx stops it.
+
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+use pipecat_cloud::Error;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::{wait_args, wait_times};
+use crate::app::Context;
+use crate::exit::refused;
+use crate::output::{self, Mode};
+use crate::progress::Reporter;
+
+/// The official CLI's deploy file.
+const DEPLOY_FILE: &str = "pcc-deploy.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeployFile {
+    agent_name: Option<String>,
+    image: Option<String>,
+    build_id: Option<String>,
+    image_credentials: Option<String>,
+    secret_set: Option<String>,
+    region: Option<String>,
+    agent_profile: Option<String>,
+    max_session_duration: Option<i64>,
+    enable_krisp: Option<bool>,
+    websocket_auth: Option<String>,
+    #[serde(default)]
+    scaling: Scaling,
+    #[serde(default)]
+    krisp_viva: KrispViva,
+    // Read by the official CLI's build and docker commands; accepted here so one file serves both.
+    #[allow(dead_code, reason = "accepted, not used: the official CLI's build and docker settings")]
+    build: Option<toml::Value>,
+    #[allow(dead_code, reason = "accepted, not used: the official CLI's build and docker settings")]
+    docker: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scaling {
+    min_agents: Option<i64>,
+    max_agents: Option<i64>,
+    min_instances: Option<i64>,
+    max_instances: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KrispViva {
+    audio_filter: Option<String>,
+}
+
+pub fn command() -> Command {
+    Command::new("deploy")
+        .about("Create or update an agent, then wait until it runs the new deployment")
+        .long_about(
+            "Create the agent (createService) or update it (updateService), then wait until it runs the new \
+             deployment: its reconciledDeploymentId equals the desiredDeploymentId just created and it reports \
+             ready. Settings come from the flags, then from pcc-deploy.toml.",
+        )
+        .arg(Arg::new("agent").value_name("AGENT").help("The agent's name (else agent_name in pcc-deploy.toml)"))
+        .arg(Arg::new("image").value_name("IMAGE").help("The container image (else image in pcc-deploy.toml)"))
+        .arg(
+            Arg::new("build-id")
+                .long("build-id")
+                .value_name("UUID")
+                .help("Deploy a finished cloud build instead of an image"),
+        )
+        .arg(Arg::new("region").long("region").short('r').value_name("REGION").help("Region (only when creating)"))
+        .arg(
+            Arg::new("secret-set")
+                .long("secret-set")
+                .short('s')
+                .value_name("SET")
+                .help("Secret set whose keys become environment variables"),
+        )
+        .arg(
+            Arg::new("image-pull-secret-set")
+                .long("image-pull-secret-set")
+                .visible_alias("credentials")
+                .short('c')
+                .value_name("SET")
+                .help("Image pull secret set for a private registry"),
+        )
+        .arg(
+            Arg::new("min-agents")
+                .long("min-agents")
+                .value_name("N")
+                .value_parser(value_parser!(i64))
+                .help("Agents kept warm"),
+        )
+        .arg(
+            Arg::new("max-agents")
+                .long("max-agents")
+                .value_name("N")
+                .value_parser(value_parser!(i64))
+                .help("Most agents at once"),
+        )
+        .arg(Arg::new("agent-profile").long("agent-profile").value_name("PROFILE").help("Agent profile, e.g. agent-1x"))
+        .arg(
+            Arg::new("max-session-duration")
+                .long("max-session-duration")
+                .value_name("SECONDS")
+                .value_parser(value_parser!(i64))
+                .help("Longest a session may run"),
+        )
+        .arg(
+            Arg::new("krisp-viva-audio-filter")
+                .long("krisp-viva-audio-filter")
+                .value_name("FILTER")
+                .help("Krisp VIVA filter, e.g. tel or pro"),
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(ArgAction::SetTrue)
+                .help("Redeploy even if nothing changed (updates only)"),
+        )
+        .arg(
+            Arg::new("config-file")
+                .long("config-file")
+                .value_name("FILE")
+                .help("Read settings from FILE instead of ./pcc-deploy.toml"),
+        )
+        .args(wait_args(600, 5.0))
+}
+
+pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
+    let file = read_file(matches.get_one::<String>("config-file").map(PathBuf::from))?;
+    let text =
+        |flag: &str, from_file: &Option<String>| matches.get_one::<String>(flag).cloned().or_else(|| from_file.clone());
+    let name = text("agent", &file.agent_name).ok_or_else(|| {
+        refused("name the agent: pipecat-cloud deploy AGENT IMAGE (or agent_name in pcc-deploy.toml)")
+    })?;
+    let image = text("image", &file.image);
+    let build_id = text("build-id", &file.build_id);
+    let secret_set = text("secret-set", &file.secret_set);
+    let mut fields = Map::new();
+    match (&image, &build_id) {
+        (Some(_), Some(_)) => return Err(refused("give an image or a build id, not both")),
+        (None, None) => return Err(refused("give the image to deploy (or --build-id)")),
+        (Some(image), None) => drop(fields.insert("image".into(), json!(image))),
+        (None, Some(id)) => drop(fields.insert("buildId".into(), json!(id))),
+    }
+    let mut set = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            fields.insert(key.into(), value);
+        }
+    };
+    set("secretSet", secret_set.clone().map(Value::from));
+    set("imagePullSecretSet", text("image-pull-secret-set", &file.image_credentials).map(Value::from));
+    set("agentProfile", text("agent-profile", &file.agent_profile).map(Value::from));
+    set(
+        "maxSessionDuration",
+        matches.get_one::<i64>("max-session-duration").copied().or(file.max_session_duration).map(Value::from),
+    );
+    set("krispViva", text("krisp-viva-audio-filter", &file.krisp_viva.audio_filter).map(|f| json!({"audioFilter": f})));
+    let min = matches.get_one::<i64>("min-agents").copied().or(file.scaling.min_agents).or(file.scaling.min_instances);
+    let max = matches.get_one::<i64>("max-agents").copied().or(file.scaling.max_agents).or(file.scaling.max_instances);
+    if min.is_some() || max.is_some() {
+        let mut scaling = Map::new();
+        if let Some(min) = min {
+            scaling.insert("minAgents".into(), json!(min));
+        }
+        if let Some(max) = max {
+            scaling.insert("maxAgents".into(), json!(max));
+        }
+        fields.insert("autoScaling".into(), Value::Object(scaling));
+    }
+    if file.enable_krisp.is_some() || file.websocket_auth.is_some() {
+        output::note(
+            "note: enable_krisp and websocket_auth in pcc-deploy.toml are not part of the published API; they are not sent",
+        );
+    }
+    let region = text("region", &file.region);
+    let client = context.client()?;
+    let (interval, timeout) = wait_times(matches)?;
+    let wait = !matches.get_flag("no-wait");
+    let reporter = Reporter::new();
+
+    if let (Some(set_name), true) = (&secret_set, wait) {
+        client
+            .wait_until_secret_set_ready(set_name, &reporter.options(interval, timeout))
+            .await
+            .inspect_err(|_| reporter.abandon())?;
+    }
+    let existing = match client.get_service(&name).send().await {
+        Ok(_) => true,
+        Err(Error::Api(api)) if api.status == 404 => false,
+        Err(other) => return Err(other.into()),
+    };
+    let answer = if existing {
+        if region.is_some() {
+            output::note("note: the region of an existing agent cannot change; --region is ignored");
+        }
+        if matches.get_flag("force") {
+            fields.insert("forceRedeploy".into(), json!(true));
+        }
+        let operation =
+            pipecat_cloud::catalog::by_id("updateService").ok_or_else(|| refused("no updateService in the catalog"))?;
+        crate::generic::call_with_one_path_value(&client, operation, &name)?.json(&Value::Object(fields)).send().await?
+    } else {
+        fields.insert("serviceName".into(), json!(name));
+        if let Some(region) = region {
+            fields.insert("region".into(), json!(region));
+        }
+        let operation =
+            pipecat_cloud::catalog::by_id("createService").ok_or_else(|| refused("no createService in the catalog"))?;
+        client.call(operation).json(&Value::Object(fields)).send().await?
+    };
+    let agent: Value = answer.json().unwrap_or(Value::Null);
+    let deployment = agent.get("desiredDeploymentId").and_then(Value::as_str).map(str::to_string);
+    let verb = if existing { "updated" } else { "created" };
+    if !wait {
+        output::note(&format!(
+            "agent {name} {verb}; deployment {} rolling out (not waiting)",
+            deployment.as_deref().unwrap_or("?")
+        ));
+        return print_agent(context, &agent);
+    }
+    let ready = client
+        .wait_until_agent_ready(&name, deployment.as_deref(), &reporter.options(interval, timeout))
+        .await
+        .inspect_err(|_| {
+            reporter.abandon();
+            output::note(&format!("see why with: pipecat-cloud agent logs {name}"));
+        })?;
+    reporter.finish(&format!("agent {name} {verb} and ready (deployment {})", deployment.as_deref().unwrap_or("?")));
+    print_agent(context, &serde_json::to_value(&ready).unwrap_or(agent))
+}
+
+fn print_agent(context: &Context, agent: &Value) -> anyhow::Result<()> {
+    match context.mode {
+        Mode::Json => output::value(Mode::Json, agent),
+        mode => {
+            let summary: Map<String, Value> =
+                ["name", "region", "ready", "desiredDeploymentId", "reconciledDeploymentId"]
+                    .iter()
+                    .filter_map(|k| agent.get(*k).map(|v| (k.to_string(), v.clone())))
+                    .collect();
+            output::value(mode, &Value::Object(summary));
+        }
+    }
+    Ok(())
+}
+
+fn read_file(explicit: Option<PathBuf>) -> anyhow::Result<DeployFile> {
+    let path = match explicit {
+        Some(path) => path,
+        None if std::path::Path::new(DEPLOY_FILE).is_file() => PathBuf::from(DEPLOY_FILE),
+        None => return Ok(DeployFile::default()),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| refused(format!("cannot read {}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| refused(format!("{} is not a valid deploy file: {e}", path.display())))
+}
