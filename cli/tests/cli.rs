@@ -738,3 +738,97 @@ async fn flags_beat_the_environment_which_beats_the_credentials_file() {
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("no profile `staging`"), "{}", missing.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_start_prints_the_session_and_room_and_proxy_prints_the_bots_answer() {
+    let server = ScriptedServer::start_with(|request| match (request.method.as_str(), request.path()) {
+        ("POST", "/v1/public/bot/start") => Reply::json(200, json!({"sessionId": UUID, "dailyRoom": "https://example.daily.co/room-1", "dailyToken": "room-token-secret"})),
+        (_, path) if path.starts_with("/v1/public/bot/sessions/") => Reply::text(200, "text/plain", "answer from the bot\n"),
+        _ => Reply::json(500, json!({"error": "unexpected"})),
+    })
+    .await
+    .unwrap();
+    let started = run(
+        &server,
+        "session-start",
+        &["--output", "plain", "session", "start", "bot", "--daily-room", "--data", "{\"lang\": \"en\"}"],
+    )
+    .await;
+    assert_eq!(started.code, 0, "{}", started.stderr);
+    assert!(
+        started.stdout.contains(&format!("sessionId\t{UUID}"))
+            && started.stdout.contains("dailyRoom\thttps://example.daily.co/room-1"),
+        "{}",
+        started.stdout
+    );
+    assert!(!started.stdout.contains("room-token-secret"), "the join token is shown only in JSON mode");
+    let start = server.requests().into_iter().next().unwrap();
+    assert_eq!(
+        start.header("authorization"),
+        Some(format!("Bearer {PUBLIC_KEY}").as_str()),
+        "the public key starts sessions"
+    );
+    assert_eq!(body(&start), json!({"createDailyRoom": true, "body": {"lang": "en"}}));
+    server.clear();
+    let answer = run(
+        &server,
+        "session-proxy",
+        &["session", "proxy", "bot", UUID, "api/offer", "-X", "POST", "--data", "{\"sdp\": \"x\"}", "--query", "a=1"],
+    )
+    .await;
+    assert_eq!(answer.code, 0, "{}", answer.stderr);
+    assert_eq!(answer.stdout, "answer from the bot\n");
+    let sent = &server.requests()[0];
+    assert_eq!(
+        (sent.method.as_str(), sent.path(), query(sent).as_str()),
+        ("POST", format!("/v1/public/bot/sessions/{UUID}/api/offer").as_str(), "a=1")
+    );
+    assert_eq!(String::from_utf8_lossy(&sent.body), "{\"sdp\": \"x\"}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_build_prints_the_tail_of_its_log() {
+    let target: Arc<std::sync::Mutex<String>> = Arc::default();
+    let url = Arc::clone(&target);
+    let server = ScriptedServer::start_with(move |request| match (request.method.as_str(), request.path()) {
+        ("POST", "/v1/builds/upload-url") => Reply::json(
+            200,
+            json!({"uploadId": UUID, "uploadUrl": format!("{}/upload", url.lock().unwrap()), "uploadFields": {}}),
+        ),
+        ("POST", "/upload") => Reply::Respond { status: 204, headers: vec![], body: String::new() },
+        ("POST", "/v1/builds") => Reply::json(201, json!({"build": {"id": UUID, "status": "building"}})),
+        ("GET", path) if path.ends_with("/logs") => Reply::json(
+            200,
+            json!({"logs": [{"log": "Step 3/5: RUN pip install"}, {"log": "ERROR: no matching distribution"}]}),
+        ),
+        ("GET", _) => {
+            Reply::json(200, json!({"build": {"id": UUID, "status": "failed", "errorMessage": "pip install failed"}}))
+        }
+        _ => Reply::json(500, json!({"error": "unexpected"})),
+    })
+    .await
+    .unwrap();
+    *target.lock().unwrap() = server.url();
+    let dir = build_context("build-failed");
+    let result = run(
+        &server,
+        "build-failed",
+        &[
+            "--output",
+            "json",
+            "build",
+            "run",
+            dir.to_str().unwrap(),
+            "--region",
+            "us-west",
+            "--interval",
+            "0",
+            "--timeout",
+            "30",
+        ],
+    )
+    .await;
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(result.json()["error"]["message"].as_str().unwrap().contains("pip install failed"));
+    assert!(result.stderr.contains("ERROR: no matching distribution"), "{}", result.stderr);
+}
