@@ -172,12 +172,10 @@ pub fn call_with_one_path_value<'a>(
 
 /// Builds the call of `operation` from `matches`, without sending it.
 pub fn call<'a>(
-    context: &'a Context,
     client: &'a pipecat_cloud::Client,
     operation: &'static Operation,
     matches: &ArgMatches,
 ) -> anyhow::Result<pipecat_cloud::DynamicCall<'a>> {
-    let _ = context;
     let mut call = client.call(operation);
     for param in operation.path_params {
         if let Some(value) = matches.get_one::<String>(&format!("path:{}", param.name)) {
@@ -277,7 +275,7 @@ pub fn read_source(source: &str) -> anyhow::Result<String> {
 /// Runs a generated command: sends the call and prints the answer.
 pub async fn run(context: &Context, operation: &'static Operation, matches: &ArgMatches) -> anyhow::Result<()> {
     let client = context.client()?;
-    let answer = call(context, &client, operation, matches)?.send().await?;
+    let answer = call(&client, operation, matches)?.send().await?;
     print_answer(context, &answer);
     Ok(())
 }

@@ -379,9 +379,15 @@ async fn logs_follow_prints_three_polls_without_duplicates() {
     assert_eq!(texts, ["a", "b", "c", "d", "e"], "each line once, in order");
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
-    for request in &requests {
-        assert!(query(request).contains("order=asc") && query(request).contains("query=ERROR"), "{}", request.target);
+    assert!(
+        query(&requests[0]).contains("order=desc") && query(&requests[0]).contains("limit=10"),
+        "the first poll reads the newest lines: {}",
+        requests[0].target
+    );
+    for request in &requests[1..] {
+        assert!(query(request).contains("order=asc"), "{}", request.target);
     }
+    assert!(requests.iter().all(|r| query(r).contains("query=ERROR")), "the filter is on every poll");
     assert!(
         query(&requests[1]).contains("startTime=1745008442"),
         "the second poll starts at the newest second seen: {}",

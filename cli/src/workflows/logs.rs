@@ -1,9 +1,10 @@
 //! `agent logs`: the generated getLogs command, plus `--follow`.
 //!
-//! Following polls in time order (`order=asc`) from the newest second seen (`startTime`), pages through
-//! full pages with `offset` so nothing is skipped, and drops lines already printed (the same second
-//! is read again, so the API's second-granular `startTime` leaves no gap). In JSON mode each line is one
-//! JSON document (NDJSON).
+//! Following starts like `tail -f`: the newest lines (one page, `--limit` of them, 10 by default) unless
+//! `--start-time` says where to begin. Then it polls in time order (`order=asc`) from the newest second
+//! seen (`startTime`), pages through full pages with `offset` so nothing is skipped, and drops lines
+//! already printed (the same second is read again, so the API's second-granular `startTime` leaves no
+//! gap). In JSON mode each line is one JSON document (NDJSON).
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -61,6 +62,7 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let max_polls = matches.get_one::<u32>("max-polls").copied();
     let client = context.client()?;
     let mut cursor: Option<i64> = matches.get_one::<String>("query:startTime").and_then(|t| t.parse().ok());
+    let first_page: i64 = matches.get_one::<String>("query:limit").and_then(|l| l.parse().ok()).unwrap_or(10);
     let mut seen: HashSet<(i64, String, String)> = HashSet::new();
     let mut polls = 0u32;
     loop {
@@ -69,12 +71,15 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         let mut offset = 0i64;
         loop {
             // The filters the user gave (query, deploymentId, sessionId...), with the paging of a follow.
-            let mut call = generic::call(context, &client, operation, &without_paging(matches))?
-                .query("order", "asc")
-                .query("limit", PAGE.to_string());
-            if let Some(start) = cursor {
-                call = call.query("startTime", start.to_string());
-            }
+            let filters = generic::call(&client, operation, &without_paging(matches))?;
+            let (mut call, tail) = match cursor {
+                Some(start) => {
+                    let call = filters.query("order", "asc").query("limit", PAGE.to_string());
+                    (call.query("startTime", start.to_string()), false)
+                }
+                // The first poll: the newest lines only, not the whole history.
+                None => (filters.query("order", "desc").query("limit", first_page.to_string()), true),
+            };
             if offset > 0 {
                 call = call.query("offset", offset.to_string());
             }
@@ -90,11 +95,13 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
             };
             let count = page.logs.len() as i64;
             fresh.extend(page.logs);
-            if count < PAGE {
+            if tail || count < PAGE {
                 break;
             }
             offset += count;
         }
+        // In time order, whatever order the page came in.
+        fresh.sort_by_key(|item| item.timestamp);
         for item in fresh {
             let seconds = item.timestamp.map(|t| t.timestamp()).unwrap_or_default();
             let key = (
