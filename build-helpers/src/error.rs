@@ -36,10 +36,12 @@ pub enum SpecError {
     },
 
     /// The document is not an OpenAPI 3.0 document.
-    #[error("{path}: {message}")]
+    #[error("{path}: {pointer}: {message}")]
     UnsupportedVersion {
         /// The file.
         path: PathBuf,
+        /// Where in the document: `#/openapi`, `#/swagger`, or `#` for the whole document.
+        pointer: &'static str,
         /// What version was found and what to do.
         message: String,
     },

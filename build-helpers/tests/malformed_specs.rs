@@ -49,7 +49,7 @@ fn a_yaml_syntax_error_reports_file_line_and_column() {
 fn an_openapi_3_1_document_is_refused() {
     let dir = folder("v31", &[("spec.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")]);
     let err = error_of(&dir);
-    assert!(err.contains("OpenAPI 3.1.0 (at #/openapi) is not supported: progenitor reads OpenAPI 3.0 only"), "{err}");
+    assert!(err.contains("#/openapi: OpenAPI 3.1.0 is not supported: progenitor reads OpenAPI 3.0 only"), "{err}");
 }
 
 #[test]
@@ -86,6 +86,31 @@ fn conflicting_fragments_name_the_element_and_both_files() {
     let err = error_of(&dir);
     assert!(err.contains("conflict: components/schemas/ErrorResponse is defined differently in"), "{err}");
     assert!(err.contains("one.yaml and ") && err.contains("two.yaml"), "{err}");
+    assert!(
+        err.contains("first difference at #/components/schemas/ErrorResponse/properties/error/type: \"string\" there, \"integer\" here"),
+        "the report shows where the two definitions first differ: {err}"
+    );
+}
+
+#[test]
+fn check_lists_each_relaxation_the_spec_examples_call_for() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("openapi");
+    let (code, stdout, stderr) = cargo_spec(&["check", spec.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let section = stdout.split("example-evidence (").nth(1).unwrap_or_default();
+    assert!(section.starts_with("2 changes)"), "{stdout}");
+    assert!(
+        section.contains(
+            "#/components/schemas/PropertySchema: `readOnly` optional (the example of getPropertiesSchema 200 omits it)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        section.contains(
+            "#/components/schemas/ServiceDetailsResponse/properties/reconciledDeploymentId: nullable (the example of createService 200 holds null there)"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]

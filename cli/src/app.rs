@@ -158,6 +158,9 @@ fn chosen(matches: &ArgMatches) -> (Vec<&str>, &ArgMatches) {
 
 /// Runs the command `matches` chose.
 pub async fn run(matches: &ArgMatches) -> anyhow::Result<()> {
+    let (words, leaf) = chosen(matches);
+    // `auth login --profile NEW` creates the profile every other command would refuse as unknown.
+    let creating = words == ["auth", "login"];
     let context = Context {
         mode: Mode::choose(matches.get_one::<String>("output").map(String::as_str)),
         settings: credentials::resolve(&Flags {
@@ -165,10 +168,10 @@ pub async fn run(matches: &ArgMatches) -> anyhow::Result<()> {
             public_key: matches.get_one::<String>("public-key").cloned(),
             host: matches.get_one::<String>("host").cloned(),
             profile: matches.get_one::<String>("profile").cloned(),
+            new_profile_allowed: creating,
         })?,
         verbose: matches.get_flag("verbose"),
     };
-    let (words, leaf) = chosen(matches);
     if let Some(done) = workflows::run(&context, &words, leaf).await {
         return done;
     }

@@ -102,6 +102,8 @@ pub struct Flags {
     pub host: Option<String>,
     /// `--profile`.
     pub profile: Option<String>,
+    /// True for `auth login`, which may name a profile the file does not have yet.
+    pub new_profile_allowed: bool,
 }
 
 /// The settings in effect, with their sources.
@@ -143,10 +145,7 @@ pub fn resolve(flags: &Flags) -> anyhow::Result<Settings> {
     let env = |name: &'static str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let profile = flags.profile.clone().or_else(|| env(ENV_PROFILE)).unwrap_or_else(|| DEFAULT_PROFILE.into());
     let file = read()?;
-    if profile != DEFAULT_PROFILE
-        && !file.profiles.contains_key(&profile)
-        && (flags.profile.is_some() || env(ENV_PROFILE).is_some())
-    {
+    if profile != DEFAULT_PROFILE && !file.profiles.contains_key(&profile) && !flags.new_profile_allowed {
         return Err(refused(format!(
             "no profile `{profile}` in {}; create it with `pipecat-cloud auth login --profile {profile}`",
             path()?.display()

@@ -116,15 +116,41 @@ fn query_arg(param: &'static QueryParam) -> Arg {
         .help(with_rules(param.description, &rules));
     if !param.allowed.is_empty() {
         arg = arg.value_parser(param.allowed.to_vec());
+    } else if matches!(param.kind, "integer" | "number") {
+        arg = arg.value_parser(number_text(param.kind == "integer", param.minimum, param.maximum));
+    } else if param.kind == "boolean" {
+        arg = arg.value_parser(["true", "false"]);
     }
     arg
 }
 
+/// A parser that keeps a number's text as given but refuses, before anything is sent, text that is not
+/// a number of the kind the spec states or lies outside its `minimum`/`maximum`.
+fn number_text(integer: bool, minimum: Option<f64>, maximum: Option<f64>) -> clap::builder::ValueParser {
+    clap::builder::ValueParser::new(move |text: &str| -> Result<String, String> {
+        let value = if integer {
+            text.parse::<i64>().map(|v| v as f64).map_err(|_| format!("`{text}` is not a whole number"))?
+        } else {
+            text.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("`{text}` is not a number"))?
+        };
+        if let Some(min) = minimum.filter(|min| value < *min) {
+            return Err(format!("{text} is below the minimum, {min}"));
+        }
+        if let Some(max) = maximum.filter(|max| value > *max) {
+            return Err(format!("{text} is above the maximum, {max}"));
+        }
+        Ok(text.to_string())
+    })
+}
+
+/// The flag of body field `field`: its kebab-case name, prefixed `body-` where that is taken.
+fn body_long(field: &BodyField, queries: &[String]) -> String {
+    let long = kebab(field.name);
+    if TAKEN.contains(&long.as_str()) || queries.contains(&long) { format!("body-{long}") } else { long }
+}
+
 fn body_arg(field: &'static BodyField, queries: &[String]) -> Arg {
-    let mut long = kebab(field.name);
-    if TAKEN.contains(&long.as_str()) || queries.contains(&long) {
-        long = format!("body-{long}");
-    }
+    let long = body_long(field, queries);
     let mut rules = Vec::new();
     match field.kind {
         "object" | "array" => rules.push(format!("{} as JSON", field.kind)),
@@ -225,11 +251,12 @@ pub fn body(operation: &'static Operation, matches: &ArgMatches) -> anyhow::Resu
             Ok(None)
         };
     };
+    let queries: Vec<String> = operation.query_params.iter().map(|q| kebab(q.name)).collect();
     let missing: Vec<String> = spec
         .fields
         .iter()
         .filter(|f| f.required && !object.contains_key(f.name))
-        .map(|f| format!("--{}", kebab(f.name)))
+        .map(|f| format!("--{}", body_long(f, &queries)))
         .collect();
     if !missing.is_empty() {
         return Err(refused(format!("the body lacks required fields; give {}", missing.join(", "))));
@@ -291,6 +318,7 @@ pub fn print_answer(context: &Context, answer: &pipecat_cloud::PassThroughRespon
     }
     match answer.json::<Value>() {
         Ok(value) => output::value(context.mode, &value),
-        Err(_) => output::line(&String::from_utf8_lossy(answer.bytes())),
+        Err(_) if context.mode == output::Mode::Json => output::value(context.mode, &output::wrapped(answer)),
+        Err(_) => output::bytes(answer.bytes()),
     }
 }

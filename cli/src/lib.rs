@@ -3,7 +3,7 @@
 
 mod app;
 mod credentials;
-pub mod exit;
+mod exit;
 mod generic;
 pub mod operation_commands;
 mod output;

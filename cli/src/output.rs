@@ -33,9 +33,16 @@ impl Mode {
 
 /// Writes `text` and a newline to stdout; a closed pipe exits with 0 (the reader has what it wanted).
 pub fn line(text: &str) {
+    let mut with_newline = Vec::with_capacity(text.len() + 1);
+    with_newline.extend_from_slice(text.as_bytes());
+    with_newline.push(b'\n');
+    bytes(&with_newline);
+}
+
+/// Writes `data` to stdout unchanged; a closed pipe exits with 0.
+pub fn bytes(data: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    let written =
-        stdout.write_all(text.as_bytes()).and_then(|()| stdout.write_all(b"\n")).and_then(|()| stdout.flush());
+    let written = stdout.write_all(data).and_then(|()| stdout.flush());
     if let Err(error) = written {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
@@ -48,6 +55,15 @@ pub fn line(text: &str) {
 /// Writes a note for people to stderr (never part of the output a script reads).
 pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+/// An answer that is not JSON, as the one document JSON mode prints: its status, content type and text.
+pub fn wrapped(answer: &pipecat_cloud::PassThroughResponse) -> Value {
+    serde_json::json!({
+        "status": answer.status(),
+        "contentType": answer.content_type(),
+        "body": answer.json::<Value>().unwrap_or_else(|_| Value::String(String::from_utf8_lossy(answer.bytes()).into_owned())),
+    })
 }
 
 /// Prints an API answer in `mode`.

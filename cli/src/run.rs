@@ -13,6 +13,14 @@ pub fn main() -> ExitCode {
         Err(error) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2. A closed pipe while
             // printing help is not an error.
+            // In JSON mode a usage error is also the error document on stdout.
+            if error.use_stderr() && json_asked() {
+                let message = error.to_string();
+                let first = message.lines().next().unwrap_or_default().trim_start_matches("error: ");
+                output::line(
+                    &serde_json::json!({"error": {"status": null, "code": "USAGE", "message": first}}).to_string(),
+                );
+            }
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() { exit::USAGE } else { exit::SUCCESS });
         }
@@ -44,6 +52,15 @@ pub fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Whether JSON output was asked for, read from the raw arguments and the environment: for errors found
+/// before the arguments could be parsed.
+fn json_asked() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let flagged = args.windows(2).any(|w| (w[0] == "--output" || w[0] == "-o") && w[1] == "json")
+        || args.iter().any(|a| a == "--output=json" || a == "-ojson");
+    flagged || std::env::var("PIPECAT_OUTPUT").is_ok_and(|v| v == "json")
 }
 
 /// A missing key gets the three ways to give one.

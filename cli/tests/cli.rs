@@ -43,7 +43,22 @@ async fn run_with(
     env: &[(&str, &str)],
     stdin: Option<&str>,
 ) -> Run {
+    launch(server, name, args, env, stdin, None).await
+}
+
+/// [`run_with`], in folder `cwd`.
+async fn launch(
+    server: &ScriptedServer,
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+    cwd: Option<&std::path::Path>,
+) -> Run {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pipecat-cloud"));
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
     command.args(["--host", &server.url()]).args(args);
     for variable in
         ["PIPECAT_API_KEY", "PIPECAT_DEFAULT_PUBLIC_KEY", "PIPECAT_API_HOST", "PIPECAT_PROFILE", "PIPECAT_OUTPUT"]
@@ -161,6 +176,7 @@ async fn every_operation_is_reachable_by_its_command() {
         all.extend(args.iter().map(String::as_str));
         let result = run_with(&server, "every", &all, &[], stdin.as_deref()).await;
         assert_eq!(result.code, 0, "{} ({}): {}", operation.id, args.join(" "), result.stderr);
+        let _ = result.json();
         let requests = server.requests();
         assert!(
             requests.iter().any(|r| r.method == operation.method.as_str() && r.path() == path),
@@ -266,9 +282,14 @@ async fn deploy_creates_then_waits_through_pending_to_ready() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_updates_an_existing_agent_and_survives_a_502_while_polling() {
+    // More 502s than one call retries, then a 500 (which a call does not retry): the wait rides them out.
+    let bad_gateway = Reply::json(502, json!({"error": "bad gateway"}));
     let polls = vec![
-        Reply::json(502, json!({"error": "bad gateway"})),
-        Reply::json(502, json!({"error": "bad gateway"})),
+        bad_gateway.clone(),
+        bad_gateway.clone(),
+        bad_gateway.clone(),
+        bad_gateway,
+        Reply::json(500, json!({"error": "oops"})),
         Reply::json(200, agent(Some("d-2"), true)),
     ];
     let (server, _) = deploy_server(true, polls).await;
@@ -328,9 +349,31 @@ async fn deploy_reads_pcc_deploy_toml() {
     )
     .await;
     assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_eq!(result.json()["ready"], true);
     let create = server.requests().into_iter().find(|r| r.method == "POST").unwrap();
     assert_eq!(body(&create)["region"], "eu-central");
     assert_eq!(body(&create)["autoScaling"], json!({"minAgents": 2, "maxAgents": 5}));
+    // Without --config-file, ./pcc-deploy.toml is read; a flag beats the file.
+    let (server, _) = deploy_server(false, vec![Reply::json(200, agent(Some("d-2"), true))]).await;
+    let args = [
+        "--api-key",
+        PRIVATE_KEY,
+        "--output",
+        "json",
+        "deploy",
+        "--region",
+        "us-east",
+        "--interval",
+        "0",
+        "--timeout",
+        "30",
+    ];
+    let result = launch(&server, "deploy-cwd", &args, &[], None, Some(&dir)).await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_eq!(result.json()["ready"], true);
+    let create = server.requests().into_iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(body(&create)["image"], "registry.example.com/bot:5");
+    assert_eq!(body(&create)["region"], "us-east");
 }
 
 /// Log lines at `seconds` past a fixed minute.
@@ -346,7 +389,7 @@ async fn logs_follow_prints_three_polls_without_duplicates() {
         let pages = [
             vec![line(1, "a"), line(2, "b")],
             vec![line(2, "b"), line(3, "c")],
-            vec![line(3, "c"), line(3, "d"), line(4, "e")],
+            vec![line(3, "c"), line(3, "d"), line(4, "e"), line(4, "e")],
         ];
         let n = seen.fetch_add(1, Ordering::SeqCst);
         assert!(request.path() == "/v1/agents/bot/logs");
@@ -376,7 +419,11 @@ async fn logs_follow_prints_three_polls_without_duplicates() {
     assert_eq!(result.code, 0, "{}", result.stderr);
     let lines: Vec<Value> = result.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let texts: Vec<&str> = lines.iter().map(|l| l["log"].as_str().unwrap()).collect();
-    assert_eq!(texts, ["a", "b", "c", "d", "e"], "each line once, in order");
+    assert_eq!(
+        texts,
+        ["a", "b", "c", "d", "e", "e"],
+        "each line once, in order; a line logged twice at one instant, twice"
+    );
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert!(
@@ -477,6 +524,7 @@ async fn secret_set_reads_stdin_and_image_pull_secrets_are_encoded() {
     ];
     let result = run_with(&server, "secret-stdin", &args, &[], Some("K=v\n")).await;
     assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_eq!(result.json()["status"], "submitted");
     assert_eq!(body(&server.requests()[0])["secrets"], json!([{"secretKey": "K", "secretValue": "v"}]));
     server.clear();
     args = vec![
@@ -494,6 +542,7 @@ async fn secret_set_reads_stdin_and_image_pull_secrets_are_encoded() {
     let result = run_with(&server, "pull-secret", &args, &[], Some("user:pa55\n")).await;
     assert_eq!(result.code, 0, "{}", result.stderr);
     assert!(result.stderr.contains("base64 of `username:password`"), "{}", result.stderr);
+    assert_eq!(result.json()["status"], "ready");
     let put = server.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(
         body(&put),
@@ -595,8 +644,11 @@ async fn exit_codes_tell_404_409_429_usage_and_refused_values_apart() {
         assert!(error["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     server.clear();
-    let usage = run(&server, "codes", &["agent", "get", "--no-such-flag"]).await;
+    let usage = run(&server, "codes", &["--output", "json", "agent", "get", "--no-such-flag"]).await;
     assert_eq!(usage.code, 2, "{}", usage.stderr);
+    assert_eq!(usage.json()["error"]["code"], "USAGE");
+    let not_a_number = run(&server, "codes", &["agent", "logs", "bot", "--limit", "ten"]).await;
+    assert_eq!(not_a_number.code, 2, "{}", not_a_number.stderr);
     let refused = run(&server, "codes", &["--output", "json", "agent", "get", ".."]).await;
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert_eq!(refused.json()["error"]["code"], "REFUSED");
@@ -625,7 +677,7 @@ async fn a_closed_pipe_ends_the_output_quietly() {
         let output = tokio::task::spawn_blocking(move || {
             std::process::Command::new("bash")
                 .args(["-c", &script])
-                .env("PIPECAT_CONFIG_DIR", std::env::temp_dir())
+                .env("PIPECAT_CONFIG_DIR", config_dir("closed-pipe"))
                 .output()
                 .unwrap()
         })
@@ -649,7 +701,9 @@ async fn keys_from_flag_env_or_file_never_appear_in_any_output() {
     let mut outputs = Vec::new();
     // By flag, with --verbose, a success and a refusal.
     outputs.push(run(&server, "keys-flag", &["--verbose", "region", "list"]).await);
-    outputs.push(run(&server, "keys-flag", &["--verbose", "--output", "json", "agent", "get", "bot"]).await);
+    let refused = run(&server, "keys-flag", &["--verbose", "--output", "json", "agent", "get", "bot"]).await;
+    assert_eq!((refused.code, refused.json()["error"]["status"].clone()), (1, json!(401)));
+    outputs.push(refused);
     // By environment.
     outputs.push(
         run_with(
@@ -743,6 +797,19 @@ async fn flags_beat_the_environment_which_beats_the_credentials_file() {
     let missing = run_with(&server, "precedence", &["--profile", "staging", "region", "list"], &env[..1], None).await;
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("no profile `staging`"), "{}", missing.stderr);
+    let created = run_with(
+        &server,
+        "precedence",
+        &["--profile", "staging", "auth", "login", "--no-public-key"],
+        &env[..1],
+        Some("staging-key-0004\n"),
+    )
+    .await;
+    assert_eq!(created.code, 0, "auth login creates a new profile: {}", created.stderr);
+    server.clear();
+    let staging = run_with(&server, "precedence", &["--profile", "staging", "region", "list"], &env[..1], None).await;
+    assert_eq!(staging.code, 0, "{}", staging.stderr);
+    assert_eq!(server.requests()[0].header("authorization"), Some("Bearer staging-key-0004"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -803,10 +870,9 @@ async fn a_failed_build_prints_the_tail_of_its_log() {
         ),
         ("POST", "/upload") => Reply::Respond { status: 204, headers: vec![], body: String::new() },
         ("POST", "/v1/builds") => Reply::json(201, json!({"build": {"id": UUID, "status": "building"}})),
-        ("GET", path) if path.ends_with("/logs") => Reply::json(
-            200,
-            json!({"logs": [{"log": "Step 3/5: RUN pip install"}, {"log": "ERROR: no matching distribution"}]}),
-        ),
+        ("GET", path) if path.ends_with("/logs") => {
+            Reply::json(200, json!({"logs": ["Step 3/5: RUN pip install", "ERROR: no matching distribution"]}))
+        }
         ("GET", _) => {
             Reply::json(200, json!({"build": {"id": UUID, "status": "failed", "errorMessage": "pip install failed"}}))
         }

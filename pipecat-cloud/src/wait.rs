@@ -242,15 +242,18 @@ where
             Ok(Poll::Done(value)) => return Ok(value),
             Ok(Poll::Failed(reason)) => return Err(WaitError::Failed { resource: resource.to_string(), reason }),
             Ok(Poll::Pending(phase)) => phase,
-            // A 502 while a rollout moves the API around, a dropped connection: poll again.
-            Err(error) if error.is_retryable() => format!("poll failed, retrying: {error}"),
+            // A 5xx while a rollout moves the API around, a dropped connection: poll again. Any 5xx, not
+            // only the statuses a single call retries: the next poll is a new question, not a repeat.
+            Err(error) if error.is_retryable() || matches!(&error, Error::Api(api) if api.status >= 500) => {
+                format!("poll failed, retrying: {error}")
+            }
             Err(error) => return Err(WaitError::Api(error)),
         };
         let waited = started.elapsed();
         if let Some(progress) = &options.progress {
             progress(&Progress { resource: resource.to_string(), phase: phase.clone(), polls, waited });
         }
-        if waited + options.interval > options.timeout {
+        if waited.saturating_add(options.interval) > options.timeout {
             return Err(WaitError::TimedOut { resource: resource.to_string(), waited, last_phase: phase });
         }
         tokio::time::sleep(options.interval).await;

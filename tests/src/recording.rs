@@ -162,9 +162,12 @@ pub fn scrub_text(text: &str, key: Option<&str>) -> String {
         Some(key) => text.replace(key, SCRUBBED),
         None => text.to_string(),
     };
-    for marker in SECRET_FIELDS.iter().copied().chain(["Bearer", "bearer"]) {
+    for marker in SECRET_FIELDS.iter().copied().chain(["bearer"]) {
+        // Field names match in any case (`Password:`, `TOKEN=`); ASCII lower-casing keeps byte offsets.
+        let marker = marker.to_ascii_lowercase();
+        let marker = marker.as_str();
         let mut from = 0;
-        while let Some(found) = out[from..].find(marker) {
+        while let Some(found) = out.to_ascii_lowercase()[from..].find(marker) {
             let name_end = from + found + marker.len();
             let rest = &out[name_end..];
             // The separator: an optional closing quote, then `:`, `=` or (after Bearer) a space, then an
@@ -195,6 +198,20 @@ pub fn scrub_text(text: &str, key: Option<&str>) -> String {
         }
     }
     out
+}
+
+/// Replaces `key` wherever it occurs in a string of `value` (an error message that echoes the key, for
+/// one): field names alone do not catch it.
+pub fn scrub_key(value: &mut Value, key: &str) {
+    if key.is_empty() {
+        return;
+    }
+    match value {
+        Value::String(text) if text.contains(key) => *text = text.replace(key, SCRUBBED),
+        Value::Object(map) => map.values_mut().for_each(|v| scrub_key(v, key)),
+        Value::Array(items) => items.iter_mut().for_each(|v| scrub_key(v, key)),
+        _ => {}
+    }
 }
 
 /// The secret fields under `value` that hold something other than [`SCRUBBED`], as JSON pointers.
@@ -232,12 +249,19 @@ mod tests {
     #[test]
     fn text_bodies_lose_the_key_tokens_and_secret_values() {
         let page = "<p>key pk_live_123 refused</p> Authorization: Bearer sk_abc.def\n\
-                    {\"secretValue\": \"hunter2\", \"name\": \"x\"} token=tok-9&next=1 password: swordfish";
+                    {\"secretValue\": \"hunter2\", \"name\": \"x\"} token=tok-9&next=1 password: swordfish Password: Tr0ub4dor";
         let scrubbed = scrub_text(page, Some("pk_live_123"));
-        for secret in ["pk_live_123", "sk_abc.def", "hunter2", "tok-9", "swordfish"] {
+        for secret in ["pk_live_123", "sk_abc.def", "hunter2", "tok-9", "swordfish", "Tr0ub4dor"] {
             assert!(!scrubbed.contains(secret), "{secret} left in: {scrubbed}");
         }
         assert!(scrubbed.contains("\"name\": \"x\"") && scrubbed.contains("next=1"), "{scrubbed}");
         assert_eq!(scrub_text(&scrubbed, Some("pk_live_123")), scrubbed, "scrubbing twice changes nothing");
+    }
+
+    #[test]
+    fn a_key_echoed_in_a_json_string_is_scrubbed() {
+        let mut body = serde_json::json!({"error": "key pk_live_123 is revoked", "list": ["pk_live_123"], "n": 1});
+        scrub_key(&mut body, "pk_live_123");
+        assert_eq!(body, serde_json::json!({"error": "key <scrubbed> is revoked", "list": ["<scrubbed>"], "n": 1}));
     }
 }

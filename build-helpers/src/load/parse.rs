@@ -90,7 +90,9 @@ fn check_bounds(path: &Path, text: &str) -> Result<()> {
             if c == open && previous != '\\' {
                 quote = None;
             }
-        } else if c == '"' || (c == '\'' && !previous.is_alphanumeric()) {
+        } else if (c == '"' || c == '\'') && !previous.is_alphanumeric() {
+            // A quote opens a string only where a scalar starts: in `5"` or `it's` it is a character,
+            // and treating it as an opening quote would hide the brackets after it from the bound.
             quote = Some(c);
         } else if c == '#' && (previous.is_whitespace()) {
             comment = true;
@@ -179,31 +181,44 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
 }
 
 fn check_version(path: &Path, doc: &Value) -> Result<()> {
-    let unsupported = |message: String| Err(SpecError::UnsupportedVersion { path: path.to_path_buf(), message });
+    let unsupported = |pointer: &'static str, message: String| {
+        Err(SpecError::UnsupportedVersion { path: path.to_path_buf(), pointer, message })
+    };
     if !doc.is_object() {
         return unsupported(
-            "the document (#/) is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`".into(),
+            "#",
+            "the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`".into(),
         );
     }
     if let Some(swagger) = doc.get("swagger") {
-        return unsupported(format!(
-            "this is a Swagger {} document (#/swagger); convert it to OpenAPI 3.0 (for example with swagger2openapi) first",
-            display(swagger)
-        ));
+        return unsupported(
+            "#/swagger",
+            format!(
+                "this is a Swagger {} document; convert it to OpenAPI 3.0 (for example with swagger2openapi) first",
+                display(swagger)
+            ),
+        );
     }
     match doc.get("openapi") {
         None => unsupported(
-            "no `openapi` version field at #/openapi; an OpenAPI document starts with `openapi: 3.0.x`".into(),
+            "#/openapi",
+            "no `openapi` version field; an OpenAPI document starts with `openapi: 3.0.x`".into(),
         ),
         Some(Value::String(v)) if is_3_0_patch(v) => Ok(()),
-        Some(Value::String(v)) if v.starts_with("3.1") => unsupported(format!(
-            "OpenAPI {v} (at #/openapi) is not supported: progenitor reads OpenAPI 3.0 only; state the document as 3.0.x \
+        Some(Value::String(v)) if v.starts_with("3.1") => unsupported(
+            "#/openapi",
+            format!(
+                "OpenAPI {v} is not supported: progenitor reads OpenAPI 3.0 only; state the document as 3.0.x \
              (replace `type: [x, \"null\"]` with `nullable: true`, `examples` in schemas with `example`)"
-        )),
-        Some(other) => unsupported(format!(
-            "unsupported OpenAPI version {} at #/openapi; write a full 3.0 version such as `3.0.3` (quoted in YAML)",
-            display(other)
-        )),
+            ),
+        ),
+        Some(other) => unsupported(
+            "#/openapi",
+            format!(
+                "unsupported OpenAPI version {}; write a full 3.0 version such as `3.0.3` (quoted in YAML)",
+                display(other)
+            ),
+        ),
     }
 }
 
@@ -265,18 +280,27 @@ mod tests {
     fn versions_other_than_3_0_are_refused_with_advice() {
         let v31 = parse("a.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n");
         assert!(
-            v31.err()
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-                .contains("OpenAPI 3.1.0 (at #/openapi) is not supported")
+            v31.err().map(|e| e.to_string()).unwrap_or_default().contains("#/openapi: OpenAPI 3.1.0 is not supported")
         );
         let swagger = parse("a.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n");
         assert!(swagger.err().map(|e| e.to_string()).unwrap_or_default().contains("Swagger 2.0 document"));
         assert!(parse("a.yaml", "openapi: 3.0.3\npaths: {}\n").is_ok());
         for bad in ["'3.0'", "3.0", "'3.0.3-rc'", "'3.0.x'", "''", "~"] {
             let error = parse("a.yaml", &format!("openapi: {bad}\npaths: {{}}\n")).err().map(|e| e.to_string());
-            assert!(error.as_ref().is_some_and(|e| e.contains("at #/openapi")), "{bad}: {error:?}");
+            assert!(error.as_ref().is_some_and(|e| e.starts_with("a.yaml: #/openapi: ")), "{bad}: {error:?}");
         }
+    }
+
+    #[test]
+    fn a_quote_inside_a_word_does_not_hide_a_nesting_bomb() {
+        let started = std::time::Instant::now();
+        let bomb = format!("openapi: 3.0.3\ninfo: {{title: 5\", version: '1'}}\nx: {}", "[".repeat(80_000));
+        let error = parse_document(Path::new("bomb.yaml"), &bomb).map(drop).map_err(|e| e.to_string());
+        assert!(
+            error.as_ref().is_err_and(|e| e.contains("bomb.yaml:3:") && e.contains("nested more than 256")),
+            "{error:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! nullable (`createService`'s `reconciledDeploymentId`), a client generated strictly from the schema
 //! would fail to decode exactly the answer the vendor documents. This pass makes such a property optional
 //! or nullable in the schema the response decodes, and reports each relaxation (`cargo spec check`
-//! lists them). Requests are left as the schema states them.
+//! lists them). Only response examples are read; the relaxation is made in the schema the response
+//! names, so a component shared with a request is relaxed there too (a request may then leave the
+//! property out: more permissive, never less).
 
 use serde_json::Value;
 

@@ -27,6 +27,8 @@ use serde_json::Value;
 
 const DEFAULT_CASES: usize = 520;
 const CASE_LIMIT: Duration = Duration::from_secs(10);
+/// A case still running after this long is taken to hang; the watchdog ends the run.
+const HANG_LIMIT: Duration = Duration::from_secs(30);
 const COMPILE_SAMPLE: usize = 30;
 const WORKERS: usize = 2;
 
@@ -49,6 +51,9 @@ enum Outcome {
     Refused,
     Failed(String),
 }
+
+/// The case a worker runs: its index, its class and since when.
+type Running = (usize, &'static str, Instant);
 
 struct Case {
     index: usize,
@@ -75,11 +80,31 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
     let classes = mutate::classes();
     let next = Mutex::new(0usize);
     let results: Mutex<Vec<Case>> = Mutex::new(Vec::new());
+    let running: Mutex<Vec<Option<Running>>> = Mutex::new(vec![None; WORKERS]);
+    let finished = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
+        // A case that hangs never returns to be timed: the watchdog ends the run, naming it.
+        let (watched, done) = (&running, &finished);
+        scope.spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                for (index, class, since) in watched.lock().unwrap().iter().flatten() {
+                    if since.elapsed() > HANG_LIMIT {
+                        say(&format!(
+                            "spec fuzz: seed {seed}: case {index} ({class}) has run for {:?}: it hangs; \
+                             its mutant is target/spec-fuzz/current-*",
+                            since.elapsed()
+                        ));
+                        std::process::exit(1);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        let mut workers = Vec::new();
         for worker in 0..WORKERS {
             let (next, results, base, classes, run_dir) = (&next, &results, &base, &classes, &run_dir);
-            let base_normalized = &base_normalized;
-            scope.spawn(move || {
+            let (base_normalized, running) = (&base_normalized, &running);
+            workers.push(scope.spawn(move || {
                 loop {
                     let index = {
                         let mut next = next.lock().unwrap();
@@ -98,9 +123,11 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
                     let current = fuzz_dir().join(format!("current-{worker}.{}", mutant.extension));
                     std::fs::write(&current, &mutant.bytes).unwrap();
                     let start = Instant::now();
+                    running.lock().unwrap()[worker] = Some((index, class, start));
                     let outcome = catch_unwind(AssertUnwindSafe(|| run_case(&file, base_normalized)))
                         .unwrap_or_else(|panic| Outcome::Failed(format!("panicked: {}", panic_text(panic.as_ref()))));
                     let took = start.elapsed();
+                    running.lock().unwrap()[worker] = None;
                     let outcome = match outcome {
                         _ if took > CASE_LIMIT => Outcome::Failed(format!("took {took:?}, over {CASE_LIMIT:?}")),
                         other => other,
@@ -116,8 +143,12 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
                     }
                     results.lock().unwrap().push(Case { index, class, what: mutant.what, outcome, took });
                 }
-            });
+            }));
         }
+        for worker in workers {
+            let _ = worker.join();
+        }
+        finished.store(true, std::sync::atomic::Ordering::SeqCst);
     });
     let mut results = results.into_inner().unwrap();
     results.sort_by_key(|case| case.index);
@@ -162,7 +193,8 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
         accepted.iter().step_by((accepted.len() / COMPILE_SAMPLE).max(1)).take(COMPILE_SAMPLE).cloned().collect();
     assert!(sample.len() >= COMPILE_SAMPLE.min(accepted.len()));
     let compile_started = Instant::now();
-    if let Err(broken) = compile::compile_all(&fuzz_dir().join("compile"), &sample) {
+    let compile_dir = fuzz_dir().join(format!("compile-{}", std::process::id()));
+    if let Err(broken) = compile::compile_all(&compile_dir, &sample) {
         panic!("seed {seed}: accepted mutants that do not compile:\n{broken}");
     }
     say(&format!(
@@ -172,6 +204,7 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
         compile_started.elapsed()
     ));
     let _ = std::fs::remove_dir_all(&run_dir);
+    let _ = std::fs::remove_dir_all(&compile_dir);
 }
 
 /// Load, check and generate, then diff against the unmutated spec; the outcome, with every refusal checked
@@ -203,23 +236,44 @@ fn run_case(file: &Path, base: &Value) -> Outcome {
     }
 }
 
-/// Why `message` does not locate the problem, if it does not: it must name the file and give a JSON
-/// pointer (`#/...`) or a line and column.
+/// Why `message` does not locate the problem, if it does not. It must start with the file, then either
+/// `:LINE:COLUMN:` or `: PLACE: ...` where PLACE is a JSON pointer (`#/...`, `#` for the whole document)
+/// or an operation named with its pointer: a pointer in the advice further on does not count. A list of
+/// problems must locate each one.
 fn unlocated(message: &str, file: &str) -> Option<&'static str> {
-    if !message.contains(file) {
-        return Some("no file name");
+    let Some(at) = message.find(file) else { return Some("no file name") };
+    let rest = &message[at + file.len()..];
+    if let Some(place) = rest.strip_prefix(':') {
+        let mut parts = place.splitn(3, ':');
+        let line = parts.next().and_then(|l| l.parse::<usize>().ok());
+        let column = parts.next().and_then(|c| c.parse::<usize>().ok());
+        if line.is_some_and(|l| l > 0) && column.is_some() {
+            return None;
+        }
     }
-    let after = &message[message.find(file).unwrap_or(0) + file.len()..];
-    let line_column = after.strip_prefix(':').is_some_and(|rest| {
-        let mut parts = rest.splitn(3, ':');
-        parts.next().is_some_and(|l| l.parse::<usize>().is_ok_and(|l| l > 0))
-            && parts.next().is_some_and(|c| c.parse::<usize>().is_ok())
-    });
-    if line_column || message.contains("#/") || message.contains(" at #") {
-        None
-    } else {
-        Some("no JSON pointer or line:column")
+    let Some(body) = rest.strip_prefix(": ") else { return Some("no place after the file name") };
+    let first_line = body.lines().next().unwrap_or_default();
+    if first_line.ends_with(" problems in the spec:") {
+        let bullets: Vec<&str> = body.lines().filter_map(|l| l.strip_prefix("  - ")).collect();
+        return if !bullets.is_empty() && bullets.iter().all(|b| locates(b)) {
+            None
+        } else {
+            Some("a problem in the list without a place")
+        };
     }
+    if locates(body) { None } else { Some("no JSON pointer or line:column where the message starts") }
+}
+
+/// Whether `text` starts with a place: its first clause (up to `: `) holds a JSON pointer. Errors that
+/// name their stage first (`code generation failed: `, `normalization pass `x`: `) are read after it.
+fn locates(text: &str) -> bool {
+    let text = text.strip_prefix("code generation failed: ").unwrap_or(text);
+    let text = match text.strip_prefix("normalization pass `") {
+        Some(rest) => rest.split_once("`: ").map_or(rest, |(_, message)| message),
+        None => text,
+    };
+    let head = text.split(": ").next().unwrap_or_default();
+    head == "#" || head.contains("#/")
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {

@@ -577,7 +577,12 @@ fn version(doc: &mut Value, rng: &mut Rng) -> String {
 
 fn deep_nesting(text: &str, rng: &mut Rng) -> (String, &'static str, Vec<u8>) {
     let depth = [100, 300, 2_000, 20_000, 80_000][rng.usize(..5)];
-    match rng.usize(..3) {
+    match rng.usize(..4) {
+        3 => {
+            // Block sequences nested on one line: `- - - 1`.
+            let body = format!("{}1", "- ".repeat(depth));
+            (format!("{depth} nested block sequences"), "yaml", format!("{text}x-deep:\n  {body}\n").into_bytes())
+        }
         0 => {
             let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
             (format!("{depth} nested flow sequences"), "yaml", format!("{text}x-deep: {body}\n").into_bytes())

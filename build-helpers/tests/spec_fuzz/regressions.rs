@@ -38,7 +38,7 @@ fn ok() -> Value {
 }
 
 fn write(name: &str, doc: &Value) -> PathBuf {
-    let dir = fuzz_dir().join("regressions");
+    let dir = fuzz_dir().join(format!("regressions-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("{name}.json"));
     std::fs::write(&file, serde_json::to_vec_pretty(doc).unwrap()).unwrap();
@@ -312,7 +312,9 @@ fn accepted_regressions_compile() {
         .map(|(i, (label, doc))| (label.to_string(), accepted(&format!("accepted-{i}"), doc)))
         .collect();
     let borrowed: Vec<(String, &str)> = generated.iter().map(|(label, code)| (label.clone(), code.as_str())).collect();
-    if let Err(broken) = compile::compile_all(&fuzz_dir().join("compile-regressions"), &borrowed) {
+    let dir = fuzz_dir().join(format!("compile-regressions-{}", std::process::id()));
+    if let Err(broken) = compile::compile_all(&dir, &borrowed) {
         panic!("accepted regression specs that do not compile:\n{broken}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }

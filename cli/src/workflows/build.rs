@@ -21,12 +21,15 @@ use serde_json::{Value, json};
 use super::{wait_args, wait_times};
 use crate::app::Context;
 use crate::exit::refused;
-use crate::output::{self, Mode};
+use crate::output;
 use crate::progress::Reporter;
 
 /// The largest context packed, before compression.
 const MAX_CONTEXT_BYTES: u64 = 500 * 1024 * 1024;
 const LOG_TAIL: usize = 30;
+/// getBuildLogs returns the first lines up to its `limit` and offers no way to start later: the tail is
+/// the end of the largest page it gives.
+const LOG_PAGE: usize = 10_000;
 
 pub fn command() -> Command {
     Command::new("run")
@@ -124,14 +127,14 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         "status": result.pointer("/build/status").cloned().unwrap_or(Value::Null),
         "imageUri": result.pointer("/build/imageUri").cloned().unwrap_or(Value::Null),
     });
-    output::value(if context.mode == Mode::Json { Mode::Json } else { context.mode }, &summary);
+    output::value(context.mode, &summary);
     Ok(())
 }
 
 async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid) {
     let Some(operation) = pipecat_cloud::catalog::by_id("getBuildLogs") else { return };
     let answer = match crate::generic::call_with_one_path_value(client, operation, &id.to_string()) {
-        Ok(call) => call.query("limit", LOG_TAIL.to_string()).send().await,
+        Ok(call) => call.query("limit", LOG_PAGE.to_string()).send().await,
         Err(_) => return,
     };
     let Ok(logs) = answer.map(|a| a.json::<Value>().unwrap_or(Value::Null)) else {
@@ -139,15 +142,9 @@ async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid)
         return;
     };
     output::note(&format!("the last lines of build {id}'s log:"));
-    let lines = logs.get("logs").or_else(|| logs.get("lines")).and_then(Value::as_array).cloned().unwrap_or_default();
-    for line in lines {
-        let text = line
-            .get("log")
-            .or_else(|| line.get("message"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| line.to_string());
-        output::note(&format!("  {text}"));
+    let lines = logs.get("logs").and_then(Value::as_array).cloned().unwrap_or_default();
+    for line in &lines[lines.len().saturating_sub(LOG_TAIL)..] {
+        output::note(&format!("  {}", line.as_str().map_or_else(|| line.to_string(), str::to_string)));
     }
 }
 
@@ -155,7 +152,7 @@ async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid)
 /// a terminal follows the upload.
 async fn send_upload(url: &str, fields: &[(String, String)], archive: Vec<u8>) -> anyhow::Result<()> {
     pipecat_cloud::tls::install_ring_provider();
-    let boundary = format!("pipecat-cloud-{:016x}", fastrand_seed());
+    let boundary = format!("pipecat-cloud-{:016x}", boundary_seed());
     let mut head = Vec::new();
     for (name, value) in fields {
         write!(head, "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")?;
@@ -210,7 +207,8 @@ fn host_of(url: &str) -> String {
     url.split('?').next().unwrap_or_default().to_string()
 }
 
-fn fastrand_seed() -> u64 {
+/// Varies the multipart boundary between runs (it only must not occur in the archive by chance).
+fn boundary_seed() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
         ^ u64::from(std::process::id())
 }
@@ -344,6 +342,7 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -362,14 +361,13 @@ mod tests {
     fn the_same_folder_packs_to_the_same_bytes() {
         let dir = std::env::temp_dir().join(format!("pack-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("src")).unwrap_or_default();
-        std::fs::write(dir.join("Dockerfile"), "FROM scratch\n").unwrap_or_default();
-        std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap_or_default();
-        let first = pack(&dir).map_err(|e| e.to_string());
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("Dockerfile"), "FROM scratch\n").unwrap();
+        std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap();
+        let first = pack(&dir).unwrap();
         std::thread::sleep(Duration::from_millis(20));
-        std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap_or_default();
-        let second = pack(&dir).map_err(|e| e.to_string());
-        assert!(first.is_ok());
+        std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap();
+        let second = pack(&dir).unwrap();
         assert_eq!(first, second);
         let _ = std::fs::remove_dir_all(&dir);
     }

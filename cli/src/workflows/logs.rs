@@ -6,7 +6,7 @@
 //! already printed (the same second is read again, so the API's second-granular `startTime` leaves no
 //! gap). In JSON mode each line is one JSON document (NDJSON).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
@@ -60,13 +60,15 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let interval =
         Duration::try_from_secs_f64(interval).map_err(|_| refused("--poll-interval takes seconds, 0 or more"))?;
     let max_polls = matches.get_one::<u32>("max-polls").copied();
-    let client = context.client()?;
+    // Both were checked as integers by their flags' parsers.
     let mut cursor: Option<i64> = matches.get_one::<String>("query:startTime").and_then(|t| t.parse().ok());
     let first_page: i64 = matches.get_one::<String>("query:limit").and_then(|l| l.parse().ok()).unwrap_or(10);
-    let mut seen: HashSet<(i64, String, String)> = HashSet::new();
+    let client = context.client()?;
+    let mut printed = Printed::default();
     let mut polls = 0u32;
     loop {
         polls += 1;
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let mut fresh: Vec<GetLogsResponseLogsItem> = Vec::new();
         let mut offset = 0i64;
         loop {
@@ -102,27 +104,61 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         }
         // In time order, whatever order the page came in.
         fresh.sort_by_key(|item| item.timestamp);
-        for item in fresh {
-            let seconds = item.timestamp.map(|t| t.timestamp()).unwrap_or_default();
-            let key = (
-                seconds,
-                item.timestamp.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                item.log.clone().unwrap_or_default(),
-            );
-            if !seen.insert(key) {
-                continue;
-            }
+        for item in printed.new_lines(fresh) {
             print_line(context.mode, &item);
-            cursor = Some(cursor.map_or(seconds, |c| c.max(seconds)));
         }
-        // Only the newest second is read again; older keys can go.
+        // From the newest second seen; after an empty start, from when the follow began (no gap).
+        cursor = printed.newest_second().or(cursor).or(i64::try_from(started).ok());
         if let Some(cursor) = cursor {
-            seen.retain(|(seconds, _, _)| *seconds >= cursor);
+            printed.forget_before(cursor);
         }
         if max_polls.is_some_and(|max| polls >= max) {
             return Ok(());
         }
         tokio::time::sleep(interval).await;
+    }
+}
+
+/// A printed line, told apart from another with the same text at the same instant by its deployment.
+type LineKey = (i64, String, String, String);
+
+/// What a follow printed, as a multiset: a poll that reads the same second again prints only what is
+/// new, and two identical lines logged at the same instant are both printed.
+#[derive(Default)]
+struct Printed {
+    counts: HashMap<LineKey, usize>,
+}
+
+impl Printed {
+    /// The lines of `batch` (in time order) not printed before.
+    fn new_lines(&mut self, batch: Vec<GetLogsResponseLogsItem>) -> Vec<GetLogsResponseLogsItem> {
+        let mut in_batch: HashMap<LineKey, usize> = HashMap::new();
+        let mut out = Vec::new();
+        for item in batch {
+            let key = (
+                item.timestamp.map(|t| t.timestamp()).unwrap_or_default(),
+                item.timestamp.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                item.log.clone().unwrap_or_default(),
+                item.deployment_id.clone().unwrap_or_default(),
+            );
+            let nth = in_batch.entry(key.clone()).or_default();
+            *nth += 1;
+            let seen = self.counts.entry(key).or_default();
+            if *nth > *seen {
+                *seen = *nth;
+                out.push(item);
+            }
+        }
+        out
+    }
+
+    fn newest_second(&self) -> Option<i64> {
+        self.counts.keys().map(|(seconds, ..)| *seconds).max()
+    }
+
+    /// Only lines at or after `second` can be read again.
+    fn forget_before(&mut self, second: i64) {
+        self.counts.retain(|(seconds, ..), _| *seconds >= second);
     }
 }
 

@@ -194,6 +194,10 @@ pub async fn proxy(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
     if context.verbose {
         output::note(&format!("HTTP {} {}", answer.status(), answer.content_type().unwrap_or("")));
     }
-    output::line(String::from_utf8_lossy(answer.bytes()).trim_end_matches('\n'));
+    // The bot's bytes as they came; in JSON mode, one document that carries them.
+    match context.mode {
+        Mode::Json => output::value(Mode::Json, &output::wrapped(&answer)),
+        _ => output::bytes(answer.bytes()),
+    }
     Ok(())
 }

@@ -17,7 +17,7 @@ use anyhow::{Context, bail};
 use pipecat_cloud::catalog;
 use pipecat_cloud::operation::{ApiKeyKind, HttpMethod, Operation};
 use pipecat_cloud_tests::recording::{
-    KEPT_RESPONSE_HEADERS, RecordedRequest, RecordedResponse, Recording, scrub, scrub_text,
+    KEPT_RESPONSE_HEADERS, RecordedRequest, RecordedResponse, Recording, scrub, scrub_key, scrub_text,
 };
 use serde_json::Value;
 
@@ -117,6 +117,9 @@ async fn record(
     let (body, text) = match serde_json::from_str::<Value>(&text) {
         Ok(mut json) => {
             scrub(&mut json);
+            if let Some(key) = key.as_deref() {
+                scrub_key(&mut json, key);
+            }
             (Some(json), None)
         }
         Err(_) if text.is_empty() => (None, None),
