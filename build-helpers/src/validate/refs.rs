@@ -88,7 +88,7 @@ struct Walk<'a, 'p> {
 }
 
 impl Walk<'_, '_> {
-    fn node(&mut self, node: &Value, pointer: &str, kind: Kind) {
+    fn node<'v>(&mut self, node: &'v Value, pointer: &str, kind: Kind) {
         let Some(map) = node.as_object() else { return };
         if let Some(reference) = map.get("$ref") {
             // Path items by $ref are refused by the operation checks, with their own advice.
@@ -98,27 +98,27 @@ impl Walk<'_, '_> {
             return;
         }
         let child = |key: &str| format!("{pointer}/{}", pointer_token(key));
-        let each = |value: Option<&Value>| -> Vec<(String, Value)> {
+        // The children to visit are borrowed, not copied: a deep document costs its size once, not its
+        // size times its depth.
+        let each = |value: Option<&'v Value>| -> Vec<(String, &'v Value)> {
             match value {
-                Some(Value::Object(m)) => m.iter().map(|(k, v)| (pointer_token(k), v.clone())).collect(),
-                Some(Value::Array(items)) => {
-                    items.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect()
-                }
+                Some(Value::Object(m)) => m.iter().map(|(k, v)| (pointer_token(k), v)).collect(),
+                Some(Value::Array(items)) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
                 _ => Vec::new(),
             }
         };
-        let mut visits: Vec<(String, Value, Kind)> = Vec::new();
-        let under = |key: &str, kind: Kind, visits: &mut Vec<(String, Value, Kind)>| {
+        let mut visits: Vec<(String, &'v Value, Kind)> = Vec::new();
+        let under = |key: &str, kind: Kind, visits: &mut Vec<(String, &'v Value, Kind)>| {
             for (token, value) in each(map.get(key)) {
                 visits.push((format!("{}/{token}", child(key)), value, kind));
             }
         };
-        let content = |visits: &mut Vec<(String, Value, Kind)>| {
+        let content = |visits: &mut Vec<(String, &'v Value, Kind)>| {
             for (media, entry) in map.get("content").and_then(Value::as_object).into_iter().flatten() {
                 if let Some(schema) = entry.get("schema") {
                     visits.push((
                         format!("{}/{}/schema", child("content"), pointer_token(media)),
-                        schema.clone(),
+                        schema,
                         Kind::Schema,
                     ));
                 }
@@ -129,7 +129,7 @@ impl Walk<'_, '_> {
                 under("parameters", Kind::Parameter, &mut visits);
                 for method in METHODS {
                     if let Some(op) = map.get(method) {
-                        visits.push((child(method), op.clone(), Kind::Operation));
+                        visits.push((child(method), op, Kind::Operation));
                     }
                 }
             }
@@ -137,12 +137,12 @@ impl Walk<'_, '_> {
                 under("parameters", Kind::Parameter, &mut visits);
                 under("responses", Kind::Response, &mut visits);
                 if let Some(body) = map.get("requestBody") {
-                    visits.push((child("requestBody"), body.clone(), Kind::RequestBody));
+                    visits.push((child("requestBody"), body, Kind::RequestBody));
                 }
             }
             Kind::Parameter | Kind::Header => {
                 if let Some(schema) = map.get("schema") {
-                    visits.push((child("schema"), schema.clone(), Kind::Schema));
+                    visits.push((child("schema"), schema, Kind::Schema));
                 }
                 content(&mut visits);
             }
@@ -158,13 +158,13 @@ impl Walk<'_, '_> {
                 }
                 for key in ["items", "not", "additionalProperties"] {
                     if let Some(schema) = map.get(key).filter(|s| s.is_object()) {
-                        visits.push((child(key), schema.clone(), Kind::Schema));
+                        visits.push((child(key), schema, Kind::Schema));
                     }
                 }
             }
         }
         for (pointer, value, kind) in visits {
-            self.node(&value, &pointer, kind);
+            self.node(value, &pointer, kind);
         }
     }
 

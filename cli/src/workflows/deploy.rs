@@ -35,6 +35,7 @@ struct DeployFile {
     agent_profile: Option<String>,
     max_session_duration: Option<i64>,
     enable_krisp: Option<bool>,
+    enable_managed_keys: Option<bool>,
     websocket_auth: Option<String>,
     #[serde(default)]
     scaling: Scaling,
@@ -179,9 +180,10 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         }
         fields.insert("autoScaling".into(), Value::Object(scaling));
     }
-    if file.enable_krisp.is_some() || file.websocket_auth.is_some() {
+    if file.enable_krisp.is_some() || file.enable_managed_keys.is_some() || file.websocket_auth.is_some() {
         output::note(
-            "note: enable_krisp and websocket_auth in pcc-deploy.toml are not part of the published API; they are not sent",
+            "note: enable_krisp, enable_managed_keys and websocket_auth in pcc-deploy.toml are not part of the \
+             published API; they are not sent",
         );
     }
     let region = text("region", &file.region);
