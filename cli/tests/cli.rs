@@ -550,22 +550,51 @@ async fn secret_set_reads_stdin_and_image_pull_secrets_are_encoded() {
     );
 }
 
-/// A server for `build run`: upload URL, upload, createBuild answering `status`, and a build that succeeds.
-async fn build_server(status: u16) -> ScriptedServer {
+/// A server for `build run`: upload URL, upload, createBuild answering `status`, and a build that ends as
+/// `finished` (the body getBuild answers), with a two-line log.
+async fn build_server(status: u16, finished: Value) -> ScriptedServer {
     let upload_target: Arc<std::sync::Mutex<String>> = Arc::default();
     let target = Arc::clone(&upload_target);
     let server = ScriptedServer::start_with(move |request| match (request.method.as_str(), request.path()) {
-        ("POST", "/v1/builds/upload-url") => Reply::json(200, json!({"uploadId": UUID,
-            "uploadUrl": format!("{}/upload?signature=secret-sig", target.lock().unwrap()), "uploadFields": {"key": "contexts/abc.tar.gz"}})),
+        ("POST", "/v1/builds/upload-url") => Reply::json(
+            200,
+            json!({"uploadId": UUID, "uploadUrl": format!("{}/upload?signature=secret-sig", target.lock().unwrap()),
+                "uploadFields": {"key": "contexts/abc.tar.gz"}}),
+        ),
         ("POST", "/upload") => Reply::Respond { status: 204, headers: vec![], body: String::new() },
-        ("POST", "/v1/builds") => Reply::json(status, json!({"build": {"id": UUID, "status": if status == 200 { "success" } else { "building" }}, "cached": status == 200})),
-        ("GET", path) if path.starts_with("/v1/builds/") => Reply::json(200, json!({"build": {"id": UUID, "status": "success", "imageUri": "registry.pipecat/bot@sha256:1"}})),
+        ("POST", "/v1/builds") => Reply::json(
+            status,
+            json!({"build": {"id": UUID, "status": if status == 200 { "success" } else { "building" }}, "cached": status == 200}),
+        ),
+        ("GET", path) if path.ends_with("/logs") => {
+            Reply::json(200, json!({"logs": ["Step 3/5: RUN pip install", "ERROR: no matching distribution"]}))
+        }
+        ("GET", path) if path.starts_with("/v1/builds/") => Reply::json(200, finished.clone()),
         _ => Reply::json(500, json!({"error": "unexpected"})),
     })
     .await
     .unwrap();
     *upload_target.lock().unwrap() = server.url();
     server
+}
+
+/// `build run` of a fresh context folder against `server`, in JSON mode.
+async fn build_run(server: &ScriptedServer, name: &str) -> Run {
+    let dir = build_context(name);
+    let args = [
+        "--output",
+        "json",
+        "build",
+        "run",
+        dir.to_str().unwrap(),
+        "--region",
+        "us-west",
+        "--interval",
+        "0",
+        "--timeout",
+        "30",
+    ];
+    run(server, name, &args).await
 }
 
 fn build_context(name: &str) -> PathBuf {
@@ -578,27 +607,10 @@ fn build_context(name: &str) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn build_run_uploads_builds_and_waits_and_reports_a_cached_build() {
+    let succeeded = json!({"build": {"id": UUID, "status": "success", "imageUri": "registry.pipecat/bot@sha256:1"}});
     for (status, cached) in [(201, false), (200, true)] {
-        let server = build_server(status).await;
-        let dir = build_context(&format!("build-{status}"));
-        let result = run(
-            &server,
-            "build",
-            &[
-                "--output",
-                "json",
-                "build",
-                "run",
-                dir.to_str().unwrap(),
-                "--region",
-                "us-west",
-                "--interval",
-                "0",
-                "--timeout",
-                "30",
-            ],
-        )
-        .await;
+        let server = build_server(status, succeeded.clone()).await;
+        let result = build_run(&server, &format!("build-{status}")).await;
         assert_eq!(result.code, 0, "{}", result.stderr);
         let summary = result.json();
         assert_eq!(summary["cached"], cached);
@@ -861,45 +873,9 @@ async fn session_start_prints_the_session_and_room_and_proxy_prints_the_bots_ans
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_build_prints_the_tail_of_its_log() {
-    let target: Arc<std::sync::Mutex<String>> = Arc::default();
-    let url = Arc::clone(&target);
-    let server = ScriptedServer::start_with(move |request| match (request.method.as_str(), request.path()) {
-        ("POST", "/v1/builds/upload-url") => Reply::json(
-            200,
-            json!({"uploadId": UUID, "uploadUrl": format!("{}/upload", url.lock().unwrap()), "uploadFields": {}}),
-        ),
-        ("POST", "/upload") => Reply::Respond { status: 204, headers: vec![], body: String::new() },
-        ("POST", "/v1/builds") => Reply::json(201, json!({"build": {"id": UUID, "status": "building"}})),
-        ("GET", path) if path.ends_with("/logs") => {
-            Reply::json(200, json!({"logs": ["Step 3/5: RUN pip install", "ERROR: no matching distribution"]}))
-        }
-        ("GET", _) => {
-            Reply::json(200, json!({"build": {"id": UUID, "status": "failed", "errorMessage": "pip install failed"}}))
-        }
-        _ => Reply::json(500, json!({"error": "unexpected"})),
-    })
-    .await
-    .unwrap();
-    *target.lock().unwrap() = server.url();
-    let dir = build_context("build-failed");
-    let result = run(
-        &server,
-        "build-failed",
-        &[
-            "--output",
-            "json",
-            "build",
-            "run",
-            dir.to_str().unwrap(),
-            "--region",
-            "us-west",
-            "--interval",
-            "0",
-            "--timeout",
-            "30",
-        ],
-    )
-    .await;
+    let failed = json!({"build": {"id": UUID, "status": "failed", "errorMessage": "pip install failed"}});
+    let server = build_server(201, failed).await;
+    let result = build_run(&server, "build-failed").await;
     assert_eq!(result.code, 1, "{}", result.stderr);
     assert!(result.json()["error"]["message"].as_str().unwrap().contains("pip install failed"));
     assert!(result.stderr.contains("ERROR: no matching distribution"), "{}", result.stderr);

@@ -166,8 +166,9 @@ pub fn scrub_text(text: &str, key: Option<&str>) -> String {
         // Field names match in any case (`Password:`, `TOKEN=`); ASCII lower-casing keeps byte offsets.
         let marker = marker.to_ascii_lowercase();
         let marker = marker.as_str();
+        let mut lower = out.to_ascii_lowercase();
         let mut from = 0;
-        while let Some(found) = out.to_ascii_lowercase()[from..].find(marker) {
+        while let Some(found) = lower[from..].find(marker) {
             let name_end = from + found + marker.len();
             let rest = &out[name_end..];
             // The separator: an optional closing quote, then `:`, `=` or (after Bearer) a space, then an
@@ -194,6 +195,7 @@ pub fn scrub_text(text: &str, key: Option<&str>) -> String {
                 continue;
             }
             out.replace_range(value_start..value_start + value_len, SCRUBBED);
+            lower.replace_range(value_start..value_start + value_len, SCRUBBED);
             from = value_start + SCRUBBED.len();
         }
     }

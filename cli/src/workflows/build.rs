@@ -152,7 +152,7 @@ async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid)
 /// a terminal follows the upload.
 async fn send_upload(url: &str, fields: &[(String, String)], archive: Vec<u8>) -> anyhow::Result<()> {
     pipecat_cloud::tls::install_ring_provider();
-    let boundary = format!("pipecat-cloud-{:016x}", boundary_seed());
+    let boundary = format!("pipecat-cloud-{:016x}", fastrand::u64(..));
     let mut head = Vec::new();
     for (name, value) in fields {
         write!(head, "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")?;
@@ -205,12 +205,6 @@ async fn send_upload(url: &str, fields: &[(String, String)], archive: Vec<u8>) -
 /// The host of a presigned URL, for messages (its query carries a signature and is not repeated).
 fn host_of(url: &str) -> String {
     url.split('?').next().unwrap_or_default().to_string()
-}
-
-/// Varies the multipart boundary between runs (it only must not occur in the archive by chance).
-fn boundary_seed() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
-        ^ u64::from(std::process::id())
 }
 
 /// `dir` as a deterministic tar.gz, without what `.dockerignore` (or, without one, `.git`) leaves out.
