@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-mod app;
+mod catalog_command;
+mod command_tree;
+mod context;
 mod credentials;
+mod dispatch;
 mod exit;
-mod generic;
+mod input;
 pub mod operation_commands;
 mod output;
 mod progress;
@@ -16,5 +19,5 @@ pub use run::main;
 /// The whole command tree as text, one line per command and argument: what `tests/command-tree.txt`
 /// holds.
 pub fn command_tree() -> String {
-    app::tree_text()
+    command_tree::tree_text()
 }

@@ -1,7 +1,7 @@
 //! Which command calls which operation: one row per operationId of the spec, in one exhaustive table
 //! (a test fails for an operation without a row, or a row without an operation). Most rows are
-//! generated commands (`generic.rs`): path parameters become arguments, query parameters and body
-//! fields become flags, from the catalog. A few are written by hand (`workflows/`) because people use
+//! generated commands (`catalog_command.rs`): path parameters become arguments, query parameters and body
+//! fields become flags, from the catalog. A few are written by hand (registered in `workflows/mod.rs`) because people use
 //! them differently from the raw call: `agent logs` follows, `secret set` reads .env files, `session
 //! start` prints what to join, and the seven session-proxy operations are one `session proxy -X METHOD`.
 
@@ -100,6 +100,26 @@ mod tests {
         assert!(missing.is_empty(), "operations without a command: {missing:?} (add them to OPERATION_COMMANDS)");
         let unknown: Vec<&&str> = table.difference(&spec).collect();
         assert!(unknown.is_empty(), "rows for operations the spec does not have: {unknown:?}");
+    }
+
+    #[test]
+    fn each_row_names_a_command_that_exists() {
+        for row in OPERATION_COMMANDS {
+            match row.made {
+                Made::ByHand => assert!(
+                    crate::workflows::at(row.command).is_some(),
+                    "{} is made by hand at `{}`, but workflows::HAND_WRITTEN has no such path",
+                    row.operation_id,
+                    row.command.join(" ")
+                ),
+                Made::Generated => assert!(
+                    crate::workflows::at(row.command).is_none(),
+                    "{} is generated at `{}`, and a hand-written command has the same path",
+                    row.operation_id,
+                    row.command.join(" ")
+                ),
+            }
+        }
     }
 
     #[test]

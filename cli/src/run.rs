@@ -4,11 +4,11 @@ use std::process::ExitCode;
 
 use pipecat_cloud::Error;
 
-use crate::{app, exit, output};
+use crate::{command_tree, dispatch, exit, output};
 
 /// Runs `pipecat-cloud` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let matches = match app::command().try_get_matches() {
+    let matches = match command_tree::command().try_get_matches() {
         Ok(matches) => matches,
         Err(error) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2. A closed pipe while
@@ -40,7 +40,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit::API_ERROR);
         }
     };
-    match runtime.block_on(app::run(&matches)) {
+    match runtime.block_on(dispatch::run(&matches)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let error = with_advice(error);

@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::credentials::{self, Profile};
 use crate::exit::refused;
 use crate::output;

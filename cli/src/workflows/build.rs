@@ -18,8 +18,8 @@ use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
-use super::{wait_args, wait_times};
-use crate::app::Context;
+use super::wait_flags::{wait_args, wait_times};
+use crate::context::Context;
 use crate::exit::refused;
 use crate::output;
 use crate::progress::Reporter;
@@ -133,7 +133,7 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
 
 async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid) {
     let Some(operation) = pipecat_cloud::catalog::by_id("getBuildLogs") else { return };
-    let answer = match crate::generic::call_with_one_path_value(client, operation, &id.to_string()) {
+    let answer = match crate::catalog_command::call_with_one_path_value(client, operation, &id.to_string()) {
         Ok(call) => call.query("limit", LOG_PAGE.to_string()).send().await,
         Err(_) => return,
     };

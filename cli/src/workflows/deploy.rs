@@ -14,8 +14,8 @@ use pipecat_cloud::Error;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{wait_args, wait_times};
-use crate::app::Context;
+use super::wait_flags::{wait_args, wait_times};
+use crate::context::Context;
 use crate::exit::refused;
 use crate::output::{self, Mode};
 use crate::progress::Reporter;
@@ -212,7 +212,10 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         }
         let operation =
             pipecat_cloud::catalog::by_id("updateService").ok_or_else(|| refused("no updateService in the catalog"))?;
-        crate::generic::call_with_one_path_value(&client, operation, &name)?.json(&Value::Object(fields)).send().await?
+        crate::catalog_command::call_with_one_path_value(&client, operation, &name)?
+            .json(&Value::Object(fields))
+            .send()
+            .await?
     } else {
         fields.insert("serviceName".into(), json!(name));
         if let Some(region) = region {

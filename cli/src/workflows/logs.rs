@@ -14,9 +14,9 @@ use pipecat_cloud::catalog;
 use pipecat_cloud::types::{GetLogsResponse, GetLogsResponseLogsItem};
 use serde_json::json;
 
-use crate::app::Context;
+use crate::catalog_command;
+use crate::context::Context;
 use crate::exit::refused;
-use crate::generic;
 use crate::output::{self, Mode};
 
 const PAGE: i64 = 100;
@@ -24,7 +24,7 @@ const PAGE: i64 = 100;
 pub fn command() -> Command {
     let operation = catalog::by_id("getLogs");
     let base = match operation {
-        Some(operation) => generic::command("logs", operation),
+        Some(operation) => catalog_command::command("logs", operation),
         None => Command::new("logs"),
     };
     base.arg(
@@ -54,7 +54,7 @@ pub fn command() -> Command {
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
     let operation = catalog::by_id("getLogs").ok_or_else(|| refused("no getLogs in the catalog"))?;
     if !matches.get_flag("follow") {
-        return generic::run(context, operation, matches).await;
+        return catalog_command::run(context, operation, matches).await;
     }
     let interval = matches.get_one::<f64>("poll-interval").copied().unwrap_or(2.0);
     let interval =
@@ -73,7 +73,7 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         let mut offset = 0i64;
         loop {
             // The filters the user gave (query, deploymentId, sessionId...), with the paging of a follow.
-            let filters = generic::call(&client, operation, &without_paging(matches))?;
+            let filters = catalog_command::call(&client, operation, &without_paging(matches))?;
             let (mut call, tail) = match cursor {
                 Some(start) => {
                     let call = filters.query("order", "asc").query("limit", PAGE.to_string());

@@ -1,94 +1,81 @@
 //! The commands written by hand, each on the SDK's public API: the ones people use differently from
 //! the raw call (`agent logs --follow`, `secret set --env-file`, `session start`, `session proxy`) and
 //! the workflows that chain calls (`deploy`, `build run`, `auth`).
+//!
+//! [`HAND_WRITTEN`] is their one registry: each command's path is written there once, and the command
+//! tree, the dispatch and the operation table's test all read it.
 
 mod auth;
 mod build;
+mod completions;
 mod deploy;
 mod logs;
 mod secrets;
 mod session;
+mod wait_flags;
 
-use std::time::Duration;
+use std::future::Future;
+use std::pin::Pin;
 
-use clap::{Arg, ArgMatches, Command, value_parser};
+use clap::{ArgMatches, Command};
 
-use crate::app::Context;
-use crate::exit::refused;
+use crate::context::Context;
 
-/// Each hand-written command and the groups it sits under.
-pub fn commands() -> Vec<(&'static [&'static str], Command)> {
-    vec![
-        (&[], deploy::command()),
-        (&["agent"], logs::command()),
-        (&["secret"], secrets::set_command()),
-        (&["secret"], secrets::image_pull_secret_command()),
-        (&["session"], session::start_command()),
-        (&["session"], session::proxy_command()),
-        (&["build"], build::command()),
-        (&["auth"], auth::login_command()),
-        (&["auth"], auth::status_command()),
-        (&[], completions_command()),
-    ]
+/// What running a hand-written command gives: a boxed future, so that every command fits one table.
+pub type Running<'a> = Pin<Box<dyn Future<Output = anyhow::Result<()>> + 'a>>;
+
+/// One hand-written command: where it sits, how it is declared, how it runs.
+pub struct HandWritten {
+    /// The command's words below `pipecat-cloud`; the last one is its name (the declared name is
+    /// replaced by it).
+    pub path: &'static [&'static str],
+    /// Its arguments and help.
+    pub command: fn() -> Command,
+    /// Runs it with the parsed arguments of its leaf.
+    pub run: for<'a> fn(&'a Context, &'a ArgMatches) -> Running<'a>,
 }
 
-/// Runs the hand-written command `words`, or `None` when it is a generated one.
-pub async fn run(context: &Context, words: &[&str], matches: &ArgMatches) -> Option<anyhow::Result<()>> {
-    Some(match words {
-        ["deploy"] => deploy::run(context, matches).await,
-        ["agent", "logs"] => logs::run(context, matches).await,
-        ["secret", "set"] => secrets::set(context, matches).await,
-        ["secret", "image-pull-secret"] => secrets::image_pull_secret(context, matches).await,
-        ["session", "start"] => session::start(context, matches).await,
-        ["session", "proxy"] => session::proxy(context, matches).await,
-        ["build", "run"] => build::run(context, matches).await,
-        ["auth", "login"] => auth::login(context, matches).await,
-        ["auth", "status"] => auth::status(context, matches).await,
-        ["completions"] => completions(matches),
-        _ => return None,
-    })
+impl std::fmt::Debug for HandWritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HandWritten").field("path", &self.path).finish_non_exhaustive()
+    }
 }
 
-/// `--no-wait`, `--timeout SECONDS` and `--interval SECONDS`, for commands that wait.
-pub fn wait_args(default_timeout: u64, default_interval: f64) -> Vec<Arg> {
-    vec![
-        Arg::new("no-wait")
-            .long("no-wait")
-            .action(clap::ArgAction::SetTrue)
-            .help("Return once the API accepted the request, without waiting"),
-        Arg::new("timeout")
-            .long("timeout")
-            .value_name("SECONDS")
-            .value_parser(value_parser!(u64))
-            .default_value(default_timeout.to_string())
-            .help("Give up waiting after this long (exit code 3)"),
-        Arg::new("interval")
-            .long("interval")
-            .value_name("SECONDS")
-            .value_parser(value_parser!(f64))
-            .default_value(default_interval.to_string())
-            .help("Time between polls while waiting"),
-    ]
+/// One registry row: `path`, the function declaring the command, the async function running it.
+macro_rules! hand_written {
+    ([$($word:literal),+], $command:path, $run:path) => {
+        HandWritten { path: &[$($word),+], command: $command, run: |context, matches| Box::pin($run(context, matches)) }
+    };
 }
 
-/// The `(interval, timeout)` of [`wait_args`].
-pub fn wait_times(matches: &ArgMatches) -> anyhow::Result<(Duration, Duration)> {
-    let interval = matches.get_one::<f64>("interval").copied().unwrap_or(5.0);
-    let interval = Duration::try_from_secs_f64(interval).map_err(|_| refused("--interval takes seconds, 0 or more"))?;
-    let timeout = Duration::from_secs(matches.get_one::<u64>("timeout").copied().unwrap_or(600));
-    Ok((interval, timeout))
+/// Every hand-written command.
+pub const HAND_WRITTEN: &[HandWritten] = &[
+    hand_written!(["deploy"], deploy::command, deploy::run),
+    hand_written!(["agent", "logs"], logs::command, logs::run),
+    hand_written!(["secret", "set"], secrets::set_command, secrets::set),
+    hand_written!(["secret", "image-pull-secret"], secrets::image_pull_secret_command, secrets::image_pull_secret),
+    hand_written!(["session", "start"], session::start_command, session::start),
+    hand_written!(["session", "proxy"], session::proxy_command, session::proxy),
+    hand_written!(["build", "run"], build::command, build::run),
+    hand_written!(["auth", "login"], auth::login_command, auth::login),
+    hand_written!(["auth", "status"], auth::status_command, auth::status),
+    hand_written!(["completions"], completions::command, completions::run),
+];
+
+/// The hand-written command at `words`.
+pub fn at(words: &[&str]) -> Option<&'static HandWritten> {
+    HAND_WRITTEN.iter().find(|entry| entry.path == words)
 }
 
-fn completions_command() -> Command {
-    Command::new("completions")
-        .about("Print a shell completion script (bash, zsh, fish, powershell, elvish)")
-        .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell)))
-}
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
 
-fn completions(matches: &ArgMatches) -> anyhow::Result<()> {
-    let shell = matches.get_one::<clap_complete::Shell>("shell").copied().ok_or_else(|| refused("name a shell"))?;
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut crate::app::command(), "pipecat-cloud", &mut script);
-    crate::output::line(String::from_utf8_lossy(&script).trim_end());
-    Ok(())
+    use super::*;
+
+    #[test]
+    fn each_path_is_registered_once() {
+        let paths: BTreeSet<_> = HAND_WRITTEN.iter().map(|entry| entry.path).collect();
+        assert_eq!(paths.len(), HAND_WRITTEN.len(), "a path is registered twice");
+    }
 }

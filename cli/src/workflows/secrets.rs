@@ -10,8 +10,8 @@ use base64::Engine;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Value, json};
 
-use super::{wait_args, wait_times};
-use crate::app::Context;
+use super::wait_flags::{wait_args, wait_times};
+use crate::context::Context;
 use crate::exit::refused;
 use crate::output;
 use crate::progress::Reporter;
@@ -60,17 +60,12 @@ pub fn image_pull_secret_command() -> Command {
         .args(wait_args(300, 2.0))
 }
 
-/// Reads dotenv text, naming `source` in errors.
-fn parse_dotenv(text: &str, source: &str) -> anyhow::Result<Vec<(String, String)>> {
-    dotenvy::from_read_iter(text.as_bytes()).map(|item| item.map_err(|e| refused(format!("{source}: {e}")))).collect()
-}
-
 pub async fn set(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
     let name = matches.get_one::<String>("name").cloned().unwrap_or_default();
     let mut secrets: Vec<(String, String)> = Vec::new();
     for source in matches.get_many::<String>("env-file").into_iter().flatten() {
-        let text = crate::generic::read_source(source)?;
-        secrets.extend(parse_dotenv(&text, source)?);
+        let text = crate::input::read_source(source)?;
+        secrets.extend(crate::input::parse_dotenv(&text, source)?);
     }
     for pair in matches.get_many::<String>("pairs").into_iter().flatten() {
         let (key, value) = pair.split_once('=').ok_or_else(|| refused(format!("`{pair}` is not KEY=VALUE")))?;
@@ -135,7 +130,7 @@ async fn upsert_and_wait(context: &Context, matches: &ArgMatches, name: &str, bo
     let client = context.client()?;
     let operation =
         pipecat_cloud::catalog::by_id("upsertSecretSet").ok_or_else(|| refused("no upsertSecretSet in the catalog"))?;
-    crate::generic::call_with_one_path_value(&client, operation, name)?.json(body).send().await?;
+    crate::catalog_command::call_with_one_path_value(&client, operation, name)?.json(body).send().await?;
     if matches.get_flag("no-wait") {
         return Ok(());
     }

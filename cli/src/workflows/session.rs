@@ -4,11 +4,11 @@
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value, json};
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::exit::refused;
-use crate::generic;
 use crate::operation_commands::OPERATION_COMMANDS;
 use crate::output::{self, Mode};
+use crate::{catalog_command, input};
 
 pub fn start_command() -> Command {
     Command::new("start")
@@ -102,8 +102,8 @@ pub fn proxy_command() -> Command {
 /// `@file` read, `-` from stdin, anything else as given.
 fn data(text: &str) -> anyhow::Result<String> {
     match text.strip_prefix('@') {
-        Some(file) => generic::read_source(file),
-        None if text == "-" => generic::read_source("-"),
+        Some(file) => input::read_source(file),
+        None if text == "-" => input::read_source("-"),
         None => Ok(text.to_string()),
     }
 }
@@ -113,7 +113,7 @@ pub async fn start(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
         pipecat_cloud::catalog::by_id("startService").ok_or_else(|| refused("no startService in the catalog"))?;
     let agent = matches.get_one::<String>("agent").cloned().unwrap_or_default();
     let mut body = match matches.get_one::<String>("json-body") {
-        Some(source) => match generic::read_json(source)? {
+        Some(source) => match input::read_json(source)? {
             Value::Object(map) => map,
             _ => return Err(refused("--json-body must be a JSON object")),
         },
@@ -139,8 +139,10 @@ pub async fn start(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
         body.insert("transport".into(), json!(transport));
     }
     let client = context.client()?;
-    let answer =
-        generic::call_with_one_path_value(&client, operation, &agent)?.json(&Value::Object(body)).send().await?;
+    let answer = catalog_command::call_with_one_path_value(&client, operation, &agent)?
+        .json(&Value::Object(body))
+        .send()
+        .await?;
     let started: Value = answer.json().unwrap_or(Value::Null);
     if context.mode == Mode::Json {
         output::value(Mode::Json, &started);

@@ -1,16 +1,13 @@
-//! Commands made from the operation catalog alone: path parameters become positional arguments, query
+//! Commands made from an operation's catalog entry alone: path parameters become positional arguments, query
 //! parameters and the top-level fields of a JSON body become flags, each with the spec's description
 //! and rules in its help, and a whole body can come from `--json-body FILE` (`-` for stdin). The call
 //! goes through [`pipecat_cloud::Client::call`], so keys, path checks, retries and errors are the SDK's.
 
-use std::io::Read;
-
-use anyhow::Context as _;
 use clap::{Arg, ArgMatches, Command};
 use pipecat_cloud::operation::{BodyField, Operation, PathParam, QueryParam};
 use serde_json::{Map, Value};
 
-use crate::app::Context;
+use crate::context::Context;
 use crate::exit::refused;
 use crate::output;
 
@@ -225,7 +222,7 @@ pub fn body(operation: &'static Operation, matches: &ArgMatches) -> anyhow::Resu
     let mut object: Option<Map<String, Value>> = None;
     let mut whole: Option<Value> = None;
     if let Some(source) = matches.try_get_one::<String>("json-body").ok().flatten() {
-        let value = read_json(source)?;
+        let value = crate::input::read_json(source)?;
         match value {
             Value::Object(map) => object = Some(map),
             other => whole = Some(other),
@@ -281,22 +278,6 @@ fn typed(field: &BodyField, text: &str) -> anyhow::Result<Value> {
         "string" => Value::String(text.to_string()),
         _ => serde_json::from_str(text).map_err(|e| refused(format!("--{flag} takes JSON: {e}")))?,
     })
-}
-
-/// JSON from a file, or from stdin for `-`.
-pub fn read_json(source: &str) -> anyhow::Result<Value> {
-    let text = read_source(source)?;
-    serde_json::from_str(&text).map_err(|e| refused(format!("{source} is not JSON: {e}")))
-}
-
-/// The text of a file, or of stdin for `-`.
-pub fn read_source(source: &str) -> anyhow::Result<String> {
-    if source == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).context("cannot read stdin")?;
-        return Ok(text);
-    }
-    std::fs::read_to_string(source).map_err(|e| refused(format!("cannot read {source}: {e}")))
 }
 
 /// Runs a generated command: sends the call and prints the answer.

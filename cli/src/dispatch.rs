@@ -1,0 +1,48 @@
+//! Where a parsed command goes: the context is resolved once, then the hand-written registry or the
+//! operation table picks what runs.
+
+use clap::ArgMatches;
+use pipecat_cloud::catalog;
+
+use crate::context::Context;
+use crate::credentials::{self, Flags};
+use crate::exit::refused;
+use crate::operation_commands::generated_at;
+use crate::output::Mode;
+use crate::{catalog_command, workflows};
+
+/// The words of the command `matches` chose, and the leaf's own matches.
+fn chosen(matches: &ArgMatches) -> (Vec<&str>, &ArgMatches) {
+    let mut words = Vec::new();
+    let mut current = matches;
+    while let Some((name, sub)) = current.subcommand() {
+        words.push(name);
+        current = sub;
+    }
+    (words, current)
+}
+
+/// Runs the command `matches` chose.
+pub async fn run(matches: &ArgMatches) -> anyhow::Result<()> {
+    let (words, leaf) = chosen(matches);
+    // `auth login --profile NEW` creates the profile every other command would refuse as unknown.
+    let creating = words == ["auth", "login"];
+    let context = Context {
+        mode: Mode::choose(matches.get_one::<String>("output").map(String::as_str)),
+        settings: credentials::resolve(&Flags {
+            api_key: matches.get_one::<String>("api-key").cloned(),
+            public_key: matches.get_one::<String>("public-key").cloned(),
+            host: matches.get_one::<String>("host").cloned(),
+            profile: matches.get_one::<String>("profile").cloned(),
+            new_profile_allowed: creating,
+        })?,
+        verbose: matches.get_flag("verbose"),
+    };
+    if let Some(entry) = workflows::at(&words) {
+        return (entry.run)(&context, leaf).await;
+    }
+    let row = generated_at(&words).ok_or_else(|| refused(format!("no command `{}`", words.join(" "))))?;
+    let operation =
+        catalog::by_id(row.operation_id).ok_or_else(|| refused(format!("no operation {}", row.operation_id)))?;
+    catalog_command::run(&context, operation, leaf).await
+}
