@@ -6,6 +6,7 @@ pub mod diff;
 pub mod document;
 pub mod error;
 pub mod generate;
+pub mod json_schema;
 pub mod load;
 pub mod normalize;
 pub mod pipeline;

@@ -53,6 +53,18 @@ pub fn generate_file(spec: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     Ok(checked.prepared.loaded.sources)
 }
 
+/// Writes the JSON Schemas of every operation's bodies ([`crate::json_schema::operation_schemas`]) of
+/// the spec at `spec` to `out`, for tools that check requests and answers at run time (the emulator).
+/// The schemas are the spec's as published (after the structure check; the normalization passes
+/// reshape paths and types for the generator and are not applied). Returns the files read.
+pub fn write_schemas_file(spec: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    let loaded = load(spec)?;
+    validate_structure(&loaded.document).map_err(|e| e.in_spec(spec))?;
+    let schemas = crate::json_schema::operation_schemas(&loaded.document);
+    write_if_changed(out, &schemas.to_string())?;
+    Ok(loaded.sources)
+}
+
 /// Writes `contents` to `path` unless it already holds exactly that, so an unchanged spec does not touch
 /// the file and does not make cargo recompile what includes it.
 pub fn write_if_changed(path: &Path, contents: &str) -> Result<()> {

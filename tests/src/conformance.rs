@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use build_helpers::document::{OperationRef, operations, resolve};
-use serde_json::{Map, Value, json};
+use build_helpers::json_schema::{definitions, standalone};
+use serde_json::Value;
 
 use crate::recording::{RecordingFile, unscrubbed_secrets};
 
@@ -190,69 +191,13 @@ fn route_matches(doc: &Value, op: &OperationRef<'_>, path: &str) -> bool {
     template.iter().zip(&sent).all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
 }
 
-/// The spec's component schemas as JSON Schema `definitions`.
-fn definitions(doc: &Value) -> Value {
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    Value::Object(schemas.into_iter().map(|(name, schema)| (name, to_json_schema(&schema))).collect())
-}
-
-/// An OpenAPI 3.0 schema as JSON Schema draft 7: `nullable` becomes a `null` type (or an `anyOf` with
-/// `null` for schemas without a type), component references point into `definitions`, and the
-/// keywords JSON Schema does not know are dropped.
-pub fn to_json_schema(node: &Value) -> Value {
-    match node {
-        Value::Object(map) => {
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                let name = reference.rsplit('/').next().unwrap_or(reference);
-                return json!({"$ref": format!("#/definitions/{name}")});
-            }
-            let mut out = Map::new();
-            for (key, value) in map {
-                if matches!(
-                    key.as_str(),
-                    "nullable" | "example" | "examples" | "deprecated" | "discriminator" | "xml" | "externalDocs"
-                ) || key.starts_with("x-")
-                {
-                    continue;
-                }
-                // Field names inside `properties` are not keywords: convert their schemas, keep the names.
-                let converted = if key == "properties" {
-                    Value::Object(
-                        value.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), to_json_schema(v))).collect(),
-                    )
-                } else {
-                    to_json_schema(value)
-                };
-                out.insert(key.clone(), converted);
-            }
-            if map.get("nullable") == Some(&Value::Bool(true)) {
-                match out.get("type").cloned() {
-                    Some(Value::String(kind)) => {
-                        out.insert("type".into(), json!([kind, "null"]));
-                        if let Some(values) = out.get_mut("enum").and_then(Value::as_array_mut)
-                            && !values.contains(&Value::Null)
-                        {
-                            values.push(Value::Null);
-                        }
-                    }
-                    _ => return json!({"anyOf": [Value::Object(out), {"type": "null"}]}),
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
-        other => other.clone(),
-    }
-}
-
 /// The validation errors of `instance` against `schema`, each as `at POINTER: message`.
 fn validate(schema: &Value, instance: &Value, definitions: &Value) -> Vec<String> {
-    let mut root = match to_json_schema(schema) {
-        Value::Object(map) => map,
-        other => return vec![format!("the schema is not an object: {other}")],
-    };
-    root.insert("definitions".into(), definitions.clone());
-    let validator = match jsonschema::draft7::new(&Value::Object(root)) {
+    let root = standalone(schema, definitions);
+    if !root.is_object() {
+        return vec![format!("the schema is not an object: {root}")];
+    }
+    let validator = match jsonschema::draft7::new(&root) {
         Ok(validator) => validator,
         Err(e) => return vec![format!("the spec's schema is not valid JSON Schema: {e}")],
     };
@@ -263,24 +208,4 @@ fn validate(schema: &Value, instance: &Value, definitions: &Value) -> Vec<String
             format!("at {}: {e}", if at.is_empty() { "/".to_string() } else { at })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nullable_becomes_a_null_type_and_refs_point_into_definitions() {
-        let schema = json!({"type": "object", "properties": {
-            "a": {"type": "string", "nullable": true, "enum": ["x", null]},
-            "b": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/B"}]},
-            "description": {"type": "string", "example": "kept as a field"}}});
-        assert_eq!(
-            to_json_schema(&schema),
-            json!({"type": "object", "properties": {
-            "a": {"type": ["string", "null"], "enum": ["x", null]},
-            "b": {"anyOf": [{"allOf": [{"$ref": "#/definitions/B"}]}, {"type": "null"}]},
-            "description": {"type": "string"}}})
-        );
-    }
 }

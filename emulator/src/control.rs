@@ -1,0 +1,128 @@
+//! The control API, under `/_emulator/`, a prefix no spec path can take: move the clock, reset, take
+//! and restore a snapshot, read the journal, set faults and rules. It takes the private key, like the
+//! API; the build upload form (`POST /_emulator/uploads/{id}`) is authorized by its signed fields
+//! instead, as a pre-signed URL is.
+//!
+//! | method and path | body | answer |
+//! |---|---|---|
+//! | `POST advance` | `{"seconds": 90}` | `{"now": "..."}` |
+//! | `POST reset` | | `{}`: empty state, clock, journal and faults |
+//! | `GET snapshot`, `PUT snapshot` | the state | the state |
+//! | `GET journal`, `DELETE journal` | | `{"entries": [...]}` |
+//! | `GET faults`, `POST faults`, `DELETE faults` | a fault | `{"faults": [...]}` |
+//! | `GET rules`, `PUT rules` | `{"failingImages": [...], "failingBuilds": [...]}` | the rules |
+
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderMap};
+use serde_json::{Value, json};
+
+use crate::clock::timestamp;
+use crate::faults::Fault;
+use crate::handlers::receive_upload;
+use crate::reply::{Dialect, Reply, error};
+use crate::rules::{ImageRule, Rules};
+use crate::server::{Shared, UPLOAD_LIMIT, bearer, lock, read_body};
+use crate::state::State;
+
+fn bad(message: impl Into<String>) -> Reply {
+    error(400, "BAD_CONTROL_REQUEST", message)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Reply> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+        .map_err(|e| bad(format!("at {}: {}", e.path(), e.inner())))
+}
+
+/// Answers a control request: `rest` is the path below `/_emulator/`.
+pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderMap, body: Incoming) -> Reply {
+    if let Some(id) = rest.strip_prefix("uploads/") {
+        if method != "POST" {
+            return error(405, "METHOD_NOT_ALLOWED", "uploads are POSTed as a multipart form");
+        }
+        let bytes = match read_body(body, headers, UPLOAD_LIMIT, Dialect::Named).await {
+            Ok(bytes) => bytes,
+            Err(reply) => return reply,
+        };
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let now = shared.clock.now();
+        let reply = receive_upload(&mut lock(&shared.state), id, content_type, &bytes, now);
+        if let Some(changed) = &shared.changed {
+            changed.notify_one();
+        }
+        return reply;
+    }
+    if bearer(headers) != Some(shared.keys.private.as_str()) {
+        return error(401, "UNAUTHORIZED", "Unauthorized: the control API takes the private key");
+    }
+    let bytes = match read_body(body, headers, crate::server::BODY_LIMIT, Dialect::Named).await {
+        Ok(bytes) => bytes,
+        Err(reply) => return reply,
+    };
+    let reply = match (method, rest) {
+        ("POST", "advance") => {
+            let seconds = parse::<Value>(&bytes).ok().and_then(|v| v.get("seconds").and_then(Value::as_f64));
+            match seconds.and_then(|s| Duration::try_from_secs_f64(s).ok()) {
+                Some(by) => {
+                    shared.clock.advance(by);
+                    Reply::json(200, json!({"now": timestamp(shared.clock.now())}))
+                }
+                None => bad("give {\"seconds\": N}, N 0 or more"),
+            }
+        }
+        ("POST", "reset") => {
+            let rules = lock(&shared.state).rules.clone();
+            *lock(&shared.state) = State { rules, ..State::default() };
+            shared.clock.reset();
+            lock(&shared.journal).clear();
+            lock(&shared.faults).clear();
+            Reply::json(200, json!({}))
+        }
+        ("GET", "snapshot") => Reply::json(200, serde_json::to_value(&*lock(&shared.state)).unwrap_or(Value::Null)),
+        ("PUT", "snapshot") => match parse::<State>(&bytes) {
+            Ok(state) => {
+                *lock(&shared.state) = state;
+                Reply::json(200, json!({}))
+            }
+            Err(reply) => reply,
+        },
+        ("GET", "journal") => Reply::json(200, json!({"entries": lock(&shared.journal).entries()})),
+        ("DELETE", "journal") => {
+            lock(&shared.journal).clear();
+            Reply::json(200, json!({"entries": []}))
+        }
+        ("GET", "faults") => Reply::json(200, json!({"faults": lock(&shared.faults).list()})),
+        ("POST", "faults") => match parse::<Fault>(&bytes) {
+            Ok(fault) => {
+                lock(&shared.faults).add(fault);
+                Reply::json(200, json!({"faults": lock(&shared.faults).list()}))
+            }
+            Err(reply) => reply,
+        },
+        ("DELETE", "faults") => {
+            lock(&shared.faults).clear();
+            Reply::json(200, json!({"faults": []}))
+        }
+        ("GET", "rules") => Reply::json(200, serde_json::to_value(&lock(&shared.state).rules).unwrap_or(Value::Null)),
+        ("PUT", "rules") => match parse::<Rules>(&bytes) {
+            Ok(rules) => {
+                if let Some(bad_rule) =
+                    rules.failing_images.iter().find_map(|r| ImageRule::new(&r.image_contains, &r.code).err())
+                {
+                    return bad(bad_rule.to_string());
+                }
+                lock(&shared.state).rules = rules.clone();
+                Reply::json(200, serde_json::to_value(&rules).unwrap_or(Value::Null))
+            }
+            Err(reply) => reply,
+        },
+        _ => return error(404, "NOT_FOUND", format!("no control operation {method} /_emulator/{rest}")),
+    };
+    if method != "GET"
+        && let Some(changed) = &shared.changed
+    {
+        changed.notify_one();
+    }
+    reply
+}

@@ -1,0 +1,480 @@
+//! Agents, their deployments and revisions (pipecat-cloud/fundamentals/deploy.mdx, scaling.mdx).
+//!
+//! A create, or an update that changes what runs, makes a new deployment: `desiredDeploymentId`. Its
+//! revision goes `Creating` → `Validating` → `Active`, one step at a time (see `progression.rs`); when
+//! it is `Active`, `reconciledDeploymentId` catches up, the agent is `ready`, and the deployment it
+//! replaced shows as `previousRevision` in `Draining` for one more step. An image a rule fails (or an
+//! image pull secret that is not base64) ends `Failed` at validation, with the documented `PCC_IMAGE_*`
+//! code in its health message; the previous deployment keeps serving. A change to scaling alone, or
+//! the image already deployed, is no new deployment, unless `forceRedeploy`.
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::Call;
+use crate::clock::timestamp;
+use crate::progression::{Progression, Stage};
+use crate::reply::{Reply, bad_request, error, not_found};
+use crate::rules::failure;
+use crate::state::{
+    Agent, AgentConfig, DeployFailure, Deployment, Phase, SetKind, SetStatus, State, is_region, new_id,
+};
+
+/// The most instances a deployment may have.
+const MAX_AGENTS_LIMIT: i64 = 50;
+
+/// Takes every rollout step of agent `name` that is due.
+pub fn settle(state: &mut State, name: &str, progression: Progression, now: DateTime<Utc>) {
+    let Some(agent) = state.agents.get_mut(name) else { return };
+    loop {
+        let Some(desired) = agent.deployments.last() else { return };
+        let (id, phase, failure) = (desired.id, desired.phase, desired.failure.clone());
+        let next = match phase {
+            Phase::Creating => Phase::Validating,
+            Phase::Validating if failure.is_some() => Phase::Failed,
+            Phase::Validating => Phase::Active,
+            Phase::Active if agent.draining.is_some() => Phase::Active,
+            Phase::Active | Phase::Failed | Phase::Draining => return,
+        };
+        if !agent.stage.step(progression, now) {
+            return;
+        }
+        let at = agent.stage.since;
+        if phase == Phase::Active {
+            // The replaced deployment has drained.
+            if let Some(old) = agent.draining.take() {
+                agent.deployments.retain(|d| d.id != old || d.phase != Phase::Draining);
+                agent.log(at, Some(old), None, format!("deployment {old} drained and stopped"));
+            }
+            continue;
+        }
+        if let Some(desired) = agent.deployments.last_mut() {
+            desired.phase = next;
+            desired.phase_started_at = at;
+        }
+        match (next, failure) {
+            (Phase::Failed, Some(DeployFailure { message, .. })) => {
+                agent.log(at, Some(id), None, format!("deployment {id} failed: {message}"));
+            }
+            (Phase::Active, _) => {
+                let replaced = agent.deployments.iter_mut().rev().skip(1).find(|d| d.phase == Phase::Active).map(|d| {
+                    d.phase = Phase::Draining;
+                    d.phase_started_at = at;
+                    d.id
+                });
+                // Only the desired deployment and the one draining are kept: older ones are gone.
+                agent.deployments.retain(|d| d.id == id || Some(d.id) == replaced);
+                agent.draining = replaced;
+                agent.reconciled = Some(id);
+                agent.updated_at = at;
+                agent.log(at, Some(id), None, format!("deployment {id} is active and ready"));
+            }
+            (phase, _) => agent.log(at, Some(id), None, format!("deployment {id}: {}", phase.as_str())),
+        }
+    }
+}
+
+pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
+    let with_deployment = call.query("includeActiveDeployment") == Some("true");
+    let services: Vec<Value> = state
+        .agents
+        .values()
+        .filter(|agent| call.query("region").is_none_or(|region| agent.region == region))
+        .map(|agent| {
+            let desired = agent.desired().map(|d| d.id.to_string());
+            let mut item = json!({
+                "id": agent.id.to_string(),
+                "name": agent.name,
+                "region": agent.region,
+                "desiredDeploymentId": desired,
+                "activeDeploymentId": desired,
+                "organizationId": state.organization_id,
+                "createdAt": timestamp(agent.created_at),
+                "updatedAt": timestamp(agent.updated_at),
+                "deletedAt": null,
+            });
+            if let Some(reconciled) = agent.reconciled {
+                item["reconciledDeploymentId"] = json!(reconciled.to_string());
+            }
+            if with_deployment && let Some(deployment) = agent.desired() {
+                item["deployment"] = deployment_view(agent, deployment, &state.organization_id);
+            }
+            item
+        })
+        .collect();
+    Reply::json(200, json!({"services": services}))
+}
+
+pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
+    let name = call.param("agentName");
+    let Some(agent) = state.agents.get_mut(name) else { return not_found("Not found") };
+    agent.stage.poll();
+    settle(state, name, call.settings.progression, call.now);
+    match state.agents.get(name) {
+        Some(agent) => Reply::json(200, details(agent, &state.organization_id)),
+        None => not_found("Not found"),
+    }
+}
+
+pub fn delete(state: &mut State, call: &Call<'_>) -> Reply {
+    match state.agents.remove(call.param("agentName")) {
+        Some(_) => Reply::ok(),
+        None => not_found("Not found"),
+    }
+}
+
+pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
+    let Some(name) = call.text("serviceName").map(str::to_string) else {
+        return bad_request("serviceName is required");
+    };
+    if state.agents.contains_key(&name) {
+        return bad_request("Service already exists");
+    }
+    let region = call.text("region").map(str::to_string).unwrap_or_else(|| state.default_region.clone());
+    if !is_region(&region) {
+        return bad_request("Invalid region or organization does not have access");
+    }
+    let config = match configure(state, call, None, &region) {
+        Ok(config) => config,
+        Err(reply) => return reply,
+    };
+    if config.image.is_none() && config.build_id.is_none() {
+        return bad_request("Either image or buildId is required for service creation");
+    }
+    let now = call.now;
+    let mut agent = Agent {
+        id: new_id(),
+        name: name.clone(),
+        region,
+        created_at: now,
+        updated_at: now,
+        deployments: Vec::new(),
+        reconciled: None,
+        draining: None,
+        stage: Stage::new(now),
+        sessions: Vec::new(),
+        logs: Vec::new(),
+    };
+    deploy(state, &mut agent, config, now);
+    state.agents.insert(name.clone(), agent);
+    settle(state, &name, call.settings.progression, now);
+    match state.agents.get(&name) {
+        Some(agent) => Reply::json(200, details(agent, &state.organization_id)),
+        None => not_found("Service not found"),
+    }
+}
+
+pub fn update(state: &mut State, call: &Call<'_>) -> Reply {
+    let name = call.param("agentName").to_string();
+    let Some(agent) = state.agents.get(&name) else { return not_found("Service not found") };
+    let (region, current) = (agent.region.clone(), agent.desired().map(|d| d.config.clone()));
+    let config = match configure(state, call, current.as_ref(), &region) {
+        Ok(config) => config,
+        Err(reply) => return reply,
+    };
+    let force = call.field("forceRedeploy").and_then(Value::as_bool) == Some(true);
+    let Some(mut agent) = state.agents.remove(&name) else { return not_found("Service not found") };
+    let changed = current.as_ref().is_none_or(|current| runs_differently(current, &config));
+    if changed || force {
+        deploy(state, &mut agent, config, call.now);
+    } else if let Some(desired) = agent.deployments.last_mut() {
+        // Scaling alone is applied to the running deployment.
+        desired.config = config;
+        agent.updated_at = call.now;
+    }
+    state.agents.insert(name.clone(), agent);
+    settle(state, &name, call.settings.progression, call.now);
+    match state.agents.get(&name) {
+        Some(agent) => Reply::json(200, details(agent, &state.organization_id)),
+        None => not_found("Service not found"),
+    }
+}
+
+/// True when `next` runs something other than `current` (a new version), not only other scaling.
+fn runs_differently(current: &AgentConfig, next: &AgentConfig) -> bool {
+    let scaled = AgentConfig { min_agents: current.min_agents, max_agents: current.max_agents, ..next.clone() };
+    &scaled != current
+}
+
+/// Adds a new deployment of `config` to `agent`, failing at validation when a rule or the image pull
+/// secret says so.
+fn deploy(state: &State, agent: &mut Agent, config: AgentConfig, now: DateTime<Utc>) {
+    let image =
+        config.image.clone().or_else(|| config.build_id.and_then(|id| image_of_build(state, id))).unwrap_or_default();
+    let failure = state.rules.image_failure(&image).or_else(|| pull_secret_failure(state, &config, &image));
+    let id = new_id();
+    agent.log(now, Some(id), None, format!("deployment {id} created: {image}"));
+    agent.deployments.push(Deployment {
+        id,
+        created_at: now,
+        config,
+        phase: Phase::Creating,
+        phase_started_at: now,
+        failure,
+    });
+    agent.stage = Stage::new(now);
+    agent.updated_at = now;
+}
+
+fn image_of_build(state: &State, id: uuid::Uuid) -> Option<String> {
+    state.builds.iter().find(|b| b.id == id).map(|b| super::builds::image_uri(state, b))
+}
+
+/// An image pull secret whose value is not base64 of `user:token` fails the pull, as documented.
+fn pull_secret_failure(state: &State, config: &AgentConfig, image: &str) -> Option<DeployFailure> {
+    let set = state.secret_sets.get(config.image_pull_secret_set.as_deref()?)?;
+    let value = set.values.get("secretValue")?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(value).ok();
+    let valid = decoded.as_deref().and_then(|d| std::str::from_utf8(d).ok()).is_some_and(|d| d.contains(':'));
+    if valid {
+        return None;
+    }
+    let mut failure = failure("PCC_IMAGE_PULL_UNAUTHORIZED", image);
+    failure.message.push_str(": unable to decode auth field: illegal base64 data");
+    Some(failure)
+}
+
+/// The settings a create or update asks for, on top of `current`, checked against the state: the
+/// secret sets and the build must exist, be in the agent's region and be ready.
+fn configure(
+    state: &State,
+    call: &Call<'_>,
+    current: Option<&AgentConfig>,
+    region: &str,
+) -> Result<AgentConfig, Reply> {
+    let creating = current.is_none();
+    let mut config = current.cloned().unwrap_or(AgentConfig {
+        image: None,
+        build_id: None,
+        secret_set: None,
+        image_pull_secret_set: None,
+        min_agents: 0,
+        max_agents: MAX_AGENTS_LIMIT,
+        agent_profile: "agent-1x".into(),
+        krisp_filter: None,
+        max_session_duration: None,
+        node_type: "arm".into(),
+    });
+    let (image, build) = (call.text("image"), call.text("buildId"));
+    if image.is_some() && build.is_some() {
+        return Err(bad_request("Cannot specify both image and buildId. Use one or the other."));
+    }
+    if let Some(image) = image {
+        config.image = Some(image.to_string());
+        config.build_id = None;
+    }
+    if let Some(build) = build {
+        let id = build.parse().map_err(|_| bad_request("Build not found"))?;
+        let found = state.builds.iter().find(|b| b.id == id).ok_or_else(|| bad_request("Build not found"))?;
+        if found.region != region {
+            return Err(bad_request(format!(
+                "Build is in region '{}' but service is in region '{region}'. Builds must be in the same region as the service.",
+                found.region
+            )));
+        }
+        if found.status != crate::state::BuildStatus::Success {
+            return Err(bad_request(format!(
+                "Build is not ready (status: {}). Only successful builds can be deployed.",
+                found.status.as_str()
+            )));
+        }
+        config.build_id = Some(id);
+        config.image = None;
+    }
+    let verb = if creating { "will be created" } else { "is" };
+    if let Some(set) = call.text("secretSet") {
+        check_set(state, set, SetKind::Secret, region, verb)?;
+        config.secret_set = Some(set.to_string());
+    }
+    if let Some(set) = call.text("imagePullSecretSet") {
+        check_set(state, set, SetKind::ImagePullSecret, region, verb)?;
+        config.image_pull_secret_set = Some(set.to_string());
+    }
+    if let Some(scaling) = call.field("autoScaling") {
+        if let Some(min) = scaling.get("minAgents").and_then(Value::as_i64) {
+            config.min_agents = min;
+        }
+        if let Some(max) = scaling.get("maxAgents").and_then(Value::as_i64) {
+            config.max_agents = max;
+        }
+    }
+    if !(1..=MAX_AGENTS_LIMIT).contains(&config.max_agents) {
+        return Err(bad_request(format!("autoScaling.maxAgents must be between 1 and {MAX_AGENTS_LIMIT}")));
+    }
+    if config.min_agents < 0 || config.min_agents > config.max_agents {
+        return Err(bad_request("autoScaling.minAgents must be between 0 and maxAgents"));
+    }
+    if let Some(profile) = call.text("agentProfile") {
+        config.agent_profile = profile.to_string();
+    }
+    if let Some(krisp) = call.body.and_then(|b| b.get("krispViva")).and_then(|k| k.get("audioFilter")) {
+        config.krisp_filter = krisp.as_str().map(str::to_string);
+    }
+    if let Some(seconds) = call.field("maxSessionDuration").and_then(Value::as_i64) {
+        config.max_session_duration = Some(seconds);
+    }
+    if let Some(node_type) = call.text("nodeType") {
+        if node_type != "arm" {
+            return Err(bad_request("nodeType must be 'arm', the only node type offered"));
+        }
+        config.node_type = node_type.to_string();
+    }
+    Ok(config)
+}
+
+/// A set bound by a deploy: it exists (404), is in the agent's region (400) and is ready (409).
+fn check_set(state: &State, name: &str, kind: SetKind, region: &str, verb: &str) -> Result<(), Reply> {
+    let set =
+        state.secret_sets.get(name).filter(|s| s.kind == kind).ok_or_else(|| not_found("Secret set not found"))?;
+    if set.region != region {
+        let (label, plural) = match kind {
+            SetKind::Secret => ("Secret set", "Secrets"),
+            SetKind::ImagePullSecret => ("Image pull secret set", "Image pull secrets"),
+        };
+        return Err(bad_request(format!(
+            "{label} '{name}' is in region '{}' but service {verb} in region '{region}'. {plural} must be in the same region as the service.",
+            set.region
+        )));
+    }
+    if set.status != SetStatus::Ready {
+        return Err(error(
+            409,
+            "CONFLICT",
+            format!("Secret set '{name}' is not yet ready. Retry once it has been provisioned."),
+        ));
+    }
+    Ok(())
+}
+
+/// CPU and memory of a profile, as the manifest shows them.
+fn resources(profile: &str) -> (&'static str, &'static str) {
+    match profile {
+        "agent-2x" => ("1000m", "2Gi"),
+        "agent-3x" => ("1500m", "3Gi"),
+        _ => ("500m", "1Gi"),
+    }
+}
+
+fn deployment_view(agent: &Agent, deployment: &Deployment, organization: &str) -> Value {
+    let config = &deployment.config;
+    let (cpu, memory) = resources(&config.agent_profile);
+    let mut spec = json!({
+        "dailyNodeType": config.node_type,
+        "autoScaling": {"minReplicas": config.min_agents, "maxReplicas": config.max_agents},
+        "envFromSecretNames": config.secret_set.iter().collect::<Vec<_>>(),
+        "resources": {"cpu": cpu, "memory": memory},
+        "krispViva": {"audioFilters": config.krisp_filter.is_some()},
+    });
+    // A deployment from a build shows no image, as the API redacts it.
+    if let Some(image) = &config.image {
+        spec["image"] = json!(image);
+    }
+    if let Some(set) = &config.image_pull_secret_set {
+        spec["imagePullSecretName"] = json!(set);
+    }
+    if let Some(seconds) = config.max_session_duration {
+        spec["maxSessionDurationSeconds"] = json!(seconds);
+    }
+    json!({
+        "id": deployment.id.to_string(),
+        "serviceId": agent.id.to_string(),
+        "createdAt": timestamp(deployment.created_at),
+        "updatedAt": timestamp(deployment.phase_started_at),
+        "manifest": {
+            "apiVersion": "pipecatcloud.daily.co/v1",
+            "kind": "PCService",
+            "metadata": {"name": agent.name, "namespace": organization},
+            "spec": spec,
+        },
+    })
+}
+
+fn revision(agent: &Agent, deployment: &Deployment) -> Value {
+    let mut view = json!({
+        "deploymentID": deployment.id.to_string(),
+        "phase": deployment.phase.as_str(),
+        "readyReplicas": 0,
+        "phaseStartedAt": timestamp(deployment.phase_started_at),
+    });
+    match (deployment.phase, &deployment.failure) {
+        (Phase::Active, _) => {
+            let replicas = deployment.config.min_agents.max(i64::try_from(agent.active_sessions()).unwrap_or(i64::MAX));
+            view["readyReplicas"] = json!(replicas);
+            if replicas > 0 {
+                view["health"] =
+                    json!({"ready": true, "state": "running", "restartCount": 0, "replicasStarted": replicas});
+            }
+        }
+        (Phase::Failed, Some(failure)) => {
+            let reason = if failure.code == "PCC_UNKNOWN_ERROR" { "CrashLoopBackOff" } else { "ImagePullBackOff" };
+            view["health"] = json!({
+                "ready": false, "state": "waiting", "restartCount": 0, "replicasStarted": 0,
+                "reason": reason, "message": failure.message,
+            });
+        }
+        _ => {}
+    }
+    view
+}
+
+/// The agent as `getService`, `createService` and `updateService` answer it.
+pub fn details(agent: &Agent, organization: &str) -> Value {
+    let desired = agent.desired();
+    let ready = desired.is_some_and(|d| d.phase == Phase::Active);
+    let config = desired.map(|d| &d.config);
+    let previous = agent
+        .draining
+        .and_then(|id| agent.deployment(id))
+        .or_else(|| desired.filter(|d| d.phase == Phase::Failed).and(agent.serving()));
+    let mut view = json!({
+        "name": agent.name,
+        "region": agent.region,
+        "ready": ready,
+        "available": agent.serving().is_some(),
+        "createdAt": timestamp(agent.created_at),
+        "updatedAt": timestamp(agent.updated_at),
+        "desiredDeploymentId": desired.map(|d| d.id.to_string()),
+        "activeDeploymentId": desired.map(|d| d.id.to_string()),
+        "activeDeploymentReady": ready,
+        "autoScaling": {
+            "minReplicas": config.map_or(0, |c| c.min_agents),
+            "maxReplicas": config.map_or(MAX_AGENTS_LIMIT, |c| c.max_agents),
+        },
+        "activeSessionCount": agent.active_sessions(),
+        "deployment": desired.map(|d| deployment_view(agent, d, organization)),
+        "agentProfile": config.map(|c| c.agent_profile.clone()),
+        "krispViva": {"audioFilter": config.and_then(|c| c.krisp_filter.clone())},
+        "currentRevision": desired.map(|d| revision(agent, d)),
+        "previousRevision": previous.map(|d| revision(agent, d)),
+    });
+    if let Some(reconciled) = agent.reconciled {
+        view["reconciledDeploymentId"] = json!(reconciled.to_string());
+    }
+    view
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaling_alone_is_no_new_version_but_an_image_is() {
+        let base = AgentConfig {
+            image: Some("a:1".into()),
+            build_id: None,
+            secret_set: None,
+            image_pull_secret_set: None,
+            min_agents: 0,
+            max_agents: 5,
+            agent_profile: "agent-1x".into(),
+            krisp_filter: None,
+            max_session_duration: None,
+            node_type: "arm".into(),
+        };
+        let scaled = AgentConfig { max_agents: 9, min_agents: 1, ..base.clone() };
+        assert!(!runs_differently(&base, &scaled));
+        let new_image = AgentConfig { image: Some("a:2".into()), ..base.clone() };
+        assert!(runs_differently(&base, &new_image));
+    }
+}

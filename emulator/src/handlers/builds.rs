@@ -1,0 +1,300 @@
+//! Cloud builds (pipecat-cloud/guides/cloud-builds.mdx; the build-* endpoint pages). An upload URL
+//! points at the emulator itself and takes the multipart form the real pre-signed URL takes: every
+//! `uploadFields` entry by its exact name, then the archive as `file`. A build of an uploaded context
+//! goes `pending` → `building` → `success` (or `failed`, by rule) with a log; a successful build of
+//! the same context, region and Dockerfile is answered from cache (200, `cached: true`).
+//!
+//! The context hash is the 64-bit FNV-1a of the archive, as 16 hex characters (the API names no
+//! algorithm).
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{Call, page};
+use crate::clock::timestamp;
+use crate::progression::{Progression, Stage};
+use crate::reply::{Reply, bad_request, error, not_found};
+use crate::state::{Build, BuildStatus, State, Upload, is_region, new_id};
+
+/// How long an upload URL works.
+const UPLOAD_LIFETIME_MINUTES: i64 = 15;
+
+/// The image a successful build makes.
+pub fn image_uri(state: &State, build: &Build) -> String {
+    format!("registry.emulator.invalid/{}/agents:{}", state.organization_id, build.context_hash)
+}
+
+fn context_hash(bytes: &[u8]) -> String {
+    let hash = bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")
+}
+
+/// Takes every build step that is due.
+pub fn settle(state: &mut State, progression: Progression, now: DateTime<Utc>) {
+    for build in state.builds.iter_mut().filter(|b| !b.status.is_final()) {
+        while !build.status.is_final() && build.stage.step(progression, now) {
+            let at = build.stage.since;
+            let stamp = at.format("%Y/%m/%d %H:%M:%S");
+            build.updated_at = at;
+            if build.status == BuildStatus::Pending {
+                build.status = BuildStatus::Building;
+                build.started_at = Some(at);
+                build.log.push(format!("[Container] {stamp} Entering phase: INSTALL"));
+                build.log.push(format!("[Container] {stamp} Entering phase: BUILD"));
+                build
+                    .log
+                    .push(format!("[Container] {stamp} Running command docker build -f {} .", build.dockerfile_path));
+                continue;
+            }
+            build.completed_at = Some(at);
+            if let Some(message) = &build.failure {
+                build.status = BuildStatus::Failed;
+                build.log.push(format!("[Container] {stamp} Command did not exit successfully: {message}"));
+                build.log.push(format!("[Container] {stamp} Phase complete: BUILD State: FAILED"));
+            } else {
+                build.status = BuildStatus::Success;
+                build.log.push(format!("[Container] {stamp} Phase complete: BUILD State: SUCCEEDED"));
+                build.log.push(format!("[Container] {stamp} Entering phase: POST_BUILD"));
+            }
+        }
+    }
+}
+
+fn view(state: &State, build: &Build, base_url: &str) -> Value {
+    let mut view = json!({
+        "id": build.id.to_string(),
+        "organizationId": state.organization_id,
+        "status": build.status.as_str(),
+        "region": build.region,
+        "contextHash": build.context_hash,
+        "dockerfilePath": build.dockerfile_path,
+        "logsUrl": format!("{base_url}/v1/builds/{}/logs", build.id),
+        "contextSizeBytes": build.context_size_bytes,
+        "createdAt": timestamp(build.created_at),
+        "updatedAt": timestamp(build.updated_at),
+    });
+    if let Some(started) = build.started_at {
+        view["startedAt"] = json!(timestamp(started));
+    }
+    if let Some(completed) = build.completed_at {
+        view["completedAt"] = json!(timestamp(completed));
+        view["buildDurationSeconds"] = json!((completed - build.started_at.unwrap_or(completed)).num_seconds());
+    }
+    match build.status {
+        BuildStatus::Success => {
+            view["imageUri"] = json!(image_uri(state, build));
+            view["imageSizeBytes"] = json!(build.context_size_bytes.saturating_mul(4).saturating_add(50_000_000));
+        }
+        BuildStatus::Failed | BuildStatus::Timeout => {
+            view["errorMessage"] = json!(build.failure.clone().unwrap_or_else(|| "the build failed".into()));
+        }
+        _ => {}
+    }
+    view
+}
+
+fn find(state: &State, call: &Call<'_>) -> Option<usize> {
+    let id: Uuid = call.param("buildId").parse().ok()?;
+    state.builds.iter().position(|b| b.id == id)
+}
+
+pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
+    let Some(index) = find(state, call) else { return not_found("Build not found") };
+    if let Some(build) = state.builds.get_mut(index) {
+        build.stage.poll();
+    }
+    settle(state, call.settings.progression, call.now);
+    match state.builds.get(index) {
+        Some(build) => Reply::json(200, json!({"build": view(state, build, &call.settings.base_url)})),
+        None => not_found("Build not found"),
+    }
+}
+
+pub fn logs(state: &mut State, call: &Call<'_>) -> Reply {
+    let Some(build) = find(state, call).and_then(|i| state.builds.get(i)) else { return not_found("Build not found") };
+    let limit = usize::try_from(call.query_int("limit").unwrap_or(500)).unwrap_or(500);
+    let start = build.log.len().saturating_sub(limit);
+    let mut answer = json!({"logs": build.log[start..]});
+    // Lines before the tail exist; the API says so with a token it takes no parameter for.
+    if start > 0 {
+        answer["nextToken"] = json!(format!("emulator-{start}"));
+    }
+    Reply::json(200, answer)
+}
+
+pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
+    let keep = |b: &&Build| {
+        call.query("status").is_none_or(|s| b.status.as_str() == s)
+            && call.query("region").is_none_or(|r| b.region == r)
+            && call.query("contextHash").is_none_or(|h| b.context_hash == h)
+    };
+    let total = state.builds.iter().filter(keep).count();
+    let (limit, offset) = (call.query_int("limit").unwrap_or(20), call.query_int("offset").unwrap_or(0));
+    let builds: Vec<Value> = page(state.builds.iter().rev().filter(keep), limit, offset)
+        .into_iter()
+        .map(|b| view(state, b, &call.settings.base_url))
+        .collect();
+    Reply::json(200, json!({"builds": builds, "total": total, "limit": limit, "offset": offset}))
+}
+
+pub fn upload_url(state: &mut State, call: &Call<'_>) -> Reply {
+    let region = call.text("region").map(str::to_string).unwrap_or_else(|| state.default_region.clone());
+    if !is_region(&region) {
+        return bad_request(format!("Cloud builds are not available in region '{region}'"));
+    }
+    let id = new_id();
+    let signature = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+    let key = format!("{}/{id}.tar.gz", state.organization_id);
+    let expires_at = call.now + chrono::Duration::minutes(UPLOAD_LIFETIME_MINUTES);
+    let date = call.now.format("%Y%m%dT%H%M%SZ").to_string();
+    let fields = json!({
+        "key": key,
+        "bucket": "pipecat-emulator-builds",
+        "Content-Type": "application/gzip",
+        "Policy": format!("emulator-policy-{id}"),
+        "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+        "X-Amz-Credential": format!("EMULATOR/{}/{region}/s3/aws4_request", &date[..8]),
+        "X-Amz-Date": date,
+        "X-Amz-Security-Token": "emulator",
+        "X-Amz-Signature": signature,
+    });
+    state.uploads.insert(id, Upload { region, signature, key, expires_at, archive: None });
+    Reply::json(
+        200,
+        json!({
+            "uploadId": id.to_string(),
+            "uploadUrl": format!("{}/_emulator/uploads/{id}", call.settings.base_url),
+            "uploadFields": fields,
+            "expiresAt": timestamp(expires_at),
+        }),
+    )
+}
+
+pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
+    let upload_id: Option<Uuid> = call.text("uploadId").and_then(|id| id.parse().ok());
+    let Some(upload) = upload_id.and_then(|id| state.uploads.get(&id)) else {
+        return bad_request("Upload not found: request an upload URL and upload the context first");
+    };
+    let Some((hash, size)) = upload.archive.clone() else {
+        return bad_request("Upload not found: the context was not uploaded");
+    };
+    let region = call.text("region").unwrap_or_default().to_string();
+    if region != upload.region {
+        return bad_request(format!("Region '{region}' is not the region of the upload, '{}'", upload.region));
+    }
+    let dockerfile = call.text("dockerfilePath").unwrap_or("Dockerfile").to_string();
+    let cached = state.builds.iter().rev().find(|b| {
+        b.status == BuildStatus::Success
+            && b.context_hash == hash
+            && b.region == region
+            && b.dockerfile_path == dockerfile
+    });
+    if let Some(build) = cached {
+        return Reply::json(
+            200,
+            json!({"build": view(state, build, &call.settings.base_url), "contextHash": hash, "cached": true}),
+        );
+    }
+    let failure =
+        state.rules.build_fails(&dockerfile).then(|| format!("docker build of {dockerfile} failed (emulator rule)"));
+    let build = Build {
+        id: new_id(),
+        status: BuildStatus::Pending,
+        stage: Stage::new(call.now),
+        region,
+        context_hash: hash.clone(),
+        dockerfile_path: dockerfile,
+        context_size_bytes: size,
+        created_at: call.now,
+        started_at: None,
+        completed_at: None,
+        updated_at: call.now,
+        failure,
+        log: Vec::new(),
+    };
+    let answer = json!({"build": view(state, &build, &call.settings.base_url), "contextHash": hash, "cached": false});
+    state.builds.push(build);
+    Reply::json(201, answer)
+}
+
+/// The upload form posted to `/_emulator/uploads/{id}`: every field the upload URL gave, by its exact
+/// name and value, then the archive as `file`. Answers 204 as the storage service does.
+pub fn receive_upload(
+    state: &mut State,
+    id: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Reply {
+    let denied = |message: &str| error(403, "ACCESS_DENIED", message);
+    let Some(upload) = id.parse::<Uuid>().ok().and_then(|id| state.uploads.get_mut(&id)) else {
+        return denied("no such upload");
+    };
+    if now > upload.expires_at {
+        return denied("the upload URL has expired; request a new one");
+    }
+    let Some(boundary) = content_type.and_then(|t| t.split("boundary=").nth(1)).map(|b| b.trim_matches('"')) else {
+        return error(400, "MALFORMED_POST_REQUEST", "the body must be multipart/form-data with a boundary");
+    };
+    let parts = multipart(body, boundary);
+    let field = |name: &str| parts.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
+    if field("X-Amz-Signature") != Some(upload.signature.as_bytes()) || field("key") != Some(upload.key.as_bytes()) {
+        return denied("the form's fields do not match the upload URL's (names are case-sensitive)");
+    }
+    let Some(file) = field("file") else {
+        return error(400, "MALFORMED_POST_REQUEST", "the form has no `file` part");
+    };
+    upload.archive = Some((context_hash(file), file.len() as u64));
+    Reply::empty(204)
+}
+
+/// The parts of a multipart/form-data body, by name.
+fn multipart(body: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut parts = Vec::new();
+    let mut rest = body;
+    while let Some(start) = find_bytes(rest, &delimiter) {
+        rest = &rest[start + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            break;
+        }
+        let Some(head_end) = find_bytes(rest, b"\r\n\r\n") else { break };
+        let head = String::from_utf8_lossy(&rest[..head_end]).to_string();
+        let content = &rest[head_end + 4..];
+        let end = find_bytes(content, &delimiter).unwrap_or(content.len());
+        let value = content[..end].strip_suffix(b"\r\n").unwrap_or(&content[..end]);
+        if let Some(name) = head.split("name=\"").nth(1).and_then(|n| n.split('"').next()) {
+            parts.push((name.to_string(), value.to_vec()));
+        }
+        rest = &content[end..];
+    }
+    parts
+}
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_reads_as_its_parts() {
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\norg/x.tar.gz\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.tar.gz\"\r\n\r\n\x1f\x8b\r\n--b--\r\n";
+        let parts = multipart(body, "b");
+        assert_eq!(parts, vec![("key".into(), b"org/x.tar.gz".to_vec()), ("file".into(), b"\x1f\x8b".to_vec())]);
+    }
+
+    #[test]
+    fn the_context_hash_is_16_hex_characters_and_follows_the_bytes() {
+        assert_eq!(context_hash(b"a").len(), 16);
+        assert_ne!(context_hash(b"a"), context_hash(b"b"));
+    }
+}

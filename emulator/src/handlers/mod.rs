@@ -1,0 +1,155 @@
+//! One handler per operation of the spec, by operationId, in [`handler`]: the one table the server
+//! dispatches through and the test of served operations reads. A handler sees the request already
+//! checked against the spec (path, query, body) and the state under its lock.
+
+mod agents;
+mod builds;
+mod logs;
+mod organization;
+mod proxy;
+mod secrets;
+mod sessions;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use pipecat_cloud::operation::Operation;
+use serde_json::Value;
+
+use crate::progression::Progression;
+use crate::reply::Reply;
+use crate::state::State;
+
+/// What every handler needs beyond the request: how fast things move and where the emulator is.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// When resources take their next step.
+    pub progression: Progression,
+    /// The emulator's own address, `http://127.0.0.1:PORT`, for upload URLs.
+    pub base_url: String,
+    /// Where the session proxy forwards, when a local bot runs.
+    pub bot_url: Option<String>,
+}
+
+/// A request, checked against the spec.
+#[derive(Debug)]
+pub struct Call<'a> {
+    /// Its operation.
+    pub op: &'static Operation,
+    /// Path parameters, decoded, by the spec's names.
+    pub params: &'a [(&'static str, String)],
+    /// Query parameters, decoded, in order.
+    pub query: &'a [(String, String)],
+    /// The JSON body, when there is one.
+    pub body: Option<&'a Value>,
+    /// The body's bytes, for the proxy.
+    pub raw_body: &'a Bytes,
+    /// The emulator's time now.
+    pub now: DateTime<Utc>,
+    /// The emulator's settings.
+    pub settings: &'a Settings,
+}
+
+impl Call<'_> {
+    /// The path parameter `name` (empty when the route has none: the router fills every one).
+    pub fn param(&self, name: &str) -> &str {
+        self.params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The first value of query parameter `name`.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Query parameter `name` as an integer (the spec check has refused one that is not).
+    pub fn query_int(&self, name: &str) -> Option<i64> {
+        self.query(name).and_then(|v| v.parse().ok())
+    }
+
+    /// The body's field `name`.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.body.and_then(|b| b.get(name)).filter(|v| !v.is_null())
+    }
+
+    /// The body's string field `name`.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.field(name).and_then(Value::as_str)
+    }
+}
+
+/// A handler: the state, the request, the answer.
+pub type Handler = fn(&mut State, &Call<'_>) -> Reply;
+
+/// The handler of `operation_id`, `None` for an operation the emulator does not serve.
+pub fn handler(operation_id: &str) -> Option<Handler> {
+    Some(match operation_id {
+        "listServices" => agents::list,
+        "createService" => agents::create,
+        "getService" => agents::get,
+        "updateService" => agents::update,
+        "deleteService" => agents::delete,
+        "getLogs" => logs::get,
+        "getSessions" => sessions::list,
+        "getSession" => sessions::get,
+        "stopSession" => sessions::stop,
+        "startService" => sessions::start,
+        "listSecretSets" => secrets::list,
+        "getSecretSet" => secrets::get,
+        "upsertSecretSet" => secrets::upsert,
+        "deleteSecretSet" => secrets::delete,
+        "deleteSecretFromSet" => secrets::delete_key,
+        "listBuilds" => builds::list,
+        "getBuild" => builds::get,
+        "getBuildLogs" => builds::logs,
+        "createBuild" => builds::create,
+        "getBuildUploadUrl" => builds::upload_url,
+        "listRegions" => organization::regions,
+        "getProperties" => organization::properties,
+        "updateProperties" => organization::update_properties,
+        "getPropertiesSchema" => organization::properties_schema,
+        "sessionProxyGet"
+        | "sessionProxyPost"
+        | "sessionProxyPut"
+        | "sessionProxyPatch"
+        | "sessionProxyDelete"
+        | "sessionProxyOptions"
+        | "sessionProxyHead" => proxy::forward,
+        _ => return None,
+    })
+}
+
+/// The build upload (`POST` of the form to the URL `getBuildUploadUrl` gave), which no spec path
+/// describes: it stands in for the storage service's pre-signed form.
+pub use builds::receive_upload;
+
+/// Brings every resource up to date with the clock: what is due happens now. Reads of one resource
+/// count their polls before this runs.
+pub fn settle(state: &mut State, settings: &Settings, now: DateTime<Utc>) {
+    secrets::settle(state, settings.progression, now);
+    let names: Vec<String> = state.agents.keys().cloned().collect();
+    for name in names {
+        agents::settle(state, &name, settings.progression, now);
+    }
+    builds::settle(state, settings.progression, now);
+    sessions::end_overdue(state, now);
+}
+
+/// A page of `items` by `limit` and `offset`, both already checked as integers.
+pub fn page<T>(items: impl Iterator<Item = T>, limit: i64, offset: i64) -> Vec<T> {
+    items.skip(usize::try_from(offset).unwrap_or(0)).take(usize::try_from(limit).unwrap_or(0)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_operation_of_the_spec_has_a_handler() {
+        let missing: Vec<&str> = pipecat_cloud::catalog::OPERATIONS
+            .iter()
+            .map(|op| op.id)
+            .filter(|id| super::handler(id).is_none())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "the spec has operations the emulator does not serve: {missing:?}; add a handler for each in emulator/src/handlers/mod.rs"
+        );
+    }
+}

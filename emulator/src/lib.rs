@@ -1,0 +1,407 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod clock;
+mod control;
+pub mod faults;
+mod handlers;
+pub mod journal;
+mod persistence;
+pub mod progression;
+mod reply;
+mod routing;
+pub mod rules;
+mod server;
+mod spec_check;
+pub mod state;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+pub use faults::{Fault, FaultEffect};
+pub use journal::JournalEntry;
+pub use persistence::StateFileError;
+pub use progression::Progression;
+pub use rules::{BuildRule, ImageRule, Rules};
+pub use state::State;
+
+use crate::handlers::Settings;
+use crate::server::{Keys, Shared, lock};
+
+/// The emulator could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The address could not be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A non-loopback address was asked for without [`EmulatorBuilder::allow_remote`].
+    #[error(
+        "refusing to listen on {0}: the emulator accepts any request with its keys; bind 127.0.0.1, or allow other addresses explicitly (--allow-remote)"
+    )]
+    NotLoopback(IpAddr),
+    /// The state file could not be read.
+    #[error(transparent)]
+    StateFile(#[from] StateFileError),
+    /// The embedded spec schemas could not be compiled (a defect of this build).
+    #[error(transparent)]
+    Schemas(#[from] spec_check::SchemaError),
+    /// The HTTP client that forwards to the bot could not be made.
+    #[error("cannot make the client that forwards to the bot: {0}")]
+    BotClient(reqwest::Error),
+    /// A key is empty or has whitespace.
+    #[error("the {0} key must be non-empty text without whitespace")]
+    BadKey(&'static str),
+}
+
+/// How to start an [`Emulator`]: address, keys, progression, state file, rules, faults.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    address: SocketAddr,
+    allow_remote: bool,
+    private_key: Option<String>,
+    public_key: Option<String>,
+    progression: Progression,
+    state_file: Option<PathBuf>,
+    rules: Rules,
+    faults: Vec<Fault>,
+    check_responses: bool,
+    bot_url: Option<String>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            address: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            allow_remote: false,
+            private_key: None,
+            public_key: None,
+            progression: Progression::default(),
+            state_file: None,
+            rules: Rules::default(),
+            faults: Vec::new(),
+            check_responses: true,
+            bot_url: None,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Listen on `port` of 127.0.0.1 (0, the default, picks a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.address.set_port(port);
+        self
+    }
+
+    /// Listen on `address`. Anything but a loopback address also needs [`Self::allow_remote`].
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// Allows a non-loopback address: anyone who can reach it and knows the keys can use it.
+    pub fn allow_remote(mut self, allow: bool) -> Self {
+        self.allow_remote = allow;
+        self
+    }
+
+    /// The private key the emulator accepts (made at start when not given).
+    pub fn private_key(mut self, key: impl Into<String>) -> Self {
+        self.private_key = Some(key.into());
+        self
+    }
+
+    /// The public key the emulator accepts (made at start when not given).
+    pub fn public_key(mut self, key: impl Into<String>) -> Self {
+        self.public_key = Some(key.into());
+        self
+    }
+
+    /// When resources take their next step (default: one second per step).
+    pub fn progression(mut self, progression: Progression) -> Self {
+        self.progression = progression;
+        self
+    }
+
+    /// Keeps the state in `path` across restarts, written atomically after each change.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Deploys of images containing `rule.image_contains` fail with its code.
+    pub fn fail_image(mut self, rule: ImageRule) -> Self {
+        self.rules.failing_images.push(rule);
+        self
+    }
+
+    /// Builds whose Dockerfile path contains `dockerfile_contains` fail (`""`: every build).
+    pub fn fail_builds(mut self, dockerfile_contains: impl Into<String>) -> Self {
+        self.rules.failing_builds.push(BuildRule { dockerfile_contains: dockerfile_contains.into() });
+        self
+    }
+
+    /// A fault in force from the start.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
+    /// Whether each answer is checked against the spec (default on): a mismatch is answered as a 500
+    /// `EMULATOR_SPEC_MISMATCH` and listed by [`Emulator::response_problems`]. Off, the emulator is
+    /// faster.
+    pub fn check_responses(mut self, check: bool) -> Self {
+        self.check_responses = check;
+        self
+    }
+
+    /// Forwards the session proxy to a bot listening at `url` (e.g. `http://127.0.0.1:7860`) instead
+    /// of answering with an echo.
+    pub fn bot_url(mut self, url: impl Into<String>) -> Self {
+        self.bot_url = Some(url.into());
+        self
+    }
+
+    /// Starts the emulator on the current tokio runtime.
+    ///
+    /// # Errors
+    /// [`EmulatorError`] when the address cannot be bound or is not loopback, a key is malformed, or the
+    /// state file cannot be read.
+    pub async fn start(self) -> Result<Emulator, EmulatorError> {
+        if !self.address.ip().is_loopback() && !self.allow_remote {
+            return Err(EmulatorError::NotLoopback(self.address.ip()));
+        }
+        let key = |given: Option<String>, prefix: &str, name: &'static str| match given {
+            Some(key) if key.is_empty() || key.chars().any(char::is_whitespace) => Err(EmulatorError::BadKey(name)),
+            Some(key) => Ok(key),
+            None => Ok(format!("{prefix}{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))),
+        };
+        let keys = Keys {
+            private: key(self.private_key, "sk_emulator_", "private")?,
+            public: key(self.public_key, "pk_emulator_", "public")?,
+        };
+        let checks = spec_check::SpecChecks::load()?;
+        let mut state = match &self.state_file {
+            Some(path) => persistence::load(path)?.unwrap_or_default(),
+            None => State::default(),
+        };
+        for rule in self.rules.failing_images {
+            if !state.rules.failing_images.contains(&rule) {
+                state.rules.failing_images.push(rule);
+            }
+        }
+        for rule in self.rules.failing_builds {
+            if !state.rules.failing_builds.contains(&rule) {
+                state.rules.failing_builds.push(rule);
+            }
+        }
+        let listener = TcpListener::bind(self.address)
+            .await
+            .map_err(|source| EmulatorError::Bind { address: self.address, source })?;
+        let address = listener.local_addr().map_err(|source| EmulatorError::Bind { address: self.address, source })?;
+        let mut faults = faults::Faults::default();
+        for fault in self.faults {
+            faults.add(fault);
+        }
+        let changed = self.state_file.as_ref().map(|_| Arc::new(Notify::new()));
+        let http = match &self.bot_url {
+            Some(_) => {
+                pipecat_cloud::tls::install_ring_provider();
+                Some(reqwest::Client::builder().build().map_err(EmulatorError::BotClient)?)
+            }
+            None => None,
+        };
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            clock: clock::Clock::default(),
+            settings: Settings {
+                progression: self.progression,
+                base_url: server::base_url(address),
+                bot_url: self.bot_url,
+            },
+            keys,
+            checks,
+            router: routing::Router::new(),
+            faults: Mutex::new(faults),
+            journal: Mutex::new(journal::Journal::default()),
+            check_responses: self.check_responses,
+            problems: Mutex::new(Vec::new()),
+            changed: changed.clone(),
+            http,
+        });
+        let writer = match (&self.state_file, changed) {
+            (Some(path), Some(changed)) => Some(tokio::spawn(keep_saving(shared.clone(), path.clone(), changed))),
+            _ => None,
+        };
+        let server = tokio::spawn(server::serve(listener, shared.clone()));
+        Ok(Emulator { address, shared, server, writer, state_file: self.state_file })
+    }
+}
+
+/// Writes the state file after each change, at most every 50 ms.
+async fn keep_saving(shared: Arc<Shared>, path: PathBuf, changed: Arc<Notify>) {
+    loop {
+        changed.notified().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        save_now(&shared, &path).await;
+    }
+}
+
+async fn save_now(shared: &Arc<Shared>, path: &std::path::Path) {
+    let state = lock(&shared.state).clone();
+    let path = path.to_path_buf();
+    let saved = tokio::task::spawn_blocking(move || persistence::save(&path, &state)).await;
+    if let Ok(Err(error)) = saved {
+        eprintln!("pipecat-cloud-emulator: {error}");
+    }
+}
+
+/// Pipecat Cloud on this machine: a running emulator. Dropping it stops the server.
+pub struct Emulator {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: JoinHandle<()>,
+    writer: Option<JoinHandle<()>>,
+    state_file: Option<PathBuf>,
+}
+
+impl Emulator {
+    /// Starts an emulator on a free port of 127.0.0.1, with new keys, one second per step, and every
+    /// answer checked against the spec.
+    ///
+    /// # Errors
+    /// [`EmulatorError`] when no port can be bound.
+    pub async fn start() -> Result<Emulator, EmulatorError> {
+        Emulator::builder().start().await
+    }
+
+    /// A builder, to choose the port, keys, progression, state file, rules and faults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Its host, `http://127.0.0.1:PORT`: what `PIPECAT_API_HOST` and `ClientBuilder::host` take.
+    pub fn host(&self) -> String {
+        self.shared.settings.base_url.clone()
+    }
+
+    /// The private key it accepts.
+    pub fn private_key(&self) -> &str {
+        &self.shared.keys.private
+    }
+
+    /// The public key it accepts.
+    pub fn public_key(&self) -> &str {
+        &self.shared.keys.public
+    }
+
+    /// A client with both keys, talking to this emulator.
+    ///
+    /// # Panics
+    /// Never for keys the emulator made; a key given to the builder was checked at start.
+    pub fn client(&self) -> pipecat_cloud::Client {
+        self.client_builder().build().unwrap_or_else(|e| unreachable!("the emulator's keys and host are valid: {e}"))
+    }
+
+    /// A client builder with both keys and this emulator's host, to set retries or timeouts first.
+    pub fn client_builder(&self) -> pipecat_cloud::ClientBuilder {
+        pipecat_cloud::Client::builder().private_key(self.private_key()).public_key(self.public_key()).host(self.host())
+    }
+
+    /// Moves the emulator's clock forward: what was due in that time happens at the next request.
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Puts `fault` in force.
+    pub fn fault(&self, fault: Fault) {
+        lock(&self.shared.faults).add(fault);
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Every request so far (the newest 10,000), oldest first. Keys and secret values never appear.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        lock(&self.shared.journal).entries()
+    }
+
+    /// Deploys of images containing `rule.image_contains` fail from now on.
+    pub fn fail_image(&self, rule: ImageRule) {
+        lock(&self.shared.state).rules.failing_images.push(rule);
+    }
+
+    /// A copy of the whole state.
+    pub fn snapshot(&self) -> State {
+        lock(&self.shared.state).clone()
+    }
+
+    /// Replaces the whole state with `state` (from [`Self::snapshot`]).
+    pub fn restore(&self, state: State) {
+        *lock(&self.shared.state) = state;
+    }
+
+    /// Back to an empty state, the wall clock, an empty journal and no faults; rules stay.
+    pub fn reset(&self) {
+        let rules = lock(&self.shared.state).rules.clone();
+        *lock(&self.shared.state) = State { rules, ..State::default() };
+        self.shared.clock.reset();
+        lock(&self.shared.journal).clear();
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Answers of the emulator that did not match the spec (each was sent as a 500). Empty unless the
+    /// emulator has a defect; tests assert it.
+    pub fn response_problems(&self) -> Vec<String> {
+        lock(&self.shared.problems).clone()
+    }
+
+    /// Stops serving, closes every connection, and writes the state file one last time.
+    pub async fn shutdown(mut self) {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+        if let Some(writer) = self.writer.take() {
+            writer.abort();
+            let _ = writer.await;
+        }
+        if let Some(path) = self.state_file.take() {
+            save_now(&self.shared, &path).await;
+        }
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("host", &self.host())
+            .field("state_file", &self.state_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.server.abort();
+        if let Some(writer) = &self.writer {
+            writer.abort();
+        }
+    }
+}

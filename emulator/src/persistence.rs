@@ -1,0 +1,63 @@
+//! `--state FILE`: the state kept across restarts. A write goes to a temporary file beside the target,
+//! is flushed to disk, then renamed over it, so a crash at any moment leaves the old state or the new
+//! one, never a torn file. The file holds secret values, so it is created readable by its owner only.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::state::State;
+
+/// A state file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateFileError {
+    /// Reading or writing failed.
+    #[error("state file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// The file is not an emulator state.
+    #[error("state file {path} is not an emulator state ({source}); move it away or give another --state")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Where it stops making sense.
+        source: serde_json::Error,
+    },
+}
+
+/// Reads the state at `path`; `None` when there is no file yet.
+pub fn load(path: &Path) -> Result<Option<State>, StateFileError> {
+    let text = match std::fs::read(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(StateFileError::Io { path: path.to_path_buf(), source }),
+    };
+    serde_json::from_slice(&text)
+        .map(Some)
+        .map_err(|source| StateFileError::Malformed { path: path.to_path_buf(), source })
+}
+
+/// Writes `state` to `path` atomically.
+pub fn save(path: &Path, state: &State) -> Result<(), StateFileError> {
+    let io = |source| StateFileError::Io { path: path.to_path_buf(), source };
+    let bytes = serde_json::to_vec(state).map_err(|e| io(std::io::Error::other(e)))?;
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&temporary).map_err(io)?;
+    file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(io)?;
+    drop(file);
+    std::fs::rename(&temporary, path).map_err(io)?;
+    // The rename itself is durable once the folder is flushed.
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Ok(folder) = std::fs::File::open(folder)
+    {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}

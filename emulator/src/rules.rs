@@ -1,0 +1,90 @@
+//! What fails on purpose: images whose deploys fail with a documented `PCC_IMAGE_*` code, and builds
+//! that fail. Set at start (`EmulatorBuilder::fail_image`, `--fail-image`) or through the control API.
+
+use serde::{Deserialize, Serialize};
+
+use crate::state::DeployFailure;
+
+/// The documented deploy failure codes and what each means, in the emulator's words.
+pub const DEPLOY_FAILURE_CODES: [(&str, &str); 7] = [
+    ("PCC_IMAGE_NOT_FOUND", "the image or its tag does not exist in the registry"),
+    ("PCC_IMAGE_PULL_UNAUTHORIZED", "the registry refused the pull credentials"),
+    ("PCC_IMAGE_TOO_LARGE", "the image is too large"),
+    ("PCC_IMAGE_PULL_RATE_LIMIT", "the registry throttled the pull"),
+    ("PCC_INVALID_IMAGE_PLATFORM", "the image is not built for linux/arm64"),
+    ("PCC_IMAGE_PULL_UNKNOWN_ERROR", "the image could not be pulled"),
+    ("PCC_UNKNOWN_ERROR", "the image was pulled but does not start; the agent's logs show why"),
+];
+
+/// Deploys of matching images fail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageRule {
+    /// Images whose reference contains this text fail.
+    pub image_contains: String,
+    /// The code they fail with, one of [`DEPLOY_FAILURE_CODES`].
+    pub code: String,
+}
+
+/// Builds whose Dockerfile path contains this text fail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildRule {
+    /// Builds whose `dockerfilePath` contains this text fail (`""` fails every build).
+    pub dockerfile_contains: String,
+}
+
+/// Everything that fails on purpose.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rules {
+    /// Failing images.
+    #[serde(default)]
+    pub failing_images: Vec<ImageRule>,
+    /// Failing builds.
+    #[serde(default)]
+    pub failing_builds: Vec<BuildRule>,
+}
+
+/// A rule that names no documented code.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("`{0}` is not a documented deploy failure code; use one of {codes}", codes = DEPLOY_FAILURE_CODES.map(|(c, _)| c).join(", "))]
+pub struct UnknownFailureCode(pub String);
+
+impl ImageRule {
+    /// Deploys of images containing `image_contains` fail with `code`.
+    pub fn new(image_contains: impl Into<String>, code: impl Into<String>) -> Result<Self, UnknownFailureCode> {
+        let code = code.into();
+        if !DEPLOY_FAILURE_CODES.iter().any(|(known, _)| *known == code) {
+            return Err(UnknownFailureCode(code));
+        }
+        Ok(ImageRule { image_contains: image_contains.into(), code })
+    }
+
+    /// `IMAGE_TEXT[=CODE]`, the code `PCC_IMAGE_NOT_FOUND` when left out: the command line's form.
+    pub fn parse(text: &str) -> Result<Self, UnknownFailureCode> {
+        match text.split_once('=') {
+            Some((image, code)) => ImageRule::new(image, code),
+            None => ImageRule::new(text, "PCC_IMAGE_NOT_FOUND"),
+        }
+    }
+}
+
+impl Rules {
+    /// How a deploy of `image` fails, if a rule says it does.
+    pub fn image_failure(&self, image: &str) -> Option<DeployFailure> {
+        let rule = self.failing_images.iter().find(|rule| image.contains(&rule.image_contains))?;
+        Some(failure(&rule.code, image))
+    }
+
+    /// True when a build of `dockerfile_path` fails.
+    pub fn build_fails(&self, dockerfile_path: &str) -> bool {
+        self.failing_builds.iter().any(|rule| dockerfile_path.contains(&rule.dockerfile_contains))
+    }
+}
+
+/// The failure `code` for `image`, with the code's meaning.
+pub fn failure(code: &str, image: &str) -> DeployFailure {
+    let meaning = DEPLOY_FAILURE_CODES.iter().find(|(known, _)| *known == code).map_or("the deploy failed", |(_, m)| m);
+    DeployFailure { code: code.to_string(), message: format!("{code}: {meaning} ({image})") }
+}

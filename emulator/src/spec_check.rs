@@ -1,0 +1,222 @@
+//! Where a request is checked against the spec before any handler sees it, and where the emulator's
+//! own answers are checked against it. Path parameters and query parameters are checked by the
+//! operation catalog's rules (pattern, length, format, enum, type, bounds); JSON bodies by the spec's
+//! schemas, compiled with a JSON Schema validator from what `build.rs` wrote. A refusal names the
+//! field as a JSON pointer.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jsonschema::Validator;
+use pipecat_cloud::operation::{Operation, PathParam, QueryParam};
+use serde_json::Value;
+
+/// The JSON Schemas of every operation's bodies, from the spec (see `build.rs`).
+const OPERATION_SCHEMAS: &str = include_str!(concat!(env!("OUT_DIR"), "/operation_schemas.json"));
+
+/// Why a request was refused: the field, as a JSON pointer, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// `/path/agentName`, `/query/limit` or a pointer into the body (`/body/autoScaling/maxAgents`).
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Refusal {
+    fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Refusal { pointer: pointer.into(), message: message.into() }
+    }
+
+    /// `POINTER: MESSAGE`, the text of the 400's `error`.
+    pub fn text(&self) -> String {
+        format!("{}: {}", self.pointer, self.message)
+    }
+}
+
+/// A response schema, compiled on first use.
+struct ResponseSchema {
+    schema: Value,
+    compiled: OnceLock<Option<Validator>>,
+}
+
+/// The compiled checks of every operation.
+pub struct SpecChecks {
+    definitions: Value,
+    requests: HashMap<String, Validator>,
+    /// Response schemas by operation and status, compiled on first use (only when answers are checked).
+    responses: HashMap<(String, u16), ResponseSchema>,
+}
+
+impl std::fmt::Debug for SpecChecks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpecChecks").field("requests", &self.requests.len()).finish_non_exhaustive()
+    }
+}
+
+/// The spec's schemas could not be read or compiled: a defect of this build, reported at start.
+#[derive(Debug, thiserror::Error)]
+#[error("the emulator's copy of the spec's schemas is unusable: {0}")]
+pub struct SchemaError(String);
+
+fn compile(schema: &Value, definitions: &Value) -> Result<Validator, String> {
+    let mut root = schema.as_object().cloned().ok_or_else(|| format!("not an object: {schema}"))?;
+    root.insert("definitions".into(), definitions.clone());
+    jsonschema::draft7::options().should_validate_formats(true).build(&Value::Object(root)).map_err(|e| e.to_string())
+}
+
+impl SpecChecks {
+    /// Reads the embedded schemas and compiles the request checks.
+    pub fn load() -> Result<Self, SchemaError> {
+        let all: Value = serde_json::from_str(OPERATION_SCHEMAS).map_err(|e| SchemaError(e.to_string()))?;
+        let definitions = all.get("definitions").cloned().unwrap_or(Value::Null);
+        let mut requests = HashMap::new();
+        let mut responses = HashMap::new();
+        for (id, schemas) in all.get("operations").and_then(Value::as_object).into_iter().flatten() {
+            if let Some(schema) = schemas.get("request").filter(|s| !s.is_null()) {
+                let validator = compile(schema, &definitions).map_err(|e| SchemaError(format!("{id}: {e}")))?;
+                requests.insert(id.clone(), validator);
+            }
+            for (status, schema) in schemas.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                if let Ok(status) = status.parse() {
+                    responses.insert(
+                        (id.clone(), status),
+                        ResponseSchema { schema: schema.clone(), compiled: OnceLock::new() },
+                    );
+                }
+            }
+        }
+        Ok(SpecChecks { definitions, requests, responses })
+    }
+
+    /// Checks a JSON request body against the operation's schema.
+    pub fn check_body(&self, op: &Operation, body: &Value) -> Result<(), Refusal> {
+        let Some(validator) = self.requests.get(op.id) else { return Ok(()) };
+        match validator.iter_errors(body).next() {
+            None => Ok(()),
+            Some(error) => Err(Refusal::new(format!("/body{}", error.instance_path()), error.to_string())),
+        }
+    }
+
+    /// Checks one of the emulator's own answers against the schema the spec documents for its status.
+    /// A status the spec does not document is not checked (the API's documented extras: 413, 429).
+    pub fn check_response(&self, operation_id: &str, status: u16, body: Option<&Value>) -> Result<(), String> {
+        let Some(ResponseSchema { schema, compiled }) = self.responses.get(&(operation_id.to_string(), status)) else {
+            return Ok(());
+        };
+        let validator =
+            compiled.get_or_init(|| (!schema.is_null()).then(|| compile(schema, &self.definitions).ok()).flatten());
+        match (validator, body) {
+            (Some(validator), Some(body)) => match validator.iter_errors(body).next() {
+                None => Ok(()),
+                Some(error) => Err(format!("{operation_id} {status}: at {}: {error}", error.instance_path())),
+            },
+            (Some(_), None) => {
+                Err(format!("{operation_id} {status}: the spec documents a JSON body, the answer has none"))
+            }
+            (None, _) => Ok(()),
+        }
+    }
+}
+
+/// Checks a path parameter's value by the catalog's rules.
+pub fn check_path_param(param: &PathParam, value: &str) -> Result<(), Refusal> {
+    let pointer = format!("/path/{}", param.name);
+    let length = value.chars().count();
+    if length == 0 {
+        return Err(Refusal::new(pointer, "must not be empty"));
+    }
+    if let Some(min) = param.min_length.filter(|min| length < *min) {
+        return Err(Refusal::new(pointer, format!("is {length} characters long; at least {min} are needed")));
+    }
+    if let Some(max) = param.max_length.filter(|max| length > *max) {
+        return Err(Refusal::new(pointer, format!("is {length} characters long; at most {max} are allowed")));
+    }
+    if let Some(pattern) = param.pattern.filter(|p| !p.is_match(value)) {
+        return Err(Refusal::new(pointer, format!("does not match {}", pattern.source())));
+    }
+    if param.format == Some("uuid") && value.parse::<uuid::Uuid>().is_err() {
+        return Err(Refusal::new(pointer, "is not a UUID"));
+    }
+    if !param.allowed.is_empty() && !param.allowed.contains(&value) {
+        return Err(Refusal::new(pointer, format!("is not one of {}", param.allowed.join(", "))));
+    }
+    Ok(())
+}
+
+/// Checks the query by the catalog's rules: required parameters, types, enums and bounds. Parameters
+/// the spec does not name are ignored, as the API does.
+pub fn check_query(op: &Operation, query: &[(String, String)]) -> Result<(), Refusal> {
+    for param in op.query_params {
+        let value = query.iter().find(|(name, _)| name == param.name).map(|(_, v)| v.as_str());
+        match value {
+            None if param.required => return Err(Refusal::new(format!("/query/{}", param.name), "is required")),
+            None => {}
+            Some(value) => check_query_value(param, value)?,
+        }
+    }
+    Ok(())
+}
+
+fn check_query_value(param: &QueryParam, value: &str) -> Result<(), Refusal> {
+    let pointer = format!("/query/{}", param.name);
+    let number = match param.kind {
+        "integer" => Some(
+            value
+                .parse::<i64>()
+                .map(|v| v as f64)
+                .map_err(|_| Refusal::new(&pointer, format!("`{value}` is not an integer")))?,
+        ),
+        "number" => Some(
+            value
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| Refusal::new(&pointer, format!("`{value}` is not a number")))?,
+        ),
+        "boolean" if value != "true" && value != "false" => {
+            return Err(Refusal::new(pointer, format!("`{value}` is not true or false")));
+        }
+        _ => None,
+    };
+    if let Some(number) = number {
+        if let Some(min) = param.minimum.filter(|min| number < *min) {
+            return Err(Refusal::new(pointer, format!("{value} is below the minimum, {min}")));
+        }
+        if let Some(max) = param.maximum.filter(|max| number > *max) {
+            return Err(Refusal::new(pointer, format!("{value} is above the maximum, {max}")));
+        }
+    }
+    if !param.allowed.is_empty() && !param.allowed.contains(&value) {
+        return Err(Refusal::new(pointer, format!("`{value}` is not one of {}", param.allowed.join(", "))));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_answer_off_the_spec_is_caught_with_its_place() {
+        let checks = SpecChecks::load().expect("the embedded schemas compile");
+        let good = json!({"region": "us-west", "status": "ready", "secrets": [{"fieldName": "A"}]});
+        assert_eq!(checks.check_response("getSecretSet", 200, Some(&good)), Ok(()));
+        let bad = json!({"region": "us-west", "status": "ready", "secrets": [{"fieldName": 7}]});
+        let problem = checks.check_response("getSecretSet", 200, Some(&bad)).expect_err("caught");
+        assert!(problem.contains("/secrets/0/fieldName"), "{problem}");
+        assert!(checks.check_response("getSecretSet", 200, None).is_err(), "a documented body that is missing");
+    }
+
+    #[test]
+    fn a_body_off_the_spec_is_refused_with_its_pointer() {
+        let checks = SpecChecks::load().expect("the embedded schemas compile");
+        let op = pipecat_cloud::catalog::by_id("createService").expect("createService");
+        let refusal = checks
+            .check_body(op, &json!({"serviceName": "bot", "autoScaling": {"minAgents": "one"}}))
+            .expect_err("refused");
+        assert_eq!(refusal.pointer, "/body/autoScaling/minAgents");
+    }
+}
