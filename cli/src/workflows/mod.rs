@@ -1,6 +1,6 @@
 //! The commands written by hand, each on the SDK's public API: the ones people use differently from
 //! the raw call (`agent logs --follow`, `secret set --env-file`, `session start`, `session proxy`) and
-//! the workflows that chain calls (`deploy`, `build run`, `auth`).
+//! the workflows that chain calls (`deploy`, `build run`, `auth`), and the local emulator.
 //!
 //! [`HAND_WRITTEN`] is their one registry: each command's path is written there once, and the command
 //! tree, the dispatch and the operation table's test all read it.
@@ -9,6 +9,7 @@ mod auth;
 mod build;
 mod completions;
 mod deploy;
+mod emulator;
 mod logs;
 mod secrets;
 mod session;
@@ -59,6 +60,7 @@ pub const HAND_WRITTEN: &[HandWritten] = &[
     hand_written!(["build", "run"], build::command, build::run),
     hand_written!(["auth", "login"], auth::login_command, auth::login),
     hand_written!(["auth", "status"], auth::status_command, auth::status),
+    hand_written!(["emulator", "serve"], emulator::serve_command, emulator::serve),
     hand_written!(["completions"], completions::command, completions::run),
 ];
 

@@ -90,7 +90,9 @@ pub fn start(state: &mut State, call: &Call<'_>) -> Reply {
     });
     let start_type = if cold_start { "cold" } else { "warm" };
     agent.log(call.now, Some(deployment_id), Some(id), format!("session {id} started ({start_type} start)"));
-    agent.log(call.now, Some(deployment_id), Some(id), format!("bot started for session {id}"));
+    // The bot's own first line follows its start: a moment later, so the two never share a timestamp.
+    let bot_line_at = call.now + chrono::Duration::milliseconds(1);
+    agent.log(bot_line_at, Some(deployment_id), Some(id), format!("bot started for session {id}"));
     let mut answer = json!({"sessionId": id.to_string()});
     if call.field("createDailyRoom").and_then(Value::as_bool) == Some(true) {
         let room = id.simple().to_string();
