@@ -49,6 +49,9 @@ pub struct Fault {
     /// How many requests it applies to before it is spent; until cleared when `None`.
     #[serde(default)]
     pub times: Option<u32>,
+    /// How many matching requests pass untouched before it applies (0 when `None`).
+    #[serde(default)]
+    pub after: Option<u32>,
     /// The chance it applies to a matching request, 0 to 1; always when `None`.
     #[serde(default)]
     pub probability: Option<f64>,
@@ -59,7 +62,7 @@ pub struct Fault {
 
 impl Fault {
     fn new(effect: FaultEffect) -> Self {
-        Fault { operation: None, effect, times: None, probability: None, seed: None }
+        Fault { operation: None, effect, times: None, after: None, probability: None, seed: None }
     }
 
     /// Answer `status` with the API's error body.
@@ -96,6 +99,13 @@ impl Fault {
     /// Only for the next `n` matching requests.
     pub fn times(mut self, n: u32) -> Self {
         self.times = Some(n);
+        self
+    }
+
+    /// Only after `n` matching requests have passed untouched (e.g. the polls of a wait, not the call
+    /// before it).
+    pub fn after(mut self, n: u32) -> Self {
+        self.after = Some(n);
         self
     }
 
@@ -140,6 +150,7 @@ impl Fault {
 struct Active {
     fault: Fault,
     remaining: Option<u32>,
+    passed: u32,
     draws: fastrand::Rng,
 }
 
@@ -153,7 +164,7 @@ impl Faults {
     /// Adds `fault`.
     pub fn add(&mut self, fault: Fault) {
         let draws = fastrand::Rng::with_seed(fault.seed.unwrap_or(0));
-        self.active.push(Active { remaining: fault.times, fault, draws });
+        self.active.push(Active { remaining: fault.times, passed: 0, fault, draws });
     }
 
     /// Removes every fault.
@@ -169,8 +180,14 @@ impl Faults {
     /// The fault that applies to a request of `operation_id`, if any; counts it.
     pub fn pick(&mut self, operation_id: &str) -> Option<Fault> {
         let index = self.active.iter_mut().position(|active| {
-            active.fault.operation.as_deref().is_none_or(|op| op == operation_id)
-                && active.fault.probability.is_none_or(|p| active.draws.f64() < p)
+            if active.fault.operation.as_deref().is_some_and(|op| op != operation_id) {
+                return false;
+            }
+            if active.passed < active.fault.after.unwrap_or(0) {
+                active.passed += 1;
+                return false;
+            }
+            active.fault.probability.is_none_or(|p| active.draws.f64() < p)
         })?;
         let active = &mut self.active[index];
         let fault = active.fault.clone();
@@ -196,6 +213,10 @@ mod tests {
         assert!(faults.pick("getService").is_some());
         assert!(faults.pick("getService").is_some());
         assert_eq!(faults.pick("getService"), None, "spent after two");
+        faults.add(Fault::drop_connection().after(1).times(1));
+        assert_eq!(faults.pick("getService"), None, "the first passes");
+        assert!(faults.pick("getService").is_some());
+        assert_eq!(faults.pick("getService"), None);
     }
 
     #[test]

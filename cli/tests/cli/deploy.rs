@@ -1,0 +1,172 @@
+//! `deploy` against scripted answers: the exact requests, pcc-deploy.toml, a 502 while polling.
+
+use super::*;
+
+/// An agent as getService answers: deployment `deployment`, reconciled to `reconciled`, `ready`.
+fn agent(reconciled: Option<&str>, ready: bool) -> Value {
+    json!({"name": "bot", "region": "us-west", "ready": ready, "desiredDeploymentId": "d-2",
+        "reconciledDeploymentId": reconciled, "activeDeploymentReady": ready})
+}
+
+/// A server for deploys of agent `bot`: the agent exists or not, and the polls answer `polls` in order
+/// (the last one repeats).
+async fn deploy_server(exists: bool, polls: Vec<Reply>) -> (ScriptedServer, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    let server = ScriptedServer::start_with(move |request| match (request.method.as_str(), request.path()) {
+        ("GET", "/v1/agents/bot") => {
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            if n == 0 {
+                return if exists {
+                    Reply::json(200, agent(Some("d-1"), true))
+                } else {
+                    Reply::json(404, json!({"error": "Service not found", "code": "NOT_FOUND"}))
+                };
+            }
+            polls[(n - 1).min(polls.len() - 1)].clone()
+        }
+        ("POST", "/v1/agents") | ("POST", "/v1/agents/bot") => Reply::json(200, agent(Some("d-1"), false)),
+        ("GET", "/v1/secrets/bot-secrets") => Reply::json(200, json!({"name": "bot-secrets", "status": "ready"})),
+        _ => Reply::json(500, json!({"error": "unexpected"})),
+    })
+    .await
+    .unwrap();
+    (server, count)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_creates_then_waits_through_pending_to_ready() {
+    let polls = vec![
+        Reply::json(200, agent(None, false)),
+        Reply::json(200, agent(Some("d-1"), false)),
+        Reply::json(200, agent(Some("d-2"), true)),
+    ];
+    let (server, polled) = deploy_server(false, polls).await;
+    let result = run(
+        &server,
+        "deploy-ready",
+        &[
+            "--output",
+            "json",
+            "deploy",
+            "bot",
+            "registry.example.com/bot:1",
+            "--secret-set",
+            "bot-secrets",
+            "--min-agents",
+            "1",
+            "--interval",
+            "0",
+            "--timeout",
+            "30",
+        ],
+    )
+    .await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let shown = result.json();
+    assert_eq!(shown["reconciledDeploymentId"], "d-2");
+    assert_eq!(shown["ready"], true);
+    let requests = server.requests();
+    let create = requests.iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(create.path(), "/v1/agents");
+    assert_eq!(body(create)["serviceName"], "bot");
+    assert_eq!(body(create)["image"], "registry.example.com/bot:1");
+    assert_eq!(body(create)["autoScaling"], json!({"minAgents": 1}));
+    assert_eq!(polled.load(Ordering::SeqCst), 4, "one look-up, three polls");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_updates_an_existing_agent_and_survives_a_502_while_polling() {
+    // More 502s than one call retries, then a 500 (which a call does not retry): the wait rides them out.
+    let bad_gateway = Reply::json(502, json!({"error": "bad gateway"}));
+    let polls = vec![
+        bad_gateway.clone(),
+        bad_gateway.clone(),
+        bad_gateway.clone(),
+        bad_gateway,
+        Reply::json(500, json!({"error": "oops"})),
+        Reply::json(200, agent(Some("d-2"), true)),
+    ];
+    let (server, _) = deploy_server(true, polls).await;
+    let result = run(
+        &server,
+        "deploy-502",
+        &["--output", "json", "deploy", "bot", "registry.example.com/bot:2", "--interval", "0", "--timeout", "30"],
+    )
+    .await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_eq!(result.json()["ready"], true);
+    let update = server.requests().into_iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(update.path(), "/v1/agents/bot", "an existing agent is updated, not created");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_fails_fast_on_a_failed_revision() {
+    let failed = json!({"name": "bot", "ready": false, "desiredDeploymentId": "d-2", "reconciledDeploymentId": "d-1",
+        "currentRevision": {"deploymentID": "d-2", "phase": "failed", "health": {"message": "crash loop: exit 1"}}});
+    let (server, polled) = deploy_server(false, vec![Reply::json(200, failed)]).await;
+    let result = run(
+        &server,
+        "deploy-fail",
+        &["--output", "json", "deploy", "bot", "registry.example.com/bot:3", "--interval", "0", "--timeout", "30"],
+    )
+    .await;
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let error = result.json();
+    assert!(error["error"]["message"].as_str().unwrap().contains("crash loop: exit 1"), "{error}");
+    assert!(result.stderr.contains("pipecat-cloud agent logs bot"), "{}", result.stderr);
+    assert_eq!(polled.load(Ordering::SeqCst), 2, "one look-up and one poll: no waiting on a failure");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_that_times_out_exits_3() {
+    let (server, _) = deploy_server(false, vec![Reply::json(200, agent(Some("d-1"), false))]).await;
+    let result = run(
+        &server,
+        "deploy-timeout",
+        &["--output", "json", "deploy", "bot", "registry.example.com/bot:4", "--timeout", "1", "--interval", "0.1"],
+    )
+    .await;
+    assert_eq!(result.code, 3, "{}", result.stderr);
+    assert_eq!(result.json()["error"]["code"], "WAIT_TIMED_OUT");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_reads_pcc_deploy_toml() {
+    let (server, _) = deploy_server(false, vec![Reply::json(200, agent(Some("d-2"), true))]).await;
+    let dir = config_dir("deploy-toml-project");
+    let file = dir.join("pcc-deploy.toml");
+    std::fs::write(&file, "agent_name = \"bot\"\nimage = \"registry.example.com/bot:5\"\nregion = \"eu-central\"\n[scaling]\nmin_agents = 2\nmax_agents = 5\n").unwrap();
+    let result = run(
+        &server,
+        "deploy-toml",
+        &["--output", "json", "deploy", "--config-file", file.to_str().unwrap(), "--interval", "0", "--timeout", "30"],
+    )
+    .await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_eq!(result.json()["ready"], true);
+    let create = server.requests().into_iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(body(&create)["region"], "eu-central");
+    assert_eq!(body(&create)["autoScaling"], json!({"minAgents": 2, "maxAgents": 5}));
+    // Without --config-file, ./pcc-deploy.toml is read; a flag beats the file.
+    let (server, _) = deploy_server(false, vec![Reply::json(200, agent(Some("d-2"), true))]).await;
+    let args = [
+        "--api-key",
+        PRIVATE_KEY,
+        "--output",
+        "json",
+        "deploy",
+        "--region",
+        "us-east",
+        "--interval",
+        "0",
+        "--timeout",
+        "30",
+    ];
+    let result = launch(&server.url(), "deploy-cwd", &args, &[], None, Some(&dir)).await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_eq!(result.json()["ready"], true);
+    let create = server.requests().into_iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(body(&create)["image"], "registry.example.com/bot:5");
+    assert_eq!(body(&create)["region"], "us-east");
+}

@@ -1,0 +1,231 @@
+//! The CLI's workflows end to end on the emulator: no scripted answers. Each test reads the emulator's
+//! journal for what was sent and asserts that every answer it gave matched the spec.
+
+use std::time::Duration;
+
+use pipecat_cloud::types::{
+    CreateServiceRequest, CreateServiceRequestAutoScaling, CreateServiceRequestServiceName, StartRequest,
+};
+use pipecat_cloud_emulator::{Emulator, Fault, ImageRule, Progression};
+
+use super::*;
+
+/// An emulator whose resources take one step per poll.
+async fn emulator() -> Emulator {
+    Emulator::builder().progression(Progression::AfterPolls { polls: 1 }).start().await.unwrap()
+}
+
+/// Runs the binary against `emulator` with its keys.
+async fn on(emulator: &Emulator, name: &str, args: &[&str]) -> Run {
+    let mut all = vec!["--api-key", emulator.private_key(), "--public-key", emulator.public_key()];
+    all.extend_from_slice(args);
+    launch(&emulator.host(), name, &all, &[], None, None).await
+}
+
+/// The statuses the emulator answered `operation_id` with, in order.
+fn statuses(emulator: &Emulator, operation_id: &str) -> Vec<u16> {
+    emulator
+        .journal()
+        .iter()
+        .filter(|e| e.operation_id.as_deref() == Some(operation_id))
+        .filter_map(|e| e.status)
+        .collect()
+}
+
+fn matched_the_spec(emulator: &Emulator) {
+    assert!(emulator.response_problems().is_empty(), "{:#?}", emulator.response_problems());
+}
+
+async fn agent_with_max(emulator: &Emulator, name: &str, max_agents: i64) {
+    let name: CreateServiceRequestServiceName = name.parse().unwrap();
+    let request = CreateServiceRequest::new(name)
+        .image("acme/bot:1")
+        .auto_scaling(CreateServiceRequestAutoScaling::new().max_agents(max_agents));
+    let created = emulator.client().create_service(request).await.unwrap();
+    let options = pipecat_cloud::wait::WaitOptions::default().interval(Duration::from_millis(5));
+    emulator.client().wait_until_agent_ready("bot", created.desired_deployment_id.as_deref(), &options).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_goes_from_pending_to_ready() {
+    let emulator = emulator().await;
+    let result =
+        on(&emulator, "emu-deploy", &["deploy", "bot", "acme/bot:1", "--interval", "0.01", "-o", "json"]).await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let agent = result.json();
+    assert_eq!(agent["ready"], true);
+    assert_eq!(agent["reconciledDeploymentId"], agent["desiredDeploymentId"]);
+    let readiness: Vec<bool> = emulator
+        .journal()
+        .iter()
+        .filter(|e| e.operation_id.as_deref() == Some("getService") && e.status == Some(200))
+        .filter_map(|e| e.response_body.as_ref()?.get("ready")?.as_bool())
+        .collect();
+    assert_eq!(readiness.first(), Some(&false), "the wait saw the rollout: {readiness:?}");
+    assert_eq!(readiness.last(), Some(&true));
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_image_exits_1_with_its_health_message() {
+    let emulator = Emulator::builder()
+        .progression(Progression::AfterPolls { polls: 1 })
+        .fail_image(ImageRule::new("bot:broken", "PCC_IMAGE_PULL_UNAUTHORIZED").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let result = on(&emulator, "emu-fail", &["deploy", "bot", "acme/bot:broken", "--interval", "0.01"]).await;
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(result.stderr.contains("PCC_IMAGE_PULL_UNAUTHORIZED"), "{}", result.stderr);
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deploy_against_a_pending_secret_set_waits_for_the_set() {
+    let emulator = Emulator::builder().progression(Progression::AfterPolls { polls: 3 }).start().await.unwrap();
+    let set = on(&emulator, "emu-set", &["secret", "set", "bot-secrets", "A=1", "--no-wait"]).await;
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let result = on(
+        &emulator,
+        "emu-pending",
+        &["deploy", "bot", "acme/bot:1", "--secret-set", "bot-secrets", "--interval", "0.01"],
+    )
+    .await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(statuses(&emulator, "getSecretSet").len() >= 2, "the set was polled until ready");
+    assert_eq!(statuses(&emulator, "createService"), [200], "no 409: the deploy waited for the set");
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn build_run_twice_is_new_then_cached() {
+    let emulator = emulator().await;
+    let dir = config_dir("emu-build-context");
+    std::fs::write(dir.join("Dockerfile"), "FROM scratch\n").unwrap();
+    std::fs::write(dir.join("bot.py"), "print('hi')\n").unwrap();
+    let context = dir.to_string_lossy().to_string();
+    for (round, note) in [(1, "started"), (2, "served from cache")] {
+        let result = on(
+            &emulator,
+            "emu-build",
+            &["build", "run", &context, "--region", "us-west", "--interval", "0.01", "-o", "json"],
+        )
+        .await;
+        assert_eq!(result.code, 0, "round {round}: {}", result.stderr);
+        assert!(result.stderr.contains(note), "round {round}: {}", result.stderr);
+        assert_eq!(result.json()["status"], "success");
+    }
+    assert_eq!(statuses(&emulator, "createBuild"), [201, 200]);
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_follow_shows_a_new_sessions_lines_once_each() {
+    let emulator = Emulator::builder().progression(Progression::Immediate).start().await.unwrap();
+    agent_with_max(&emulator, "bot", 5).await;
+    let client = emulator.client();
+    let starter = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        client.start_service("bot", StartRequest::new()).await.unwrap().session_id.unwrap()
+    });
+    let result = on(
+        &emulator,
+        "emu-follow",
+        &["agent", "logs", "bot", "--follow", "--poll-interval", "0.1", "--max-polls", "12"],
+    )
+    .await;
+    let session = starter.await.unwrap().to_string();
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let lines: Vec<&str> = result.stdout.lines().filter(|l| l.contains(&session)).collect();
+    assert_eq!(lines.len(), 2, "the session's two lines, once each:\n{}", result.stdout);
+    assert_ne!(lines[0], lines[1]);
+    let all: Vec<&str> = result.stdout.lines().collect();
+    let unique: std::collections::BTreeSet<&&str> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "a line printed twice:\n{}", result.stdout);
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_start_past_max_agents_exits_5() {
+    let emulator = Emulator::builder().progression(Progression::Immediate).start().await.unwrap();
+    agent_with_max(&emulator, "bot", 1).await;
+    let first = on(&emulator, "emu-start-1", &["session", "start", "bot"]).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let second = on(&emulator, "emu-start-2", &["session", "start", "bot"]).await;
+    assert_eq!(second.code, 5, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("PCC-AGENT-AT-CAPACITY") || second.stderr.contains("maximum agent"),
+        "{}",
+        second.stderr
+    );
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_past_its_timeout_exits_3() {
+    let emulator =
+        Emulator::builder().progression(Progression::after(Duration::from_secs(3600))).start().await.unwrap();
+    let result =
+        on(&emulator, "emu-timeout", &["secret", "set", "slow-set", "A=1", "--timeout", "1", "--interval", "0.1"])
+            .await;
+    assert_eq!(result.code, 3, "{}", result.stderr);
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundreds_during_a_wait_are_ridden_out() {
+    let emulator = emulator().await;
+    // The first getService asks whether the agent exists; the faults hit the wait's polls after it.
+    emulator.fault(Fault::status(503).on("getService").after(2).times(3));
+    let result = on(&emulator, "emu-5xx", &["deploy", "bot", "acme/bot:1", "--interval", "0.01"]).await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert_eq!(statuses(&emulator, "getService").iter().filter(|s| **s == 503).count(), 3);
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emulator_serve_prints_its_exports_and_a_killed_state_file_is_never_torn() {
+    let dir = config_dir("emu-serve");
+    let state = dir.join("state.json");
+    for round in 0..3 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pipecat-cloud"))
+            .args(["emulator", "serve", "--port", "0", "--progression", "immediate", "-o", "json"])
+            .args(["--state", &state.to_string_lossy()])
+            .env("PIPECAT_CONFIG_DIR", &dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
+        let exports: Value = serde_json::from_str(&first).unwrap();
+        let client = pipecat_cloud::Client::builder()
+            .host(exports["host"].as_str().unwrap())
+            .private_key(exports["privateKey"].as_str().unwrap())
+            .build()
+            .unwrap();
+        if round > 0 {
+            let kept = client.list_secret_sets().await.unwrap().sets.len();
+            assert!(kept >= 1, "round {round}: the state of the killed run was lost");
+        }
+        // Writes keep the state file busy; the kill lands at a different moment each round.
+        let writer = tokio::spawn(async move {
+            for i in 0.. {
+                let name = format!("set-{round}-{i}");
+                let body = pipecat_cloud::types::RegularSecretsRequest::new(vec![
+                    pipecat_cloud::types::RegularSecretsRequestSecretsItem::new("A", "x".repeat(2000)),
+                ]);
+                if client.upsert_secret_set(&name, body).await.is_err() {
+                    break;
+                }
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(300 + 170 * round)).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        writer.await.unwrap();
+        let text = std::fs::read(&state).unwrap();
+        let parsed: Result<pipecat_cloud_emulator::State, _> = serde_json::from_slice(&text);
+        assert!(parsed.is_ok(), "round {round}: the state file is torn: {:?}", parsed.err());
+    }
+}
