@@ -249,11 +249,14 @@ impl EmulatorBuilder {
     }
 }
 
-/// Writes the state file after each change, at most every 50 ms.
+/// How long after a change the state file is written: changes in between are written together.
+pub(crate) const SAVE_DELAY: Duration = Duration::from_millis(50);
+
+/// Writes the state file after each change, at most every [`SAVE_DELAY`].
 async fn keep_saving(shared: Arc<Shared>, path: PathBuf, changed: Arc<Notify>) {
     loop {
         changed.notified().await;
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(SAVE_DELAY).await;
         save_now(&shared, &path).await;
     }
 }
@@ -403,5 +406,50 @@ impl Drop for Emulator {
         if let Some(writer) = &self.writer {
             writer.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The README states these figures; each is the constant the code uses.
+    #[test]
+    fn the_readme_states_the_figures_the_code_uses() {
+        let readme = include_str!("../README.md");
+        let mib = |bytes: usize| bytes / (1024 * 1024);
+        let phrases = [
+            format!("a body over {} MB gets 413", mib(crate::server::BODY_LIMIT)),
+            format!("more than {} s to send a request's head", crate::server::HEAD_TIMEOUT.as_secs()),
+            format!("the newest {} requests", group_thousands(crate::journal::CAPACITY)),
+            format!("within {} ms of a", crate::SAVE_DELAY.as_millis()),
+            format!("max 1 to {}", crate::handlers::MAX_AGENTS_LIMIT),
+            format!("idle for under {} minutes", crate::handlers::IDLE_KEEP_SECONDS / 60),
+            format!(
+                "a `body` over {} MB ({} KB for `websocket`) gets 413",
+                crate::handlers::BODY_CAP_BYTES / (1024 * 1024),
+                crate::handlers::WEBSOCKET_BODY_CAP_BYTES / 1024
+            ),
+            format!("(default {} s)", crate::state::DEFAULT_MAX_SESSION_SECONDS),
+            format!(
+                "`botStartSeconds` is {} for a cold start, {} for a warm one",
+                crate::handlers::COLD_START_SECONDS,
+                crate::handlers::WARM_START_SECONDS
+            ),
+        ];
+        assert_eq!(crate::server::HEAD_TIMEOUT, crate::server::BODY_TIMEOUT, "the README states one timeout for both");
+        for phrase in phrases {
+            assert!(readme.contains(&phrase), "README.md should say `{phrase}`");
+        }
+    }
+
+    fn group_thousands(n: usize) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
     }
 }

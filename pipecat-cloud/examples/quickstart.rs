@@ -1,60 +1,118 @@
-//! Quickstart: real HTTP calls through the wrapper.
+//! Quickstart: a real workflow through the SDK, on Pipecat Cloud emulated in-process.
 //!
-//! Without `PIPECAT_API_KEY` in the environment, a local server started in-process answers like the
-//! Pipecat Cloud API, and the example lists secret sets, reads one, deletes a key from it, and shows the
-//! typed 404 of deleting it again. With `PIPECAT_API_KEY` set, it lists that account's secret sets
-//! instead and changes nothing.
+//! Without `PIPECAT_API_KEY` in the environment, the example starts the emulator
+//! (`pipecat-cloud-emulator`) on 127.0.0.1 and runs the main job against it: create a secret set and
+//! wait until it is ready, deploy an agent and wait until it runs the new deployment, start a session
+//! and list sessions, read the logs, then inject faults and watch the SDK's retries ride them out.
+//! With `PIPECAT_API_KEY` set, it lists that account's secret sets instead and changes nothing.
 //!
 //! ```text
 //! cargo run -p pipecat-cloud --example quickstart
 //! ```
 
-use httpmock::{Method, MockServer};
-use pipecat_cloud::{Client, ENV_PRIVATE_KEY};
-use serde_json::json;
+use std::time::Duration;
+
+use pipecat_cloud::types::{
+    CreateServiceRequest, CreateServiceRequestServiceName, RegularSecretsRequest, RegularSecretsRequestSecretsItem,
+    StartRequest,
+};
+use pipecat_cloud::wait::WaitOptions;
+use pipecat_cloud::{Client, ENV_PRIVATE_KEY, RetryConfig};
+use pipecat_cloud_emulator::{Emulator, Fault, Progression};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     if std::env::var(ENV_PRIVATE_KEY).is_ok_and(|k| !k.trim().is_empty()) {
         return list_real_account().await;
     }
-    let server = MockServer::start_async().await;
-    let delete_mock = answer_like_the_api(&server);
-    let client = Client::builder().private_key("local-demo-key").host(server.base_url()).build()?;
-    println!("talking to a local server at {}", client.base_url());
+    // Each step of a resource's life (pending -> ready, Creating -> Validating -> Active) takes 300 ms.
+    let emulator = Emulator::builder().progression(Progression::after(Duration::from_millis(300))).start().await?;
+    let client = emulator.client();
+    println!("Pipecat Cloud emulated at {} (no account needed)\n", client.base_url());
+    let waiting = WaitOptions::default()
+        .interval(Duration::from_millis(100))
+        .timeout(Duration::from_secs(30))
+        .on_progress(|p| println!("   ... {}: {}", p.resource, p.phase));
 
-    // Required values are arguments, optional ones are set by name, `.send()` sends.
-    let response = client.list_secret_sets().header("x-correlation-id", "quickstart").send_with_response().await?;
-    println!("listSecretSets answered HTTP {}", response.status());
-    let sets = response.into_body();
-    for set in &sets.sets {
+    println!("1. A secret set, then wait until it is provisioned");
+    let secrets = vec![
+        RegularSecretsRequestSecretsItem::new("OPENAI_API_KEY", "sk-quickstart"),
+        RegularSecretsRequestSecretsItem::new("DEEPGRAM_API_KEY", "dg-quickstart"),
+    ];
+    let accepted = client.upsert_secret_set("voice-bot-secrets", RegularSecretsRequest::new(secrets)).await?;
+    println!("   upsertSecretSet: accepted in {}", accepted.region);
+    let set = client.wait_until_secret_set_ready("voice-bot-secrets", &waiting).await?;
+    let keys: Vec<&str> = set.secrets.iter().filter_map(|k| k.field_name.as_deref()).collect();
+    println!("   ready, holding {keys:?} (values are never returned)\n");
+
+    println!("2. Deploy an agent bound to the set, then wait until it runs the new deployment");
+    let name: CreateServiceRequestServiceName = "voice-bot".parse()?;
+    let request = CreateServiceRequest::new(name)
+        .image("registry.example.com/acme/voice-bot:1.0")
+        .secret_set("voice-bot-secrets");
+    let created = client.create_service(request).await?;
+    let deployment = created.desired_deployment_id.clone();
+    println!("   createService: deployment {} asked for", deployment.as_deref().unwrap_or("?"));
+    let agent = client.wait_until_agent_ready("voice-bot", deployment.as_deref(), &waiting).await?;
+    println!(
+        "   ready: reconciledDeploymentId is {}, revision {}\n",
+        agent.reconciled_deployment_id.as_deref().unwrap_or("?"),
+        agent.current_revision.as_ref().and_then(|r| r.phase.as_ref()).map_or("?".into(), ToString::to_string)
+    );
+
+    println!("3. Start a session (public key), then list the agent's sessions (private key)");
+    let started = client.start_service("voice-bot", StartRequest::new().create_daily_room(true)).await?;
+    println!(
+        "   startService: session {} in room {}",
+        started.session_id.map(|id| id.to_string()).unwrap_or_default(),
+        started.daily_room.as_deref().unwrap_or("?")
+    );
+    let sessions = client.get_sessions("voice-bot").limit(10).await?;
+    println!("   getSessions: {} session(s) in all", sessions.total_count.unwrap_or_default());
+    for session in &sessions.sessions {
         println!(
-            "secret set {:<20} type {:<16} status {}",
-            set.name.as_deref().unwrap_or("?"),
-            set.type_.as_ref().map(|t| t.as_str()).unwrap_or("?"),
-            set.status.as_ref().map(|s| s.as_str()).unwrap_or("?"),
+            "   - {} cold start: {}",
+            session.session_id.as_deref().unwrap_or("?"),
+            session.cold_start.unwrap_or_default()
+        );
+    }
+    println!();
+
+    println!("4. The agent's logs, oldest first");
+    let logs = client.get_logs("voice-bot").order(pipecat_cloud::types::GetLogsOrder::Asc).limit(20).await?;
+    for line in &logs.logs {
+        println!(
+            "   {}  {}",
+            line.timestamp.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            line.log.as_deref().unwrap_or("")
+        );
+    }
+    println!();
+
+    println!("5. Faults: the next two getService answers are 503; the SDK's retries ride them out");
+    emulator.fault(Fault::status(503).on("getService").times(2).retry_after(0));
+    let patient =
+        emulator.client_builder().retry(RetryConfig::default().initial_backoff(Duration::from_millis(50))).build()?;
+    let agent = patient.get_service("voice-bot").await?;
+    println!("   getService answered: ready = {:?}", agent.ready);
+    for entry in emulator.journal().iter().rev().take(3).rev() {
+        println!(
+            "   journal: {} {} -> {}{}",
+            entry.method,
+            entry.path,
+            entry.status.map_or("no answer".into(), |s| s.to_string()),
+            entry.fault.as_ref().map(|f| format!(" (fault: {f})")).unwrap_or_default()
         );
     }
 
-    let set = client.get_secret_set("voice-bot-secrets").send().await?;
-    let keys: Vec<&str> = set.secrets.iter().filter_map(|k| k.field_name.as_deref()).collect();
-    println!("voice-bot-secrets holds {keys:?}");
-
-    // Awaiting a request builder directly is the same as `.send().await`.
-    let deleted = client.delete_secret_from_set("voice-bot-secrets", "OLD_TOKEN").await?;
-    println!("deleted OLD_TOKEN: status {:?}", deleted.status.map(|s| s.to_string()));
-    delete_mock.delete_async().await;
-    key_is_gone(&server);
-
-    match client.delete_secret_from_set("voice-bot-secrets", "OLD_TOKEN").await {
-        Ok(_) => println!("deleted again?"),
-        Err(error) => println!("deleting it again: {error} (status {:?}, code {:?})", error.status(), error.code()),
-    }
-
+    println!("\n6. A hostile path value is refused before anything is sent");
     match client.delete_secret_from_set("voice-bot-secrets", "../other-set").await {
-        Ok(_) => println!("sent a hostile key?"),
-        Err(error) => println!("a hostile key: {error}"),
+        Err(error) if error.is_refused_before_sending() => println!("   {error}"),
+        other => anyhow::bail!("a hostile key was not refused: {other:?}"),
     }
+    let problems = emulator.response_problems();
+    println!("\nEvery answer checked against the spec: {} mismatch(es).", problems.len());
+    anyhow::ensure!(problems.is_empty(), "the emulator answered off the spec: {problems:?}");
     Ok(())
 }
 
@@ -72,29 +130,16 @@ async fn list_real_account() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What the local server answers: the shapes the real API sends.
-fn answer_like_the_api(server: &MockServer) -> httpmock::Mock<'_> {
-    server.mock(|when, then| {
-        when.method(Method::GET).path("/v1/secrets");
-        then.status(200).json_body(json!({"sets": [
-            {"name": "voice-bot-secrets", "type": "secret", "region": "us-west", "status": "ready"},
-            {"name": "registry-login", "type": "imagePullSecret", "region": "us-west", "status": "pending"}]}));
-    });
-    server.mock(|when, then| {
-        when.method(Method::GET).path("/v1/secrets/voice-bot-secrets");
-        then.status(200).json_body(json!({"region": "us-west", "status": "ready",
-            "secrets": [{"fieldName": "OPENAI_API_KEY"}, {"fieldName": "OLD_TOKEN"}]}));
-    });
-    server.mock(|when, then| {
-        when.method(Method::DELETE).path("/v1/secrets/voice-bot-secrets/OLD_TOKEN");
-        then.status(200).json_body(json!({"status": "OK"}));
-    })
-}
-
-/// After the key is deleted, the local server answers for it like the API: 404.
-fn key_is_gone(server: &MockServer) {
-    server.mock(|when, then| {
-        when.method(Method::DELETE).path("/v1/secrets/voice-bot-secrets/OLD_TOKEN");
-        then.status(404).json_body(json!({"error": "Secret not found", "code": "NOT_FOUND"}));
-    });
+#[cfg(test)]
+mod tests {
+    /// `cargo test` runs the quickstart (its `[[example]]` has `test = true`), so the main job is
+    /// tested as a newcomer runs it.
+    #[test]
+    fn the_quickstart_runs_on_the_emulator() {
+        if std::env::var(super::ENV_PRIVATE_KEY).is_ok_and(|k| !k.trim().is_empty()) {
+            eprintln!("skipped: {} is set, and the quickstart would read that account", super::ENV_PRIVATE_KEY);
+            return;
+        }
+        super::main().expect("the quickstart runs");
+    }
 }

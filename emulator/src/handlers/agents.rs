@@ -22,7 +22,7 @@ use crate::state::{
 };
 
 /// The most instances a deployment may have.
-const MAX_AGENTS_LIMIT: i64 = 50;
+pub const MAX_AGENTS_LIMIT: i64 = 50;
 
 /// Takes every rollout step of agent `name` that is due.
 pub fn settle(state: &mut State, name: &str, progression: Progression, now: DateTime<Utc>) {

@@ -3,6 +3,11 @@
 //! checked against the spec (path, query, body) and the state under its lock.
 
 mod agents;
+
+pub use agents::MAX_AGENTS_LIMIT;
+pub use sessions::{
+    BODY_CAP_BYTES, COLD_START_SECONDS, IDLE_KEEP_SECONDS, WARM_START_SECONDS, WEBSOCKET_BODY_CAP_BYTES,
+};
 mod builds;
 mod logs;
 mod organization;

@@ -15,10 +15,15 @@ use crate::reply::{Dialect, Reply, error, error_in};
 use crate::state::{Agent, DEFAULT_MAX_SESSION_SECONDS, Session, State, new_id};
 
 /// How long an ended session's instance stays warm.
-const IDLE_KEEP_SECONDS: i64 = 300;
-/// The largest `body` a start takes, per transport.
-const BODY_CAP_BYTES: usize = 1024 * 1024;
-const WEBSOCKET_BODY_CAP_BYTES: usize = 4 * 1024;
+pub const IDLE_KEEP_SECONDS: i64 = 300;
+/// The largest `body` a start takes for `daily` and `webrtc`.
+pub const BODY_CAP_BYTES: usize = 1024 * 1024;
+/// The largest `body` a start takes for `websocket`.
+pub const WEBSOCKET_BODY_CAP_BYTES: usize = 4 * 1024;
+/// `botStartSeconds` of a cold start and of a warm one.
+pub const COLD_START_SECONDS: i64 = 10;
+/// See [`COLD_START_SECONDS`].
+pub const WARM_START_SECONDS: i64 = 1;
 
 fn agent_not_found() -> Reply {
     error_in(Dialect::Numeric, 404, "API endpoint not found / agent deployment not found / Organization not found")
@@ -83,7 +88,7 @@ pub fn start(state: &mut State, call: &Call<'_>) -> Reply {
         created_at: call.now,
         ended_at: None,
         cold_start,
-        bot_start_seconds: if cold_start { 10 } else { 1 },
+        bot_start_seconds: if cold_start { COLD_START_SECONDS } else { WARM_START_SECONDS },
         completion_status: None,
         max_duration_seconds: config.max_session_duration.unwrap_or(DEFAULT_MAX_SESSION_SECONDS),
         transport: transport.clone(),
