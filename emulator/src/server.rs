@@ -341,7 +341,7 @@ async fn answer(shared: &Shared, headers: &HeaderMap, body: Incoming, exchange: 
     let handler = handlers::handler(op.id);
     let reply = {
         let mut state = lock(&shared.state);
-        handlers::settle(&mut state, &shared.settings, now);
+        handlers::settle_for(&mut state, op, &matched.params, &shared.settings, now);
         match handler {
             Some(handler) => handler(&mut state, &call),
             None => error(501, "NOT_IMPLEMENTED", format!("the emulator does not serve {} yet", op.id)),

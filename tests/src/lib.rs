@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+pub mod hostile;
 pub mod operations;
 pub mod recording;
 pub mod replay;

@@ -3,11 +3,6 @@
 //! checked against the spec (path, query, body) and the state under its lock.
 
 mod agents;
-
-pub use agents::MAX_AGENTS_LIMIT;
-pub use sessions::{
-    BODY_CAP_BYTES, COLD_START_SECONDS, IDLE_KEEP_SECONDS, WARM_START_SECONDS, WEBSOCKET_BODY_CAP_BYTES,
-};
 mod builds;
 mod logs;
 mod organization;
@@ -15,6 +10,9 @@ mod proxy;
 mod secrets;
 mod sessions;
 
+// The figures the README states, for its test.
+#[cfg(test)]
+pub(crate) use agents::MAX_AGENTS_LIMIT;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use pipecat_cloud::operation::Operation;
@@ -81,6 +79,11 @@ impl Call<'_> {
     }
 }
 
+#[cfg(test)]
+pub(crate) use sessions::{
+    BODY_CAP_BYTES, COLD_START_SECONDS, IDLE_KEEP_SECONDS, WARM_START_SECONDS, WEBSOCKET_BODY_CAP_BYTES,
+};
+
 /// A handler: the state, the request, the answer.
 pub type Handler = fn(&mut State, &Call<'_>) -> Reply;
 
@@ -126,16 +129,46 @@ pub fn handler(operation_id: &str) -> Option<Handler> {
 /// describes: it stands in for the storage service's pre-signed form.
 pub use builds::receive_upload;
 
-/// Brings every resource up to date with the clock: what is due happens now. Reads of one resource
-/// count their polls before this runs.
-pub fn settle(state: &mut State, settings: &Settings, now: DateTime<Utc>) {
-    secrets::settle(state, settings.progression, now);
-    let names: Vec<String> = state.agents.keys().cloned().collect();
-    for name in names {
-        agents::settle(state, &name, settings.progression, now);
+/// Brings what a request of `op` reads up to date with the clock: what is due happens now. Only the
+/// resources the operation touches are settled, so a request costs the same however much state there
+/// is; the result is the same as settling everything, because each step is dated when it was due, not
+/// when it was computed. Reads of one resource count their polls before their own handler settles.
+pub fn settle_for(
+    state: &mut State,
+    op: &Operation,
+    params: &[(&'static str, String)],
+    settings: &Settings,
+    now: DateTime<Utc>,
+) {
+    let progression = settings.progression;
+    let agent = params.iter().find(|(name, _)| matches!(*name, "agentName" | "serviceName")).map(|(_, v)| v.clone());
+    match op.id {
+        "listServices" => {
+            let names: Vec<String> = state.agents.keys().cloned().collect();
+            for name in names {
+                settle_agent(state, &name, progression, now);
+            }
+        }
+        id if id.contains("Build") => builds::settle(state, progression, now),
+        id if id.contains("SecretSet") || id == "deleteSecretFromSet" => secrets::settle(state, progression, now),
+        _ => {}
     }
-    builds::settle(state, settings.progression, now);
-    sessions::end_overdue(state, now);
+    if let Some(name) = agent {
+        // A deploy reads the sets and builds it binds.
+        secrets::settle(state, progression, now);
+        builds::settle(state, progression, now);
+        settle_agent(state, &name, progression, now);
+    } else if op.id == "createService" {
+        secrets::settle(state, progression, now);
+        builds::settle(state, progression, now);
+    }
+}
+
+fn settle_agent(state: &mut State, name: &str, progression: Progression, now: DateTime<Utc>) {
+    agents::settle(state, name, progression, now);
+    if let Some(agent) = state.agents.get_mut(name) {
+        sessions::end_overdue(agent, now);
+    }
 }
 
 /// A page of `items` by `limit` and `offset`, both already checked as integers.

@@ -29,26 +29,19 @@ fn agent_not_found() -> Reply {
     error_in(Dialect::Numeric, 404, "API endpoint not found / agent deployment not found / Organization not found")
 }
 
-/// Ends the sessions that reached their cap.
-pub fn end_overdue(state: &mut State, now: DateTime<Utc>) {
-    for agent in state.agents.values_mut() {
-        let mut ended = Vec::new();
-        for session in agent.sessions.iter_mut().filter(|s| s.ended_at.is_none()) {
-            let cap = session.created_at + chrono::Duration::seconds(session.max_duration_seconds);
-            if now >= cap {
-                session.ended_at = Some(cap);
-                session.completion_status = Some("MAX_DURATION_REACHED".into());
-                ended.push((cap, session.deployment_id, session.id));
-            }
+/// Ends the sessions of `agent` that reached their cap.
+pub fn end_overdue(agent: &mut Agent, now: DateTime<Utc>) {
+    let mut ended = Vec::new();
+    for session in agent.sessions.iter_mut().filter(|s| s.ended_at.is_none()) {
+        let cap = session.created_at + chrono::Duration::seconds(session.max_duration_seconds);
+        if now >= cap {
+            session.ended_at = Some(cap);
+            session.completion_status = Some("MAX_DURATION_REACHED".into());
+            ended.push((cap, session.deployment_id, session.id));
         }
-        for (at, deployment, id) in ended {
-            agent.log(
-                at,
-                Some(deployment),
-                Some(id),
-                format!("session {id} reached its maximum duration and was ended"),
-            );
-        }
+    }
+    for (at, deployment, id) in ended {
+        agent.log(at, Some(deployment), Some(id), format!("session {id} reached its maximum duration and was ended"));
     }
 }
 

@@ -121,57 +121,6 @@ async fn a_huge_body_gets_413_without_being_read() {
 }
 
 #[tokio::test]
-async fn hostile_path_values_get_4xx_never_5xx() {
-    let emulator = polled().await;
-    let key = emulator.private_key().to_string();
-    let values = [
-        "..",
-        ".",
-        "%2e%2e",
-        "%2E",
-        "a%2Fb",
-        "%00",
-        "%ff%fe",
-        "..%2f..%2fsecrets",
-        "x?y=1",
-        "%E2%80%AE",
-        "a b",
-        "%25",
-        "ＡＢＣ",
-        "'; DROP TABLE",
-        "<script>",
-        &"a".repeat(5000),
-    ];
-    for value in values {
-        for path in [
-            format!("/v1/secrets/{value}"),
-            format!("/v1/secrets/my-set/{value}"),
-            format!("/v1/agents/{value}"),
-            format!("/v1/agents/{value}/sessions/{value}"),
-            format!("/v1/builds/{value}/logs"),
-            format!("/v1/public/{value}/sessions/{value}/{value}"),
-        ] {
-            for method in ["GET", "DELETE", "POST"] {
-                let answer = http()
-                    .request(
-                        reqwest::Method::from_bytes(method.as_bytes()).expect("m"),
-                        format!("{}{path}", emulator.host()),
-                    )
-                    .bearer_auth(&key)
-                    .send()
-                    .await;
-                // reqwest refuses some of these as URLs; what reaches the emulator must be a 4xx.
-                if let Ok(answer) = answer {
-                    let status = answer.status().as_u16();
-                    assert!((400..500).contains(&status), "{method} {path}: {status}");
-                }
-            }
-        }
-    }
-    all_answers_matched_the_spec(&emulator);
-}
-
-#[tokio::test]
 async fn a_dripping_connection_is_closed_while_others_are_served() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let emulator = polled().await;
