@@ -58,7 +58,7 @@ fn response(status: u16, content_type: &str, body: &str) -> Vec<u8> {
     bytes
 }
 
-/// Answers every request of one connection; requests carry no body (GET and DELETE only).
+/// Answers every request of one connection, skipping a body its `content-length` announces.
 async fn serve(mut stream: TcpStream, answers: Arc<HashMap<String, Vec<u8>>>, not_found: Arc<Vec<u8>>) {
     let mut buffer = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
@@ -70,16 +70,33 @@ async fn serve(mut stream: TcpStream, answers: Arc<HashMap<String, Vec<u8>>>, no
             }
             continue;
         };
+        let body = content_length(&buffer[..end]);
+        while buffer.len() < end + 4 + body {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        }
         let path = request_path(&buffer[..end]);
         let answer = path.and_then(|p| answers.get(p)).map_or(not_found.as_slice(), Vec::as_slice);
         if stream.write_all(answer).await.is_err() {
             return;
         }
-        buffer.drain(..end + 4);
+        buffer.drain(..end + 4 + body);
     }
 }
 
-fn find_head_end(buffer: &[u8]) -> Option<usize> {
+/// The `content-length` of a head, 0 when it has none.
+pub(crate) fn content_length(head: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(head);
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+pub(crate) fn find_head_end(buffer: &[u8]) -> Option<usize> {
     buffer.windows(4).position(|w| w == b"\r\n\r\n")
 }
 

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 mod canned_server;
+pub mod load;
 
 pub use canned_server::CannedServer;
 use pipecat_cloud::RetryConfig;

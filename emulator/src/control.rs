@@ -76,7 +76,7 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
             *lock(&shared.state) = State { rules, ..State::default() };
             shared.clock.reset();
             lock(&shared.journal).clear();
-            lock(&shared.faults).clear();
+            shared.clear_faults();
             Reply::json(200, json!({}))
         }
         ("GET", "snapshot") => Reply::json(200, serde_json::to_value(&*lock(&shared.state)).unwrap_or(Value::Null)),
@@ -95,13 +95,13 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
         ("GET", "faults") => Reply::json(200, json!({"faults": lock(&shared.faults).list()})),
         ("POST", "faults") => match parse::<Fault>(&bytes) {
             Ok(fault) => {
-                lock(&shared.faults).add(fault);
+                shared.add_fault(fault);
                 Reply::json(200, json!({"faults": lock(&shared.faults).list()}))
             }
             Err(reply) => reply,
         },
         ("DELETE", "faults") => {
-            lock(&shared.faults).clear();
+            shared.clear_faults();
             Reply::json(200, json!({"faults": []}))
         }
         ("GET", "rules") => Reply::json(200, serde_json::to_value(&lock(&shared.state).rules).unwrap_or(Value::Null)),

@@ -167,6 +167,11 @@ impl Faults {
         self.active.push(Active { remaining: fault.times, passed: 0, fault, draws });
     }
 
+    /// True when no fault is in force.
+    pub fn is_empty(&self) -> bool {
+        self.active.is_empty()
+    }
+
     /// Removes every fault.
     pub fn clear(&mut self) {
         self.active.clear();

@@ -39,27 +39,43 @@ pub struct JournalEntry {
     pub response_body: Option<Value>,
 }
 
+/// An entry as it is kept: the answer as the bytes that were sent (shared with the response, not
+/// copied), decoded only when the journal is read.
+#[derive(Debug)]
+pub struct Kept {
+    /// The entry, without its answer.
+    pub entry: JournalEntry,
+    /// The JSON answer's bytes.
+    pub answer: Option<bytes::Bytes>,
+}
+
 /// The journal: a bounded log of entries.
 #[derive(Debug, Default)]
 pub struct Journal {
-    entries: VecDeque<JournalEntry>,
+    entries: VecDeque<Kept>,
     next: u64,
 }
 
 impl Journal {
-    /// Adds `entry`, numbering it; the oldest entry goes when the journal is full.
-    pub fn push(&mut self, mut entry: JournalEntry) {
+    /// Adds `kept`, numbering it; the oldest entry goes when the journal is full.
+    pub fn push(&mut self, mut kept: Kept) {
         self.next += 1;
-        entry.seq = self.next;
+        kept.entry.seq = self.next;
         if self.entries.len() == CAPACITY {
             self.entries.pop_front();
         }
-        self.entries.push_back(entry);
+        self.entries.push_back(kept);
     }
 
     /// Every entry kept, oldest first.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        self.entries.iter().cloned().collect()
+        self.entries
+            .iter()
+            .map(|kept| JournalEntry {
+                response_body: kept.answer.as_ref().and_then(|bytes| serde_json::from_slice(bytes).ok()),
+                ..kept.entry.clone()
+            })
+            .collect()
     }
 
     /// Empties the journal.

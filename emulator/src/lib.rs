@@ -233,6 +233,7 @@ impl EmulatorBuilder {
             keys,
             checks,
             router: routing::Router::new(),
+            faults_in_force: std::sync::atomic::AtomicBool::new(!faults.is_empty()),
             faults: Mutex::new(faults),
             journal: Mutex::new(journal::Journal::default()),
             check_responses: self.check_responses,
@@ -334,12 +335,12 @@ impl Emulator {
 
     /// Puts `fault` in force.
     pub fn fault(&self, fault: Fault) {
-        lock(&self.shared.faults).add(fault);
+        self.shared.add_fault(fault);
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        lock(&self.shared.faults).clear();
+        self.shared.clear_faults();
     }
 
     /// Every request so far (the newest 10,000), oldest first. Keys and secret values never appear.
@@ -368,7 +369,7 @@ impl Emulator {
         *lock(&self.shared.state) = State { rules, ..State::default() };
         self.shared.clock.reset();
         lock(&self.shared.journal).clear();
-        lock(&self.shared.faults).clear();
+        self.shared.clear_faults();
     }
 
     /// Answers of the emulator that did not match the spec (each was sent as a 500). Empty unless the

@@ -23,7 +23,7 @@ use tokio::task::JoinSet;
 use crate::clock::{Clock, timestamp};
 use crate::faults::{FaultEffect, Faults};
 use crate::handlers::{self, Call, Settings};
-use crate::journal::{Journal, JournalEntry, redact};
+use crate::journal::{Journal, JournalEntry, Kept, redact};
 use crate::reply::{Dialect, Reply, ReplyBody, error, error_in};
 use crate::routing::{API_PREFIX, NoRoute, Router};
 use crate::spec_check::{SpecChecks, check_path_param, check_query};
@@ -73,6 +73,8 @@ pub struct Shared {
     pub router: Router,
     /// Faults in force.
     pub faults: Mutex<Faults>,
+    /// False while no fault is in force: requests then skip the faults' lock.
+    pub faults_in_force: std::sync::atomic::AtomicBool,
     /// The request journal.
     pub journal: Mutex<Journal>,
     /// Whether each answer is checked against the spec.
@@ -83,6 +85,20 @@ pub struct Shared {
     pub changed: Option<Arc<Notify>>,
     /// Sends the session proxy's requests to the local bot, when one is configured.
     pub http: Option<reqwest::Client>,
+}
+
+impl Shared {
+    /// Puts `fault` in force.
+    pub fn add_fault(&self, fault: crate::faults::Fault) {
+        lock(&self.faults).add(fault);
+        self.faults_in_force.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        lock(&self.faults).clear();
+        self.faults_in_force.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Locks `mutex`, recovering the value if a thread panicked while holding it.
@@ -136,6 +152,9 @@ pub fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
 /// without being read whole (at once when its `Content-Length` says so).
 pub async fn read_body(body: Incoming, headers: &HeaderMap, limit: usize, dialect: Dialect) -> Result<Bytes, Reply> {
     let too_large = || error_in(dialect, 413, format!("the request body is larger than {limit} bytes"));
+    if hyper::body::Body::is_end_stream(&body) {
+        return Ok(Bytes::new());
+    }
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
@@ -152,14 +171,31 @@ fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).map_err(|never| match never {}).boxed()
 }
 
+/// The content type and bytes of `reply`'s body.
+pub fn body_bytes(reply: &Reply) -> (Option<&str>, Bytes) {
+    match &reply.body {
+        ReplyBody::Json(value) => {
+            (Some("application/json"), Bytes::from(serde_json::to_vec(value).unwrap_or_default()))
+        }
+        ReplyBody::Raw { content_type, bytes } => (Some(content_type.as_str()), bytes.clone()),
+        ReplyBody::Empty | ReplyBody::Forward(_) => (None, Bytes::new()),
+    }
+}
+
 /// Writes `reply` as a response; with `truncate`, half the body its `Content-Length` announces, then
 /// an error that closes the connection.
 pub fn respond(reply: &Reply, head_only: bool, truncate: bool) -> Response<Body> {
-    let (content_type, bytes) = match &reply.body {
-        ReplyBody::Json(value) => (Some("application/json".to_string()), Bytes::from(value.to_string())),
-        ReplyBody::Raw { content_type, bytes } => (Some(content_type.clone()), bytes.clone()),
-        ReplyBody::Empty | ReplyBody::Forward(_) => (None, Bytes::new()),
-    };
+    let (content_type, bytes) = body_bytes(reply);
+    respond_with(reply, content_type, bytes, head_only, truncate)
+}
+
+fn respond_with(
+    reply: &Reply,
+    content_type: Option<&str>,
+    bytes: Bytes,
+    head_only: bool,
+    truncate: bool,
+) -> Response<Body> {
     let mut builder = Response::builder().status(reply.status);
     if let Some(content_type) = content_type {
         builder = builder.header(CONTENT_TYPE, content_type);
@@ -194,7 +230,7 @@ struct Exchange {
 }
 
 impl Exchange {
-    fn record(self, shared: &Shared, status: Option<u16>, response_body: Option<Value>) {
+    fn record(self, shared: &Shared, status: Option<u16>, answer: Option<Bytes>) {
         let entry = JournalEntry {
             seq: 0,
             at: timestamp(shared.clock.now()),
@@ -205,9 +241,9 @@ impl Exchange {
             status,
             fault: self.fault,
             request_body: self.request_body.as_ref().map(redact),
-            response_body,
+            response_body: None,
         };
-        lock(&shared.journal).push(entry);
+        lock(&shared.journal).push(Kept { entry, answer });
     }
 }
 
@@ -237,8 +273,10 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
     };
     let head_only = method == "HEAD";
     let reply = check_answer(&shared, exchange.operation_id.as_deref(), reply);
-    exchange.record(&shared, Some(reply.status), reply.json_body().cloned());
-    Ok(respond(&reply, head_only, truncate))
+    let (content_type, bytes) = body_bytes(&reply);
+    let answer = matches!(reply.body, ReplyBody::Json(_)).then(|| bytes.clone());
+    exchange.record(&shared, Some(reply.status), answer);
+    Ok(respond_with(&reply, content_type, bytes, head_only, truncate))
 }
 
 enum Outcome {
@@ -282,7 +320,14 @@ async fn answer(shared: &Shared, headers: &HeaderMap, body: Incoming, exchange: 
     if expected.is_some_and(|expected| key != Some(expected.as_str())) {
         return Outcome::Reply(unauthorized(op.id), false);
     }
-    let fault = lock(&shared.faults).pick(op.id);
+    let fault = if shared.faults_in_force.load(std::sync::atomic::Ordering::Relaxed) {
+        let mut faults = lock(&shared.faults);
+        let picked = faults.pick(op.id);
+        shared.faults_in_force.store(!faults.is_empty(), std::sync::atomic::Ordering::Relaxed);
+        picked
+    } else {
+        None
+    };
     let mut truncate = false;
     if let Some(fault) = &fault {
         exchange.fault = Some(fault.label());
