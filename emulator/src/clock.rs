@@ -36,10 +36,55 @@ impl Clock {
 
 /// RFC 3339 with milliseconds and `Z`, as the API writes timestamps.
 pub fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    Stamp(at).to_string()
 }
 
 /// RFC 3339 with nanoseconds, as the API writes log timestamps.
 pub fn log_timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
+/// A time that serializes as [`timestamp`] writes it, without an intermediate string.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp(pub DateTime<Utc>);
+
+impl std::fmt::Display for Stamp {
+    /// `2026-12-04T21:56:49.331Z`, written field by field: chrono's `format` parses its pattern on
+    /// every call, which cost more than the rest of an agent's answer.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::{Datelike, Timelike};
+        let at = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second(),
+            at.timestamp_subsec_millis().min(999)
+        )
+    }
+}
+
+impl serde::Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_is_rfc3339_with_milliseconds_as_chrono_writes_it() {
+        let at = DateTime::<Utc>::from(std::time::SystemTime::now());
+        assert_eq!(Stamp(at).to_string(), at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+        let leap = DateTime::parse_from_rfc3339("2016-12-31T23:59:60.5Z").map(|d| d.with_timezone(&Utc));
+        if let Ok(leap) = leap {
+            assert!(Stamp(leap).to_string().starts_with("2016-12-31T23:59:"), "a leap second stays in its minute");
+        }
+    }
 }

@@ -21,6 +21,8 @@ pub enum ReplyBody {
     Empty,
     /// JSON.
     Json(Value),
+    /// JSON already encoded (a typed view serialized straight to bytes).
+    Encoded(Bytes),
     /// Bytes as a bot answered them.
     Raw {
         /// Their content type.
@@ -39,6 +41,14 @@ impl Reply {
         Reply { status, body: ReplyBody::Json(body), headers: Vec::new() }
     }
 
+    /// A JSON answer from a typed view, encoded at once.
+    pub fn encoded(status: u16, body: &impl serde::Serialize) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => Reply { status, body: ReplyBody::Encoded(Bytes::from(bytes)), headers: Vec::new() },
+            Err(e) => error(500, "INTERNAL_SERVER_ERROR", format!("the emulator could not encode its answer: {e}")),
+        }
+    }
+
     /// An answer with no body.
     pub fn empty(status: u16) -> Self {
         Reply { status, body: ReplyBody::Empty, headers: Vec::new() }
@@ -55,10 +65,11 @@ impl Reply {
         self
     }
 
-    /// The JSON body, if it is one.
-    pub fn json_body(&self) -> Option<&Value> {
+    /// The JSON body, if it is one, decoded when it was encoded already.
+    pub fn json_body(&self) -> Option<std::borrow::Cow<'_, Value>> {
         match &self.body {
-            ReplyBody::Json(value) => Some(value),
+            ReplyBody::Json(value) => Some(std::borrow::Cow::Borrowed(value)),
+            ReplyBody::Encoded(bytes) => serde_json::from_slice(bytes).ok().map(std::borrow::Cow::Owned),
             _ => None,
         }
     }

@@ -177,6 +177,7 @@ pub fn body_bytes(reply: &Reply) -> (Option<&str>, Bytes) {
         ReplyBody::Json(value) => {
             (Some("application/json"), Bytes::from(serde_json::to_vec(value).unwrap_or_default()))
         }
+        ReplyBody::Encoded(bytes) => (Some("application/json"), bytes.clone()),
         ReplyBody::Raw { content_type, bytes } => (Some(content_type.as_str()), bytes.clone()),
         ReplyBody::Empty | ReplyBody::Forward(_) => (None, Bytes::new()),
     }
@@ -274,7 +275,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
     let head_only = method == "HEAD";
     let reply = check_answer(&shared, exchange.operation_id.as_deref(), reply);
     let (content_type, bytes) = body_bytes(&reply);
-    let answer = matches!(reply.body, ReplyBody::Json(_)).then(|| bytes.clone());
+    let answer = matches!(reply.body, ReplyBody::Json(_) | ReplyBody::Encoded(_)).then(|| bytes.clone());
     exchange.record(&shared, Some(reply.status), answer);
     Ok(respond_with(&reply, content_type, bytes, head_only, truncate))
 }
@@ -437,7 +438,7 @@ fn check_answer(shared: &Shared, operation_id: Option<&str>, reply: Reply) -> Re
     if matches!(reply.body, ReplyBody::Raw { .. }) {
         return reply;
     }
-    match shared.checks.check_response(id, reply.status, reply.json_body()) {
+    match shared.checks.check_response(id, reply.status, reply.json_body().as_deref()) {
         Ok(()) => reply,
         Err(problem) => {
             lock(&shared.problems).push(problem.clone());

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::Call;
+use super::agent_views::{deployment as deployment_view, details};
 use crate::clock::timestamp;
 use crate::progression::{Progression, Stage};
 use crate::reply::{Reply, bad_request, error, not_found};
@@ -98,7 +99,8 @@ pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
                 item["reconciledDeploymentId"] = json!(reconciled.to_string());
             }
             if with_deployment && let Some(deployment) = agent.desired() {
-                item["deployment"] = deployment_view(agent, deployment, &state.organization_id);
+                item["deployment"] = serde_json::to_value(deployment_view(agent, deployment, &state.organization_id))
+                    .unwrap_or(Value::Null);
             }
             item
         })
@@ -112,7 +114,7 @@ pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
     agent.stage.poll();
     settle(state, name, call.settings.progression, call.now);
     match state.agents.get(name) {
-        Some(agent) => Reply::json(200, details(agent, &state.organization_id)),
+        Some(agent) => Reply::encoded(200, &details(agent, &state.organization_id)),
         None => not_found("Not found"),
     }
 }
@@ -160,7 +162,7 @@ pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
     state.agents.insert(name.clone(), agent);
     settle(state, &name, call.settings.progression, now);
     match state.agents.get(&name) {
-        Some(agent) => Reply::json(200, details(agent, &state.organization_id)),
+        Some(agent) => Reply::encoded(200, &details(agent, &state.organization_id)),
         None => not_found("Service not found"),
     }
 }
@@ -186,7 +188,7 @@ pub fn update(state: &mut State, call: &Call<'_>) -> Reply {
     state.agents.insert(name.clone(), agent);
     settle(state, &name, call.settings.progression, call.now);
     match state.agents.get(&name) {
-        Some(agent) => Reply::json(200, details(agent, &state.organization_id)),
+        Some(agent) => Reply::encoded(200, &details(agent, &state.organization_id)),
         None => not_found("Service not found"),
     }
 }
@@ -345,113 +347,6 @@ fn check_set(state: &State, name: &str, kind: SetKind, region: &str, verb: &str)
         ));
     }
     Ok(())
-}
-
-/// CPU and memory of a profile, as the manifest shows them.
-fn resources(profile: &str) -> (&'static str, &'static str) {
-    match profile {
-        "agent-2x" => ("1000m", "2Gi"),
-        "agent-3x" => ("1500m", "3Gi"),
-        _ => ("500m", "1Gi"),
-    }
-}
-
-fn deployment_view(agent: &Agent, deployment: &Deployment, organization: &str) -> Value {
-    let config = &deployment.config;
-    let (cpu, memory) = resources(&config.agent_profile);
-    let mut spec = json!({
-        "dailyNodeType": config.node_type,
-        "autoScaling": {"minReplicas": config.min_agents, "maxReplicas": config.max_agents},
-        "envFromSecretNames": config.secret_set.iter().collect::<Vec<_>>(),
-        "resources": {"cpu": cpu, "memory": memory},
-        "krispViva": {"audioFilters": config.krisp_filter.is_some()},
-    });
-    // A deployment from a build shows no image, as the API redacts it.
-    if let Some(image) = &config.image {
-        spec["image"] = json!(image);
-    }
-    if let Some(set) = &config.image_pull_secret_set {
-        spec["imagePullSecretName"] = json!(set);
-    }
-    if let Some(seconds) = config.max_session_duration {
-        spec["maxSessionDurationSeconds"] = json!(seconds);
-    }
-    json!({
-        "id": deployment.id.to_string(),
-        "serviceId": agent.id.to_string(),
-        "createdAt": timestamp(deployment.created_at),
-        "updatedAt": timestamp(deployment.phase_started_at),
-        "manifest": {
-            "apiVersion": "pipecatcloud.daily.co/v1",
-            "kind": "PCService",
-            "metadata": {"name": agent.name, "namespace": organization},
-            "spec": spec,
-        },
-    })
-}
-
-fn revision(agent: &Agent, deployment: &Deployment) -> Value {
-    let mut view = json!({
-        "deploymentID": deployment.id.to_string(),
-        "phase": deployment.phase.as_str(),
-        "readyReplicas": 0,
-        "phaseStartedAt": timestamp(deployment.phase_started_at),
-    });
-    match (deployment.phase, &deployment.failure) {
-        (Phase::Active, _) => {
-            let replicas = deployment.config.min_agents.max(i64::try_from(agent.active_sessions()).unwrap_or(i64::MAX));
-            view["readyReplicas"] = json!(replicas);
-            if replicas > 0 {
-                view["health"] =
-                    json!({"ready": true, "state": "running", "restartCount": 0, "replicasStarted": replicas});
-            }
-        }
-        (Phase::Failed, Some(failure)) => {
-            let reason = if failure.code == "PCC_UNKNOWN_ERROR" { "CrashLoopBackOff" } else { "ImagePullBackOff" };
-            view["health"] = json!({
-                "ready": false, "state": "waiting", "restartCount": 0, "replicasStarted": 0,
-                "reason": reason, "message": failure.message,
-            });
-        }
-        _ => {}
-    }
-    view
-}
-
-/// The agent as `getService`, `createService` and `updateService` answer it.
-pub fn details(agent: &Agent, organization: &str) -> Value {
-    let desired = agent.desired();
-    let ready = desired.is_some_and(|d| d.phase == Phase::Active);
-    let config = desired.map(|d| &d.config);
-    let previous = agent
-        .draining
-        .and_then(|id| agent.deployment(id))
-        .or_else(|| desired.filter(|d| d.phase == Phase::Failed).and(agent.serving()));
-    let mut view = json!({
-        "name": agent.name,
-        "region": agent.region,
-        "ready": ready,
-        "available": agent.serving().is_some(),
-        "createdAt": timestamp(agent.created_at),
-        "updatedAt": timestamp(agent.updated_at),
-        "desiredDeploymentId": desired.map(|d| d.id.to_string()),
-        "activeDeploymentId": desired.map(|d| d.id.to_string()),
-        "activeDeploymentReady": ready,
-        "autoScaling": {
-            "minReplicas": config.map_or(0, |c| c.min_agents),
-            "maxReplicas": config.map_or(MAX_AGENTS_LIMIT, |c| c.max_agents),
-        },
-        "activeSessionCount": agent.active_sessions(),
-        "deployment": desired.map(|d| deployment_view(agent, d, organization)),
-        "agentProfile": config.map(|c| c.agent_profile.clone()),
-        "krispViva": {"audioFilter": config.and_then(|c| c.krisp_filter.clone())},
-        "currentRevision": desired.map(|d| revision(agent, d)),
-        "previousRevision": previous.map(|d| revision(agent, d)),
-    });
-    if let Some(reconciled) = agent.reconciled {
-        view["reconciledDeploymentId"] = json!(reconciled.to_string());
-    }
-    view
 }
 
 #[cfg(test)]

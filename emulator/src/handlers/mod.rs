@@ -2,6 +2,7 @@
 //! dispatches through and the test of served operations reads. A handler sees the request already
 //! checked against the spec (path, query, body) and the state under its lock.
 
+mod agent_views;
 mod agents;
 mod builds;
 mod logs;
@@ -11,7 +12,6 @@ mod secrets;
 mod sessions;
 
 // The figures the README states, for its test.
-#[cfg(test)]
 pub(crate) use agents::MAX_AGENTS_LIMIT;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
