@@ -7,6 +7,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+/// How far [`Clock::advance`] may move the clock past the wall clock in all: a thousand years.
+pub const MAX_ADVANCE: Duration = Duration::from_secs(1000 * 366 * 24 * 3600);
+
+/// The clock would go past [`MAX_ADVANCE`].
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the clock can be moved at most 1000 years past the wall clock")]
+pub struct TooFar;
+
 /// The wall clock, moved forward by [`Clock::advance`].
 #[derive(Debug, Default)]
 pub struct Clock {
@@ -16,16 +24,25 @@ pub struct Clock {
 impl Clock {
     /// The emulator's time now.
     pub fn now(&self) -> DateTime<Utc> {
-        DateTime::<Utc>::from(std::time::SystemTime::now())
-            + chrono::Duration::microseconds(self.offset_micros.load(Ordering::Relaxed))
+        let wall = DateTime::<Utc>::from(std::time::SystemTime::now());
+        let offset = chrono::Duration::microseconds(self.offset_micros.load(Ordering::Relaxed));
+        wall.checked_add_signed(offset).unwrap_or(wall)
     }
 
-    /// Moves the clock forward by `by`.
-    pub fn advance(&self, by: Duration) {
-        let micros = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
-        let _ = self
-            .offset_micros
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| Some(offset.saturating_add(micros)));
+    /// Moves the clock forward by `by`. The clock goes at most [`MAX_ADVANCE`] past the wall clock in
+    /// all: beyond that, timestamps would leave RFC 3339's four-digit years.
+    ///
+    /// # Errors
+    /// [`TooFar`] when `by` would take the clock past that; it is not moved.
+    pub fn advance(&self, by: Duration) -> Result<(), TooFar> {
+        let micros = i64::try_from(by.as_micros()).map_err(|_| TooFar)?;
+        let limit = i64::try_from(MAX_ADVANCE.as_micros()).unwrap_or(i64::MAX);
+        self.offset_micros
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                offset.checked_add(micros).filter(|total| *total <= limit)
+            })
+            .map(drop)
+            .map_err(|_| TooFar)
     }
 
     /// Back to the wall clock.

@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `POST advance` | `{"seconds": 90}` | `{"now": "..."}` |
 //! | `POST reset` | | `{}`: empty state, clock, journal and faults |
-//! | `GET snapshot`, `PUT snapshot` | the state | the state |
+//! | `GET snapshot`, `PUT snapshot` | the state | the state; `{}` |
 //! | `GET journal`, `DELETE journal` | | `{"entries": [...]}` |
 //! | `GET faults`, `POST faults`, `DELETE faults` | a fault | `{"faults": [...]}` |
 //! | `GET rules`, `PUT rules` | `{"failingImages": [...], "failingBuilds": [...]}` | the rules |
@@ -41,6 +41,13 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
         if method != "POST" {
             return error(405, "METHOD_NOT_ALLOWED", "uploads are POSTed as a multipart form");
         }
+        // An unknown or expired upload is refused before its body is read.
+        let known = id.parse::<uuid::Uuid>().ok().is_some_and(|id| {
+            lock(&shared.state).uploads.get(&id).is_some_and(|upload| shared.clock.now() <= upload.expires_at)
+        });
+        if !known {
+            return error(403, "ACCESS_DENIED", "no such upload, or its URL has expired; request a new one");
+        }
         let bytes = match read_body(body, headers, UPLOAD_LIMIT, Dialect::Named).await {
             Ok(bytes) => bytes,
             Err(reply) => return reply,
@@ -48,15 +55,15 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
         let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let now = shared.clock.now();
         let reply = receive_upload(&mut lock(&shared.state), id, content_type, &bytes, now);
-        if let Some(changed) = &shared.changed {
-            changed.notify_one();
-        }
+        shared.note_change();
         return reply;
     }
     if bearer(headers) != Some(shared.keys.private.as_str()) {
         return error(401, "UNAUTHORIZED", "Unauthorized: the control API takes the private key");
     }
-    let bytes = match read_body(body, headers, crate::server::BODY_LIMIT, Dialect::Named).await {
+    // A snapshot can be as large as an upload; other control bodies are small.
+    let limit = if rest == "snapshot" { UPLOAD_LIMIT } else { crate::server::BODY_LIMIT };
+    let bytes = match read_body(body, headers, limit, Dialect::Named).await {
         Ok(bytes) => bytes,
         Err(reply) => return reply,
     };
@@ -64,10 +71,10 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
         ("POST", "advance") => {
             let seconds = parse::<Value>(&bytes).ok().and_then(|v| v.get("seconds").and_then(Value::as_f64));
             match seconds.and_then(|s| Duration::try_from_secs_f64(s).ok()) {
-                Some(by) => {
-                    shared.clock.advance(by);
-                    Reply::json(200, json!({"now": timestamp(shared.clock.now())}))
-                }
+                Some(by) => match shared.clock.advance(by) {
+                    Ok(()) => Reply::json(200, json!({"now": timestamp(shared.clock.now())})),
+                    Err(too_far) => bad(too_far.to_string()),
+                },
                 None => bad("give {\"seconds\": N}, N 0 or more"),
             }
         }
@@ -94,6 +101,10 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
         }
         ("GET", "faults") => Reply::json(200, json!({"faults": lock(&shared.faults).list()})),
         ("POST", "faults") => match parse::<Fault>(&bytes) {
+            Ok(fault) if fault.problem().is_some() => bad(fault.problem().unwrap_or_default()),
+            Ok(fault) if fault.times == Some(0) => {
+                bad("`times: 0` applies to no request; leave it out to apply until cleared")
+            }
             Ok(fault) => {
                 shared.add_fault(fault);
                 Reply::json(200, json!({"faults": lock(&shared.faults).list()}))
@@ -119,10 +130,8 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
         },
         _ => return error(404, "NOT_FOUND", format!("no control operation {method} /_emulator/{rest}")),
     };
-    if method != "GET"
-        && let Some(changed) = &shared.changed
-    {
-        changed.notify_one();
+    if method != "GET" {
+        shared.note_change();
     }
     reply
 }

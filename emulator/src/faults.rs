@@ -133,6 +133,16 @@ impl Fault {
         self
     }
 
+    /// Why this fault cannot be served, if it cannot: a status outside 100 to 599.
+    pub fn problem(&self) -> Option<String> {
+        match &self.effect {
+            FaultEffect::Status { status, .. } if !(100..=599).contains(status) => {
+                Some(format!("status {status} is not an HTTP status (100 to 599)"))
+            }
+            _ => None,
+        }
+    }
+
     /// A short name for the journal: `status 503`, `latency 200ms`, `drop`, `truncate`, `hang`.
     pub fn label(&self) -> String {
         match &self.effect {
@@ -161,8 +171,11 @@ pub struct Faults {
 }
 
 impl Faults {
-    /// Adds `fault`.
+    /// Adds `fault`; one for no request at all (`times: 0`) is not kept.
     pub fn add(&mut self, fault: Fault) {
+        if fault.times == Some(0) {
+            return;
+        }
         let draws = fastrand::Rng::with_seed(fault.seed.unwrap_or(0));
         self.active.push(Active { remaining: fault.times, passed: 0, fault, draws });
     }

@@ -24,6 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+pub use clock::{MAX_ADVANCE, TooFar};
 pub use faults::{Fault, FaultEffect};
 pub use journal::JournalEntry;
 pub use persistence::StateFileError;
@@ -65,8 +66,9 @@ pub enum EmulatorError {
     BadKey(&'static str),
 }
 
-/// How to start an [`Emulator`]: address, keys, progression, state file, rules, faults.
-#[derive(Debug, Clone)]
+/// How to start an [`Emulator`]: address, keys, progression, state file, rules, faults. Its `Debug`
+/// never shows a key.
+#[derive(Clone)]
 pub struct EmulatorBuilder {
     address: SocketAddr,
     allow_remote: bool,
@@ -78,6 +80,24 @@ pub struct EmulatorBuilder {
     faults: Vec<Fault>,
     check_responses: bool,
     bot_url: Option<String>,
+}
+
+impl std::fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let given = |key: &Option<String>| if key.is_some() { "<given>" } else { "<made at start>" };
+        f.debug_struct("EmulatorBuilder")
+            .field("address", &self.address)
+            .field("allow_remote", &self.allow_remote)
+            .field("private_key", &given(&self.private_key))
+            .field("public_key", &given(&self.public_key))
+            .field("progression", &self.progression)
+            .field("state_file", &self.state_file)
+            .field("rules", &self.rules)
+            .field("faults", &self.faults)
+            .field("check_responses", &self.check_responses)
+            .field("bot_url", &self.bot_url)
+            .finish()
+    }
 }
 
 impl Default for EmulatorBuilder {
@@ -239,6 +259,7 @@ impl EmulatorBuilder {
             check_responses: self.check_responses,
             problems: Mutex::new(Vec::new()),
             changed: changed.clone(),
+            saving: Mutex::new(()),
             http,
         });
         let writer = match (&self.state_file, changed) {
@@ -265,7 +286,13 @@ async fn keep_saving(shared: Arc<Shared>, path: PathBuf, changed: Arc<Notify>) {
 async fn save_now(shared: &Arc<Shared>, path: &std::path::Path) {
     let state = lock(&shared.state).clone();
     let path = path.to_path_buf();
-    let saved = tokio::task::spawn_blocking(move || persistence::save(&path, &state)).await;
+    let writing = Arc::clone(shared);
+    // One write at a time: a save still running when the emulator stops finishes before the last one.
+    let saved = tokio::task::spawn_blocking(move || {
+        let _one_at_a_time = lock(&writing.saving);
+        persistence::save(&path, &state)
+    })
+    .await;
     if let Ok(Err(error)) = saved {
         eprintln!("pipecat-cloud-emulator: {error}");
     }
@@ -329,8 +356,11 @@ impl Emulator {
     }
 
     /// Moves the emulator's clock forward: what was due in that time happens at the next request.
-    pub fn advance(&self, by: Duration) {
-        self.shared.clock.advance(by);
+    ///
+    /// # Errors
+    /// [`TooFar`] when the clock would go more than [`MAX_ADVANCE`] past the wall clock in all.
+    pub fn advance(&self, by: Duration) -> Result<(), TooFar> {
+        self.shared.clock.advance(by)
     }
 
     /// Puts `fault` in force.
@@ -351,6 +381,7 @@ impl Emulator {
     /// Deploys of images containing `rule.image_contains` fail from now on.
     pub fn fail_image(&self, rule: ImageRule) {
         lock(&self.shared.state).rules.failing_images.push(rule);
+        self.shared.note_change();
     }
 
     /// A copy of the whole state.
@@ -361,6 +392,7 @@ impl Emulator {
     /// Replaces the whole state with `state` (from [`Self::snapshot`]).
     pub fn restore(&self, state: State) {
         *lock(&self.shared.state) = state;
+        self.shared.note_change();
     }
 
     /// Back to an empty state, the wall clock, an empty journal and no faults; rules stay.
@@ -370,6 +402,7 @@ impl Emulator {
         self.shared.clock.reset();
         lock(&self.shared.journal).clear();
         self.shared.clear_faults();
+        self.shared.note_change();
     }
 
     /// Answers of the emulator that did not match the spec (each was sent as a 500). Empty unless the

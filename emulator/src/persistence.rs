@@ -44,7 +44,10 @@ pub fn load(path: &Path) -> Result<Option<State>, StateFileError> {
 pub fn save(path: &Path, state: &State) -> Result<(), StateFileError> {
     let io = |source| StateFileError::Io { path: path.to_path_buf(), source };
     let bytes = serde_json::to_vec(state).map_err(|e| io(std::io::Error::other(e)))?;
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    // A name no other writer uses: another process, or a save of this one still finishing.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = path.with_extension(format!("tmp-{}-{write}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -112,12 +112,17 @@ impl Stage {
                 }
             }
             Progression::After { millis } => {
-                let due = self.since + chrono::Duration::milliseconds(i64::try_from(millis).unwrap_or(i64::MAX / 2));
-                if now >= due {
-                    *self = Stage { since: due, polls: 0 };
-                    true
-                } else {
-                    false
+                // A delay past what a date can hold is never due.
+                let due = i64::try_from(millis)
+                    .ok()
+                    .and_then(chrono::Duration::try_milliseconds)
+                    .and_then(|delay| self.since.checked_add_signed(delay));
+                match due {
+                    Some(due) if now >= due => {
+                        *self = Stage { since: due, polls: 0 };
+                        true
+                    }
+                    _ => false,
                 }
             }
         }
@@ -153,5 +158,10 @@ mod tests {
         assert!(stage.step(timed, start + chrono::Duration::milliseconds(2500)));
         assert!(stage.step(timed, start + chrono::Duration::milliseconds(2500)), "a second step was due too");
         assert!(!stage.step(timed, start + chrono::Duration::milliseconds(2500)));
+        let never = Progression::after(Duration::MAX);
+        assert!(
+            !stage.step(never, start + chrono::Duration::days(365 * 1000)),
+            "a delay no date can hold is never due"
+        );
     }
 }

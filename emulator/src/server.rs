@@ -83,20 +83,31 @@ pub struct Shared {
     pub problems: Mutex<Vec<String>>,
     /// Signalled after each change, when the state is kept in a file.
     pub changed: Option<Arc<Notify>>,
+    /// Held while the state file is written.
+    pub saving: Mutex<()>,
     /// Sends the session proxy's requests to the local bot, when one is configured.
     pub http: Option<reqwest::Client>,
 }
 
 impl Shared {
+    /// Asks for the state file to be written, when there is one.
+    pub fn note_change(&self) {
+        if let Some(changed) = &self.changed {
+            changed.notify_one();
+        }
+    }
+
     /// Puts `fault` in force.
     pub fn add_fault(&self, fault: crate::faults::Fault) {
-        lock(&self.faults).add(fault);
-        self.faults_in_force.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut faults = lock(&self.faults);
+        faults.add(fault);
+        self.faults_in_force.store(!faults.is_empty(), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        lock(&self.faults).clear();
+        let mut faults = lock(&self.faults);
+        faults.clear();
         self.faults_in_force.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 }
@@ -217,7 +228,12 @@ fn respond_with(
     } else {
         full(bytes)
     };
-    builder.body(body).unwrap_or_else(|_| Response::new(full(Bytes::new())))
+    // Only a status outside 100 to 599 (refused when a fault is set) could make the builder fail.
+    builder.body(body).unwrap_or_else(|_| {
+        let mut fallback = Response::new(full(Bytes::new()));
+        *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+    })
 }
 
 /// What the journal keeps of one exchange.
@@ -231,6 +247,18 @@ struct Exchange {
 }
 
 impl Exchange {
+    /// A copy of what is known before the body is read.
+    fn clone_head(&self) -> Exchange {
+        Exchange {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: Vec::new(),
+            operation_id: self.operation_id.clone(),
+            fault: self.fault.clone(),
+            request_body: None,
+        }
+    }
+
     fn record(self, shared: &Shared, status: Option<u16>, answer: Option<Bytes>) {
         let entry = JournalEntry {
             seq: 0,
@@ -273,7 +301,9 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
         }
     };
     let head_only = method == "HEAD";
-    let reply = check_answer(&shared, exchange.operation_id.as_deref(), reply);
+    // A fault's answer is the fault, not the operation's: it is not checked against the spec.
+    let checked_id = exchange.operation_id.as_deref().filter(|_| exchange.fault.is_none());
+    let reply = check_answer(&shared, checked_id, reply);
     let (content_type, bytes) = body_bytes(&reply);
     let answer = matches!(reply.body, ReplyBody::Json(_) | ReplyBody::Encoded(_)).then(|| bytes.clone());
     exchange.record(&shared, Some(reply.status), answer);
@@ -325,6 +355,7 @@ async fn answer(shared: &Shared, headers: &HeaderMap, body: Incoming, exchange: 
         let mut faults = lock(&shared.faults);
         let picked = faults.pick(op.id);
         shared.faults_in_force.store(!faults.is_empty(), std::sync::atomic::Ordering::Relaxed);
+        drop(faults);
         picked
     } else {
         None
@@ -346,7 +377,9 @@ async fn answer(shared: &Shared, headers: &HeaderMap, body: Incoming, exchange: 
             FaultEffect::Latency { millis } => tokio::time::sleep(Duration::from_millis(*millis)).await,
             FaultEffect::Drop => return Outcome::Dropped,
             FaultEffect::Hang => {
-                exchange.fault = Some(fault.label());
+                // Journaled now: the answer never comes.
+                let hung = Exchange { request_body: None, query: exchange.query.clone(), ..exchange.clone_head() };
+                hung.record(shared, None, None);
                 std::future::pending::<()>().await;
             }
             FaultEffect::Truncate => truncate = true,
@@ -393,10 +426,8 @@ async fn answer(shared: &Shared, headers: &HeaderMap, body: Incoming, exchange: 
             None => error(501, "NOT_IMPLEMENTED", format!("the emulator does not serve {} yet", op.id)),
         }
     };
-    if exchange.method != "GET"
-        && let Some(changed) = &shared.changed
-    {
-        changed.notify_one();
+    if exchange.method != "GET" {
+        shared.note_change();
     }
     let reply = match &reply.body {
         ReplyBody::Forward(url) => forward(shared, &exchange.method, url, headers, raw).await,
@@ -457,7 +488,22 @@ async fn forward(shared: &Shared, method: &str, url: &str, headers: &HeaderMap, 
     };
     let mut request = http.request(method, url).body(body);
     for (name, value) in headers {
-        if !matches!(name.as_str(), "host" | "content-length" | "authorization") {
+        // The documented three, and the hop-by-hop headers no proxy forwards.
+        let skipped = matches!(
+            name.as_str(),
+            "host"
+                | "content-length"
+                | "authorization"
+                | "connection"
+                | "keep-alive"
+                | "transfer-encoding"
+                | "te"
+                | "trailer"
+                | "upgrade"
+                | "proxy-authorization"
+                | "proxy-connection"
+        );
+        if !skipped {
             request = request.header(name.as_str(), value.as_bytes());
         }
     }

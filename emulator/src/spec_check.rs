@@ -94,7 +94,8 @@ impl SpecChecks {
         let Some(validator) = self.requests.get(op.id) else { return Ok(()) };
         match validator.iter_errors(body).next() {
             None => Ok(()),
-            Some(error) => Err(Refusal::new(format!("/body{}", error.instance_path()), error.to_string())),
+            // Masked: the message names what is wrong, never the value (a body may hold secret values).
+            Some(error) => Err(Refusal::new(format!("/body{}", error.instance_path()), error.masked().to_string())),
         }
     }
 

@@ -251,6 +251,9 @@ pub struct Agent {
     pub sessions: Vec<Session>,
     /// Its log, oldest first.
     pub logs: Vec<LogLine>,
+    /// When each idle instance (left by a session that ended by itself) became idle.
+    #[serde(default)]
+    pub idle_instances: Vec<DateTime<Utc>>,
 }
 
 impl Agent {
@@ -399,4 +402,7 @@ pub struct Upload {
     pub expires_at: DateTime<Utc>,
     /// The archive, once uploaded: its hash and size.
     pub archive: Option<(String, u64)>,
+    /// Every field the form must carry, by its exact name.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }

@@ -157,6 +157,7 @@ pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
         stage: Stage::new(now),
         sessions: Vec::new(),
         logs: Vec::new(),
+        idle_instances: Vec::new(),
     };
     deploy(state, &mut agent, config, now);
     state.agents.insert(name.clone(), agent);
@@ -180,9 +181,13 @@ pub fn update(state: &mut State, call: &Call<'_>) -> Reply {
     let changed = current.as_ref().is_none_or(|current| runs_differently(current, &config));
     if changed || force {
         deploy(state, &mut agent, config, call.now);
-    } else if let Some(desired) = agent.deployments.last_mut() {
-        // Scaling alone is applied to the running deployment.
-        desired.config = config;
+    } else {
+        // Scaling alone is no new version: it applies to every deployment kept, the serving one too
+        // (whose cap a start is held to).
+        for deployment in &mut agent.deployments {
+            deployment.config.min_agents = config.min_agents;
+            deployment.config.max_agents = config.max_agents;
+        }
         agent.updated_at = call.now;
     }
     state.agents.insert(name.clone(), agent);
@@ -205,6 +210,11 @@ fn deploy(state: &State, agent: &mut Agent, config: AgentConfig, now: DateTime<U
     let image =
         config.image.clone().or_else(|| config.build_id.and_then(|id| image_of_build(state, id))).unwrap_or_default();
     let failure = state.rules.image_failure(&image).or_else(|| pull_secret_failure(state, &config, &image));
+    // A deployment still draining from the last rollout stops now: the new one replaces what serves.
+    if let Some(old) = agent.draining.take() {
+        agent.deployments.retain(|d| d.id != old);
+        agent.log(now, Some(old), None, format!("deployment {old} drained and stopped"));
+    }
     let id = new_id();
     agent.log(now, Some(id), None, format!("deployment {id} created: {image}"));
     agent.deployments.push(Deployment {

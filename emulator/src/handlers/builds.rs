@@ -161,7 +161,13 @@ pub fn upload_url(state: &mut State, call: &Call<'_>) -> Reply {
         "X-Amz-Security-Token": "emulator",
         "X-Amz-Signature": signature,
     });
-    state.uploads.insert(id, Upload { region, signature, key, expires_at, archive: None });
+    let expected: std::collections::BTreeMap<String, String> = fields
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| (name.clone(), value.as_str().unwrap_or_default().to_string()))
+        .collect();
+    state.uploads.insert(id, Upload { region, signature, key, expires_at, archive: None, fields: expected });
     Reply::json(
         200,
         json!({
@@ -236,13 +242,24 @@ pub fn receive_upload(
     if now > upload.expires_at {
         return denied("the upload URL has expired; request a new one");
     }
-    let Some(boundary) = content_type.and_then(|t| t.split("boundary=").nth(1)).map(|b| b.trim_matches('"')) else {
+    let boundary = content_type
+        .and_then(|t| t.split("boundary=").nth(1))
+        .map(|b| b.split(';').next().unwrap_or(b).trim().trim_matches('"'))
+        .filter(|b| !b.is_empty());
+    let Some(boundary) = boundary else {
         return error(400, "MALFORMED_POST_REQUEST", "the body must be multipart/form-data with a boundary");
     };
     let parts = multipart(body, boundary);
     let field = |name: &str| parts.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
     if field("X-Amz-Signature") != Some(upload.signature.as_bytes()) || field("key") != Some(upload.key.as_bytes()) {
         return denied("the form's fields do not match the upload URL's (names are case-sensitive)");
+    }
+    if let Some(missing) =
+        upload.fields.iter().find(|(name, value)| field(name) != Some(value.as_bytes())).map(|(n, _)| n)
+    {
+        return denied(&format!(
+            "the form's field `{missing}` is missing or differs from the upload URL's (names are case-sensitive)"
+        ));
     }
     let Some(file) = field("file") else {
         return error(400, "MALFORMED_POST_REQUEST", "the form has no `file` part");
@@ -266,7 +283,14 @@ fn multipart(body: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
         let content = &rest[head_end + 4..];
         let end = find_bytes(content, &delimiter).unwrap_or(content.len());
         let value = content[..end].strip_suffix(b"\r\n").unwrap_or(&content[..end]);
-        if let Some(name) = head.split("name=\"").nth(1).and_then(|n| n.split('"').next()) {
+        // `name="..."` as its own parameter, not the end of `filename="..."`.
+        let name = head
+            .split(['\r', '\n'])
+            .filter(|line| line.to_ascii_lowercase().starts_with("content-disposition:"))
+            .flat_map(|line| line.split(';'))
+            .find_map(|parameter| parameter.trim().strip_prefix("name=\""))
+            .and_then(|n| n.split('"').next());
+        if let Some(name) = name {
             parts.push((name.to_string(), value.to_vec()));
         }
         rest = &content[end..];
@@ -287,7 +311,7 @@ mod tests {
 
     #[test]
     fn a_form_reads_as_its_parts() {
-        let body = b"--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\norg/x.tar.gz\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.tar.gz\"\r\n\r\n\x1f\x8b\r\n--b--\r\n";
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\norg/x.tar.gz\r\n--b\r\nContent-Disposition: form-data; filename=\"c.tar.gz\"; name=\"file\"\r\n\r\n\x1f\x8b\r\n--b--\r\n";
         let parts = multipart(body, "b");
         assert_eq!(parts, vec![("key".into(), b"org/x.tar.gz".to_vec()), ("file".into(), b"\x1f\x8b".to_vec())]);
     }

@@ -1,8 +1,9 @@
 //! Sessions (pipecat-cloud/fundamentals/active-sessions.mdx, scaling.mdx; the spec's startService,
 //! getSessions, getSession, stopSession). A start takes an instance: a warm one while fewer sessions
-//! run than `minAgents` plus the instances ended sessions left idle in the last five minutes, else a
-//! cold one; at `maxAgents` active sessions the start is refused with 429. A session runs until it is
-//! stopped or reaches its deployment's `maxSessionDuration`.
+//! run than `minAgents`, else an instance a session that ended in the last five minutes left idle,
+//! else a cold one; at `maxAgents` active sessions the start is refused with 429. A session runs until
+//! it is stopped (which kills its instance) or reaches its deployment's `maxSessionDuration` (which
+//! returns its instance to the pool).
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -33,7 +34,12 @@ fn agent_not_found() -> Reply {
 pub fn end_overdue(agent: &mut Agent, now: DateTime<Utc>) {
     let mut ended = Vec::new();
     for session in agent.sessions.iter_mut().filter(|s| s.ended_at.is_none()) {
-        let cap = session.created_at + chrono::Duration::seconds(session.max_duration_seconds);
+        // A cap no date can hold (a restored state may say anything) is never reached.
+        let Some(cap) = chrono::Duration::try_seconds(session.max_duration_seconds)
+            .and_then(|cap| session.created_at.checked_add_signed(cap))
+        else {
+            continue;
+        };
         if now >= cap {
             session.ended_at = Some(cap);
             session.completion_status = Some("MAX_DURATION_REACHED".into());
@@ -41,6 +47,8 @@ pub fn end_overdue(agent: &mut Agent, now: DateTime<Utc>) {
         }
     }
     for (at, deployment, id) in ended {
+        // The instance goes back to the pool (a stopped session's is killed instead).
+        agent.idle_instances.push(at);
         agent.log(at, Some(deployment), Some(id), format!("session {id} reached its maximum duration and was ended"));
     }
 }
@@ -67,13 +75,11 @@ pub fn start(state: &mut State, call: &Call<'_>) -> Reply {
     if i64::try_from(active).unwrap_or(i64::MAX) >= config.max_agents {
         return error(429, "PCC-AGENT-AT-CAPACITY", "Service maximum agent instances reached");
     }
-    let idle = agent
-        .sessions
-        .iter()
-        .filter(|s| s.ended_at.is_some_and(|end| (call.now - end).num_seconds() < IDLE_KEEP_SECONDS))
-        .count();
-    let warm = usize::try_from(config.min_agents).unwrap_or(0) + idle;
-    let cold_start = active >= warm;
+    // A warm instance: one of the `minAgents` kept warm, else one an ended session left idle in the
+    // last five minutes (taken, so it serves one session); else a cold start.
+    agent.idle_instances.retain(|idle| (call.now - *idle).num_seconds() < IDLE_KEEP_SECONDS);
+    let reserved_free = i64::try_from(active).unwrap_or(i64::MAX) < config.min_agents;
+    let cold_start = !reserved_free && agent.idle_instances.pop().is_none();
     let id = new_id();
     agent.sessions.push(Session {
         id,

@@ -60,6 +60,12 @@ async fn latency_and_hangs_meet_the_client_timeout() {
     emulator.fault(Fault::hang().on("listRegions").times(1));
     let hung = client.list_regions().await.expect_err("timed out");
     assert!(hung.is_retryable(), "{hung}");
+    let journaled = emulator
+        .journal()
+        .into_iter()
+        .find(|e| e.fault.as_deref() == Some("hang"))
+        .expect("the hung request is journaled");
+    assert_eq!(journaled.status, None);
 }
 
 #[tokio::test]
@@ -90,18 +96,20 @@ async fn time_moves_resources_when_advanced() {
         client.get_secret_set("set").await.expect("get").status.map(|s| s.to_string()).as_deref(),
         Some("pending")
     );
-    emulator.advance(Duration::from_secs(31));
+    emulator.advance(Duration::from_secs(31)).expect("advance");
     assert_eq!(
         client.get_secret_set("set").await.expect("get").status.map(|s| s.to_string()).as_deref(),
         Some("ready")
     );
     client.create_service(agent("bot", "a:1", 2)).await.expect("create");
-    emulator.advance(Duration::from_secs(95));
+    emulator.advance(Duration::from_secs(95)).expect("advance");
     let agent_view = client.get_service("bot").await.expect("get");
     assert_eq!(agent_view.ready, Some(true), "three steps of 30 s were due");
     // A session reaches its cap.
     client.start_service("bot", pipecat_cloud::types::StartRequest::new()).await.expect("start");
-    emulator.advance(Duration::from_secs(7201));
+    emulator.advance(Duration::from_secs(7201)).expect("advance");
+    assert!(emulator.advance(Duration::from_secs(u64::MAX)).is_err(), "past any date: refused, not a panic");
+    client.list_regions().await.expect("still serving");
     let ended = client.get_sessions("bot").status(pipecat_cloud::types::GetSessionsStatus::Ended).await.expect("list");
     assert_eq!(ended.total_count, Some(1));
     all_answers_matched_the_spec(&emulator);
@@ -118,4 +126,32 @@ async fn a_wait_past_its_timeout_times_out() {
         .timeout(Duration::from_millis(100));
     let waited = client.wait_until_secret_set_ready("set", &options).await;
     assert!(matches!(waited, Err(pipecat_cloud::wait::WaitError::TimedOut { .. })), "{waited:?}");
+}
+
+#[tokio::test]
+async fn a_fault_that_cannot_be_served_is_refused_by_the_control_api() {
+    let emulator = polled().await;
+    for (fault, why) in [
+        (serde_json::json!({"effect": {"kind": "status", "status": 1000}}), "not an HTTP status"),
+        (serde_json::json!({"effect": {"kind": "drop"}, "times": 0}), "applies to no request"),
+    ] {
+        let answer = http()
+            .post(format!("{}/_emulator/faults", emulator.host()))
+            .bearer_auth(emulator.private_key())
+            .json(&fault)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(answer.status(), 400);
+        assert!(answer.text().await.expect("text").contains(why), "{fault}");
+    }
+    let too_far = http()
+        .post(format!("{}/_emulator/advance", emulator.host()))
+        .bearer_auth(emulator.private_key())
+        .json(&serde_json::json!({"seconds": 1e13}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(too_far.status(), 400);
+    emulator.client().list_regions().await.expect("still serving");
 }

@@ -256,3 +256,31 @@ async fn the_session_proxy_echoes_for_a_running_session_and_refuses_an_ended_one
     assert_eq!(ended.status(), Some(404));
     all_answers_matched_the_spec(&emulator);
 }
+
+#[tokio::test]
+async fn a_failed_deploy_during_a_drain_leaves_the_serving_deployment_as_previous() {
+    let emulator = Emulator::builder()
+        .progression(Progression::AfterPolls { polls: 1 })
+        .fail_image(ImageRule::new("bot:broken", "PCC_IMAGE_NOT_FOUND").expect("a documented code"))
+        .start()
+        .await
+        .expect("start");
+    let client = emulator.client();
+    let first = client.create_service(agent("bot", "acme/bot:1", 5)).await.expect("create");
+    client.wait_until_agent_ready("bot", first.desired_deployment_id.as_deref(), &quick()).await.expect("ready");
+    let second = client.update_service("bot", UpdateServiceRequest::new().image("acme/bot:2")).await.expect("update");
+    let serving =
+        client.wait_until_agent_ready("bot", second.desired_deployment_id.as_deref(), &quick()).await.expect("ready");
+    assert!(serving.previous_revision.is_some(), "the first deployment drains");
+    // A new deploy while the first still drains, and it fails.
+    let third =
+        client.update_service("bot", UpdateServiceRequest::new().image("acme/bot:broken")).await.expect("update");
+    let failed = client.wait_until_agent_ready("bot", third.desired_deployment_id.as_deref(), &quick()).await;
+    assert!(matches!(failed, Err(WaitError::Failed { .. })), "{failed:?}");
+    let agent_view = client.get_service("bot").await.expect("get");
+    let previous = agent_view.previous_revision.expect("the serving deployment shows as previous");
+    assert_eq!(previous.deployment_id, second.desired_deployment_id);
+    assert_eq!(previous.phase.map(|p| p.to_string()).as_deref(), Some("Active"));
+    assert_eq!(agent_view.available, Some(true), "the second deployment still serves");
+    all_answers_matched_the_spec(&emulator);
+}
