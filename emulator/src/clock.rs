@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-/// How far [`Clock::advance`] may move the clock past the wall clock in all: a thousand years.
+/// How far [`Emulator::advance`](crate::Emulator::advance) may move the clock past the wall clock in all:
+/// a thousand years.
 pub const MAX_ADVANCE: Duration = Duration::from_secs(1000 * 366 * 24 * 3600);
 
 /// The clock would go past [`MAX_ADVANCE`].
