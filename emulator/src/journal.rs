@@ -17,7 +17,8 @@ pub const REDACTED: &str = "<redacted>";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JournalEntry {
-    /// Its place in the run, from 1.
+    /// Its place in the order the emulator handled requests, from 1: for two writes to the same
+    /// resource, the one with the higher number was applied last.
     pub seq: u64,
     /// When it came, on the emulator's clock.
     pub at: String,
@@ -53,29 +54,29 @@ pub struct Kept {
 #[derive(Debug, Default)]
 pub struct Journal {
     entries: VecDeque<Kept>,
-    next: u64,
 }
 
 impl Journal {
-    /// Adds `kept`, numbering it; the oldest entry goes when the journal is full.
-    pub fn push(&mut self, mut kept: Kept) {
-        self.next += 1;
-        kept.entry.seq = self.next;
+    /// Adds `kept` (numbered by the server); the oldest entry goes when the journal is full.
+    pub fn push(&mut self, kept: Kept) {
         if self.entries.len() == CAPACITY {
             self.entries.pop_front();
         }
         self.entries.push_back(kept);
     }
 
-    /// Every entry kept, oldest first.
+    /// Every entry kept, in the order the requests were handled.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        self.entries
+        let mut entries: Vec<JournalEntry> = self
+            .entries
             .iter()
             .map(|kept| JournalEntry {
                 response_body: kept.answer.as_ref().and_then(|bytes| serde_json::from_slice(bytes).ok()),
                 ..kept.entry.clone()
             })
-            .collect()
+            .collect();
+        entries.sort_by_key(|entry| entry.seq);
+        entries
     }
 
     /// Empties the journal.

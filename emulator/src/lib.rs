@@ -260,6 +260,7 @@ impl EmulatorBuilder {
             problems: Mutex::new(Vec::new()),
             changed: changed.clone(),
             saving: Mutex::new(()),
+            order: std::sync::atomic::AtomicU64::new(0),
             http,
         });
         let writer = match (&self.state_file, changed) {

@@ -85,6 +85,9 @@ pub struct Shared {
     pub changed: Option<Arc<Notify>>,
     /// Held while the state file is written.
     pub saving: Mutex<()>,
+    /// The journal's numbering: taken under the state's lock when a handler runs, so the numbers
+    /// follow the order in which requests changed the state.
+    pub order: std::sync::atomic::AtomicU64,
     /// Sends the session proxy's requests to the local bot, when one is configured.
     pub http: Option<reqwest::Client>,
 }
@@ -238,6 +241,7 @@ fn respond_with(
 
 /// What the journal keeps of one exchange.
 struct Exchange {
+    seq: Option<u64>,
     method: String,
     path: String,
     query: Vec<(String, String)>,
@@ -250,6 +254,7 @@ impl Exchange {
     /// A copy of what is known before the body is read.
     fn clone_head(&self) -> Exchange {
         Exchange {
+            seq: None,
             method: self.method.clone(),
             path: self.path.clone(),
             query: Vec::new(),
@@ -260,8 +265,9 @@ impl Exchange {
     }
 
     fn record(self, shared: &Shared, status: Option<u16>, answer: Option<Bytes>) {
+        let seq = self.seq.unwrap_or_else(|| shared.order.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
         let entry = JournalEntry {
-            seq: 0,
+            seq,
             at: timestamp(shared.clock.now()),
             method: self.method,
             path: self.path,
@@ -286,6 +292,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
         return Ok(respond(&reply, false, false));
     }
     let mut exchange = Exchange {
+        seq: None,
         method: method.clone(),
         path: path.clone(),
         query,
@@ -420,6 +427,7 @@ async fn answer(shared: &Shared, headers: &HeaderMap, body: Incoming, exchange: 
     let handler = handlers::handler(op.id);
     let reply = {
         let mut state = lock(&shared.state);
+        exchange.seq = Some(shared.order.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
         handlers::settle_for(&mut state, op, &matched.params, &shared.settings, now);
         match handler {
             Some(handler) => handler(&mut state, &call),

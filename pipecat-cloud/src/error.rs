@@ -143,6 +143,21 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// A paged walk ran past the time its paginator allowed
+    /// ([`Paginator::max_duration`](crate::paging::Paginator::max_duration)); the items before were
+    /// returned.
+    #[error(
+        "{operation}: the walk over its pages took longer than {after:?}, after {items} items; ask for fewer (max_items) or allow longer"
+    )]
+    #[non_exhaustive]
+    WalkTimedOut {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// The limit.
+        after: std::time::Duration,
+        /// Items returned before it ended.
+        items: u64,
+    },
     /// A success response arrived but its body did not decode as the spec says. The body itself is not
     /// kept: a success may carry secrets (`startService`'s tokens); the decoder's error names the place.
     #[error("{operation}: the response (HTTP {status}) did not decode: {source}")]

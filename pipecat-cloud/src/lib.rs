@@ -13,6 +13,7 @@ mod error;
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 pub mod operations;
+pub mod paging;
 mod path_params;
 mod request;
 mod response;

@@ -33,8 +33,9 @@ pub(crate) fn escape_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-/// Per-call settings a builder collects: extra headers, timeout, retry policy.
-#[derive(Debug, Default)]
+/// Per-call settings a builder collects: extra headers, timeout, retry policy. Cloned for each page
+/// of a paged walk.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct CallSettings {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) timeout: Option<Duration>,

@@ -103,7 +103,8 @@ fn default_spec_path() -> Result<PathBuf, String> {
 fn check(path: &Path) -> Result<(), String> {
     // What check accepts, generate generates: the generator's own refusals (names that collide, methods
     // the client cannot send) are check's too.
-    let prepared = check_spec(path).map_err(|e| e.to_string())?.prepared;
+    let checked = check_spec(path).map_err(|e| e.to_string())?;
+    let (prepared, paging) = (checked.prepared, checked.generated.paging);
     let renamed = build_helpers::generate::renamed(&prepared.normalized.document);
     let operations = build_helpers::document::operations(&prepared.normalized.document).len();
     say!("{}: valid, {operations} operations, from {} file(s)\n", path.display(), prepared.loaded.sources.len());
@@ -116,6 +117,13 @@ fn check(path: &Path) -> Result<(), String> {
     }
     say!("\nrust-names ({}): spec names Rust cannot use as they are, and what this client calls them\n", renamed.len());
     for line in &renamed {
+        say!("  {line}\n");
+    }
+    say!(
+        "\npaged-lists ({}): operations that take `limit` or `offset`, and whether their builders page themselves\n",
+        paging.len()
+    );
+    for line in &paging {
         say!("  {line}\n");
     }
     Ok(())

@@ -139,7 +139,7 @@ fn optional(field: &syn::Field) -> Option<Optional> {
 
 /// The keys of a field's `#[serde(...)]` attributes, each with its string value when it has one
 /// (`rename = "x"` → `("rename", Some("x"))`, `default` → `("default", None)`).
-pub(super) fn serde_keys(field: &syn::Field) -> Vec<(String, Option<String>)> {
+pub(crate) fn serde_keys(field: &syn::Field) -> Vec<(String, Option<String>)> {
     let mut keys = Vec::new();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

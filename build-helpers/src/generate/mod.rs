@@ -38,6 +38,8 @@ pub struct Generated {
     pub facade: String,
     /// The mock route functions, formatted: the body of [`MOCK_ROUTES_MACRO`].
     pub mock_routes: String,
+    /// One line per operation that takes `limit` or `offset`: how it pages, or why it does not.
+    pub paging: Vec<String>,
 }
 
 impl Generated {
@@ -80,6 +82,7 @@ pub fn generate(normalized: &Value) -> Result<Generated> {
     additive::make_additive(&mut types)?;
     fast_timestamps::use_fast_timestamps(&mut types);
     let catalog = catalog::catalog(normalized)?;
+    let (facade, paging) = facade::facade(normalized, &signatures, &types)?;
     let items = quote! {
         /// Types used as operation parameters and responses.
         pub mod types {
@@ -89,8 +92,9 @@ pub fn generate(normalized: &Value) -> Result<Generated> {
     };
     Ok(Generated {
         items: format(items)?,
-        facade: format(facade::facade(normalized, &signatures)?)?,
+        facade: format(facade)?,
         mock_routes: format(mock_routes::mock_routes(normalized)?)?,
+        paging,
     })
 }
 

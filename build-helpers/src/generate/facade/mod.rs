@@ -11,6 +11,7 @@
 
 pub mod docs;
 pub mod model;
+pub mod paging;
 
 use std::collections::BTreeMap;
 
@@ -24,16 +25,32 @@ use crate::document::{operations, snake_case};
 use crate::error::{Result, SpecError};
 use crate::validate::template_names;
 
-/// The facade's items, for a normalized document and progenitor's signatures.
-pub fn facade(doc: &Value, signatures: &BTreeMap<String, Signature>) -> Result<TokenStream> {
+/// The facade's items, for a normalized document, progenitor's signatures and the generated types (which
+/// paged lists are read from); and one line per operation that takes `limit` or `offset`, saying how it
+/// pages or why it does not.
+pub fn facade(
+    doc: &Value,
+    signatures: &BTreeMap<String, Signature>,
+    types: &[syn::Item],
+) -> Result<(TokenStream, Vec<String>)> {
     refuse_colliding_names(doc)?;
     let mut items = Vec::new();
+    let mut paged_answers = std::collections::BTreeSet::new();
+    let mut paging_report = Vec::new();
     for (index, op) in operations(doc).into_iter().enumerate() {
         let id = op.operation_id().unwrap_or_default();
         let model = model(doc, op, index, signatures.get(&snake_case(id)))?;
         items.push(operation(doc, &model)?);
+        match paging::paging(doc, &model, types) {
+            Some(Ok(paging)) => {
+                paging_report.push(format!("{id}: pages itself ({})", paging.shape));
+                items.push(paging::impls(&model, &paging, &mut paged_answers));
+            }
+            Some(Err(why)) => paging_report.push(format!("{id}: not paged: {why}")),
+            None => {}
+        }
     }
-    Ok(quote! { #( #items )* })
+    Ok((quote! { #( #items )* }, paging_report))
 }
 
 /// Two operationIds that become the same method (`getLogs`, `GetLogs`, `get_logs`) or the same builder

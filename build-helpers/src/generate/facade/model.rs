@@ -14,8 +14,11 @@ use crate::validate::template_names;
 
 /// Names a builder already uses for its own methods and fields; a parameter named so gets `_param` added
 /// to its field and setter (`query` → `.query_param(..)`), deterministically.
-pub const BUILDER_NAMES: [&str; 12] = [
+pub const BUILDER_NAMES: [&str; 15] = [
     "send",
+    "items",
+    "pages",
+    "paginate",
     "send_with_response",
     "header",
     "timeout",

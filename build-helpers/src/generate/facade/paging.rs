@@ -1,0 +1,282 @@
+//! Paging from the spec's shape: an operation whose query takes optional integer `limit` and `offset`
+//! and whose JSON answer holds exactly one array and a total (`total` or `total_count`: an integer, or
+//! an object with an integer `value`) is a paged list. Its builder gets `paginate()`, `items()` and
+//! `pages()` (`pipecat_cloud::paging`), and its answer the `Paged` impl that reads items, total and each
+//! item's identity: the item's `id`, or `<item>Id` for a list named `<item>s`, else the whole item.
+//! Nothing here names an operation: a later spec's new paged list gets paging without code.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::model::{OperationModel, Success};
+use crate::document::resolve;
+use crate::generate::additive::serde_keys;
+
+/// A paged list, as the generator found it.
+#[derive(Debug)]
+pub struct Paging {
+    limit: syn::Ident,
+    offset: syn::Ident,
+    max_limit: Option<u64>,
+    page: syn::Type,
+    items: syn::Ident,
+    item: syn::Type,
+    total: syn::Ident,
+    identity: Option<syn::Ident>,
+    /// The wire names, for `cargo spec check` and the docs.
+    pub shape: String,
+}
+
+/// Why an operation with `limit` and `offset` is not a paged list, or its paging; `None` when it takes
+/// no `limit` and `offset` at all.
+pub fn paging(doc: &Value, model: &OperationModel<'_>, types: &[syn::Item]) -> Option<Result<Paging, String>> {
+    let param = |name: &str| model.optional_query.iter().find(|p| p.wire_name == name);
+    let (limit, offset) = (param("limit"), param("offset"));
+    if limit.is_none() && offset.is_none() {
+        return None;
+    }
+    Some(find(doc, model, types))
+}
+
+fn find(doc: &Value, model: &OperationModel<'_>, types: &[syn::Item]) -> Result<Paging, String> {
+    let param = |name: &str| model.optional_query.iter().find(|p| p.wire_name == name);
+    let (Some(limit), Some(offset)) = (param("limit"), param("offset")) else {
+        return Err("it takes only one of `limit` and `offset`".into());
+    };
+    let integer = |p: &super::model::Param| p.schema.get("type").and_then(Value::as_str) == Some("integer");
+    if !integer(limit) || !integer(offset) {
+        return Err("`limit` or `offset` is not an integer".into());
+    }
+    if model.body.is_some() {
+        return Err("it takes a body".into());
+    }
+    let Success::Json(page) = &model.success else { return Err("it answers no JSON".into()) };
+    let schema = success_schema(doc, model).ok_or("its success answer has no JSON schema")?;
+    let properties = schema.get("properties").and_then(Value::as_object).ok_or("its answer is not an object")?;
+    let arrays: Vec<&String> = properties
+        .iter()
+        .filter(|(_, p)| resolve(doc, p).ok().and_then(|p| p.get("type")).and_then(Value::as_str) == Some("array"))
+        .map(|(name, _)| name)
+        .collect();
+    let [items_wire] = arrays.as_slice() else {
+        return Err(format!("its answer has {} arrays, not one", arrays.len()));
+    };
+    let total_wire = ["total", "total_count"]
+        .into_iter()
+        .find(|name| properties.get(*name).is_some_and(|p| is_total(doc, p)))
+        .ok_or(
+            "its answer has no total (`total` or `total_count`: an integer, or an object with an integer `value`)",
+        )?;
+    let page_struct = struct_named(types, last_ident(page).ok_or("its answer type has no name")?)
+        .ok_or("progenitor made no struct of its answer")?;
+    let (items, items_ty) = field(page_struct, items_wire).ok_or("the answer's array has no field")?;
+    let item = vec_element(&items_ty).ok_or("the answer's array is not a Vec")?;
+    let (total, _) = field(page_struct, total_wire).ok_or("the answer's total has no field")?;
+    let singular = items_wire.strip_suffix('s').unwrap_or(items_wire);
+    let identity_wires = ["id".to_string(), format!("{singular}Id")];
+    let identity = last_ident(&item)
+        .and_then(|name| struct_named(types, name))
+        .and_then(|item_struct| identity_wires.iter().find_map(|wire| field(item_struct, wire)))
+        .map(|(ident, _)| ident);
+    let max_limit = limit.schema.get("maximum").and_then(Value::as_f64).filter(|m| *m >= 1.0).map(|m| m as u64);
+    let shape = format!(
+        "limit/offset, items `{items_wire}`, total `{total_wire}`, identity {}{}",
+        identity.as_ref().map_or("the whole item".to_string(), |_| {
+            identity_wires.iter().find(|w| item_has(types, &item, w)).map_or(String::new(), |w| format!("`{w}`"))
+        }),
+        max_limit.map_or(String::new(), |m| format!(", at most {m} per page"))
+    );
+    Ok(Paging {
+        limit: limit.ident.clone(),
+        offset: offset.ident.clone(),
+        max_limit,
+        page: (**page).clone(),
+        items,
+        item: qualified(&item),
+        total,
+        identity,
+        shape,
+    })
+}
+
+fn item_has(types: &[syn::Item], item: &syn::Type, wire: &str) -> bool {
+    last_ident(item).and_then(|name| struct_named(types, name)).is_some_and(|s| field(s, wire).is_some())
+}
+
+/// The schema of the first 2xx JSON answer.
+fn success_schema<'a>(doc: &'a Value, model: &OperationModel<'a>) -> Option<&'a Value> {
+    let responses = model.op.operation.get("responses")?.as_object()?;
+    let (_, response) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
+    let schema = resolve(doc, response).ok()?.pointer("/content/application~1json/schema")?;
+    resolve(doc, schema).ok()
+}
+
+fn is_total(doc: &Value, property: &Value) -> bool {
+    let Ok(property) = resolve(doc, property) else { return false };
+    match property.get("type").and_then(Value::as_str) {
+        Some("integer") => true,
+        Some("object") => {
+            property
+                .pointer("/properties/value")
+                .and_then(|v| resolve(doc, v).ok())
+                .and_then(|v| v.get("type"))
+                .and_then(Value::as_str)
+                == Some("integer")
+        }
+        _ => false,
+    }
+}
+
+fn last_ident(ty: &syn::Type) -> Option<&syn::Ident> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
+}
+
+fn struct_named<'a>(types: &'a [syn::Item], name: &syn::Ident) -> Option<&'a syn::ItemStruct> {
+    types.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if &s.ident == name => Some(s),
+        _ => None,
+    })
+}
+
+/// The field of `item` that carries the wire name `wire`, and its type.
+fn field(item: &syn::ItemStruct, wire: &str) -> Option<(syn::Ident, syn::Type)> {
+    item.fields.iter().find_map(|f| {
+        let ident = f.ident.clone()?;
+        let renamed = serde_keys(f).into_iter().find(|(key, _)| key == "rename").and_then(|(_, v)| v);
+        let name = renamed.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+        (name == wire).then(|| (ident, f.ty.clone()))
+    })
+}
+
+/// `T` of `Vec<T>`.
+fn vec_element(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// A type of the `types` module as the facade (expanded in the wrapper) names it.
+fn qualified(ty: &syn::Type) -> syn::Type {
+    match ty {
+        syn::Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
+            let ident = &path.path.segments[0].ident;
+            syn::parse_quote!(types::#ident)
+        }
+        other => other.clone(),
+    }
+}
+
+/// The paging impls of one operation's builder, and its answer's `Paged` impl unless another paged
+/// operation answers with the same type (`done` holds those already made).
+pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<String>) -> TokenStream {
+    let Paging { limit, offset, max_limit, page, items, item, total, identity, .. } = paging;
+    let builder = &model.builder;
+    let id = &model.id;
+    let max = match max_limit {
+        Some(m) => quote!(::std::option::Option::Some(#m)),
+        None => quote!(::std::option::Option::None),
+    };
+    let key = match identity {
+        Some(field) => quote!(crate::paging::key(&item.#field)),
+        None => quote!(crate::paging::key(item)),
+    };
+    let page_text = quote!(#page).to_string();
+    let paged = done.insert(page_text).then(|| {
+        quote! {
+            impl crate::paging::Paged for #page {
+                type Item = #item;
+                fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+                    self.#items
+                }
+                fn total(&self) -> ::std::option::Option<crate::paging::Total> {
+                    crate::paging::Total::read(&self.#total)
+                }
+                fn key(item: &Self::Item) -> ::std::string::String {
+                    #key
+                }
+            }
+        }
+    });
+    let mut copies = Vec::new();
+    for param in model.path_params.iter().chain(&model.required_query) {
+        let ident = &param.ident;
+        copies.push(quote!(#ident: ::std::clone::Clone::clone(&self.#ident)));
+    }
+    for param in &model.optional_query {
+        let ident = &param.ident;
+        if ident == limit || ident == offset {
+            copies.push(quote!(#ident: ::std::option::Option::None));
+        } else {
+            copies.push(quote!(#ident: ::std::clone::Clone::clone(&self.#ident)));
+        }
+    }
+    let method = model.method_text();
+    let walk_doc = format!(
+        "A walk over every page of [`Client::{method}`](crate::Client::{method}), to set its page size and \
+         limits before streaming it: see [`crate::paging`] for what a walk does when the data moves."
+    );
+    let items_doc = format!(
+        "Every item of [`Client::{method}`](crate::Client::{method}), one at a time, requesting pages as \
+         they are needed; none twice (see [`crate::paging`])."
+    );
+    let pages_doc =
+        format!("Every page of [`Client::{method}`](crate::Client::{method}), each with its total and its new items.");
+    quote! {
+        #paged
+
+        impl<'a> crate::paging::PagedRequest<'a> for #builder<'a> {
+            type Page = #page;
+            const OPERATION: &'static str = #id;
+            const MAX_LIMIT: ::std::option::Option<u64> = #max;
+            fn start_offset(&self) -> u64 {
+                crate::paging::as_u64(&self.#offset).unwrap_or(0)
+            }
+            fn requested_limit(&self) -> ::std::option::Option<u64> {
+                crate::paging::as_u64(&self.#limit)
+            }
+            fn for_page(&self, limit: u64, offset: u64) -> Self {
+                let mut page = #builder {
+                    client: self.client,
+                    #( #copies, )*
+                    settings: ::std::clone::Clone::clone(&self.settings),
+                };
+                page.#limit = ::std::convert::TryFrom::try_from(limit).ok();
+                page.#offset = ::std::convert::TryFrom::try_from(offset).ok();
+                page
+            }
+            fn fetch(self) -> crate::request::SendFuture<'a, Self::Page> {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        impl<'a> #builder<'a> {
+            #[doc = #walk_doc]
+            pub fn paginate(self) -> crate::paging::Paginator<'a, Self> {
+                crate::paging::Paginator::new(self)
+            }
+
+            #[doc = #items_doc]
+            pub fn items(self) -> crate::paging::ItemStream<'a, #item> {
+                self.paginate().items()
+            }
+
+            #[doc = #pages_doc]
+            pub fn pages(self) -> crate::paging::PageStream<'a, #item> {
+                self.paginate().pages()
+            }
+        }
+    }
+}
