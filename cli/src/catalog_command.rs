@@ -13,8 +13,20 @@ use crate::output;
 
 /// Flags every command has (global ones) or that generic commands use themselves: a body field or query
 /// parameter with one of these names gets a `--body-`/`--query-` prefix.
-const TAKEN: [&str; 9] =
-    ["api-key", "public-key", "host", "profile", "output", "verbose", "json-body", "help", "version"];
+const TAKEN: [&str; 12] = [
+    "api-key",
+    "public-key",
+    "host",
+    "profile",
+    "output",
+    "verbose",
+    "json-body",
+    "help",
+    "version",
+    "all",
+    "max-items",
+    "stream",
+];
 
 /// `kebab-case` of a spec name (`agentName` → `agent-name`).
 pub fn kebab(name: &str) -> String {
@@ -48,9 +60,12 @@ pub fn command(name: &'static str, operation: &'static Operation) -> Command {
     command.args(flags(operation))
 }
 
-/// The flags of `operation`: its query parameters, then its body.
+/// The flags of `operation`: its query parameters, then its body, then paging for a paged list.
 pub fn flags(operation: &'static Operation) -> Vec<Arg> {
     let mut args: Vec<Arg> = operation.query_params.iter().map(query_arg).collect();
+    if operation.list.is_some() {
+        args.extend(paging_args());
+    }
     if let Some(body) = &operation.body {
         args.push(Arg::new("json-body").long("json-body").value_name("FILE").help(format!(
             "The request body as JSON, from FILE or `-` for stdin{}; field flags override its fields",
@@ -280,8 +295,34 @@ fn typed(field: &BodyField, text: &str) -> anyhow::Result<Value> {
     })
 }
 
-/// Runs a generated command: sends the call and prints the answer.
+/// `--all`, `--max-items` and `--stream`, for the commands of paged lists.
+fn paging_args() -> Vec<Arg> {
+    vec![
+        Arg::new("all")
+            .long("all")
+            .action(clap::ArgAction::SetTrue)
+            .help("Every item, page after page (--limit sets the page size, --offset where to start)"),
+        Arg::new("max-items")
+            .long("max-items")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u64))
+            .help("Page until N items (implies --all)"),
+        Arg::new("stream")
+            .long("stream")
+            .action(clap::ArgAction::SetTrue)
+            .help("With --all in JSON mode: one item per line (NDJSON) instead of one array"),
+    ]
+}
+
+/// Runs a generated command: sends the call and prints the answer; a paged list with `--all` or
+/// `--max-items` pages itself.
 pub async fn run(context: &Context, operation: &'static Operation, matches: &ArgMatches) -> anyhow::Result<()> {
+    let paged = operation.list.is_some()
+        && (matches.try_get_one::<bool>("all").ok().flatten() == Some(&true)
+            || matches.try_get_one::<u64>("max-items").ok().flatten().is_some());
+    if paged {
+        return run_paged(context, operation, matches).await;
+    }
     let client = context.client()?;
     let answer = call(&client, operation, matches)?.send().await?;
     print_answer(context, &answer);
@@ -301,5 +342,59 @@ pub fn print_answer(context: &Context, answer: &pipecat_cloud::PassThroughRespon
         Ok(value) => output::value(context.mode, &value),
         Err(_) if context.mode == output::Mode::Json => output::value(context.mode, &output::wrapped(answer)),
         Err(_) => output::bytes(answer.bytes()),
+    }
+}
+
+/// Prints every item of a paged list as the pages come: memory holds one page whatever the list's size.
+/// JSON mode prints one array (or NDJSON with `--stream`); tables and plain text print each page's rows.
+async fn run_paged(context: &Context, operation: &'static Operation, matches: &ArgMatches) -> anyhow::Result<()> {
+    use futures_util::StreamExt;
+    let client = context.client()?;
+    let mut paginator = call(&client, operation, matches)?
+        .paginate()
+        .ok_or_else(|| refused(format!("{} is not a paged list", operation.id)))?;
+    if let Some(max) = matches.try_get_one::<u64>("max-items").ok().flatten() {
+        paginator = paginator.max_items(*max);
+    }
+    let stream = matches.try_get_one::<bool>("stream").ok().flatten() == Some(&true);
+    let mut pages = paginator.pages();
+    let mut first = true;
+    let array = context.mode == output::Mode::Json && !stream;
+    if array {
+        output::bytes(b"[");
+    }
+    let mut failure = None;
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => {
+                failure = Some(error);
+                break;
+            }
+        };
+        match context.mode {
+            output::Mode::Json if stream => {
+                for item in &page.items {
+                    output::line(&item.to_string());
+                }
+            }
+            output::Mode::Json => {
+                for item in &page.items {
+                    let separator: &[u8] = if first { b"\n  " } else { b",\n  " };
+                    output::bytes(separator);
+                    output::bytes(item.to_string().as_bytes());
+                    first = false;
+                }
+            }
+            mode if !page.items.is_empty() => output::value(mode, &Value::Array(page.items)),
+            _ => {}
+        }
+    }
+    if array {
+        output::bytes(if first { b"]\n" } else { b"\n]\n" });
+    }
+    match failure {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
     }
 }

@@ -168,6 +168,21 @@ pub struct RequestBody {
     pub fields: &'static [BodyField],
 }
 
+/// The shape of a paged list: an operation whose query takes `limit` and `offset` and whose answer
+/// holds one array and a total. Tools page any such operation from this alone.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ListShape {
+    /// The answer's array property, e.g. `sessions`.
+    pub items: &'static str,
+    /// The answer's total property: `total` or `total_count`, an integer or `{value, relation}`.
+    pub total: &'static str,
+    /// The item property that identifies an item (`id`, `sessionId`), if it has one.
+    pub identity: Option<&'static str>,
+    /// The spec's maximum for `limit`, if it states one.
+    pub max_limit: Option<u64>,
+}
+
 /// One operation of the API.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -188,6 +203,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// The spec's one-line summary.
     pub summary: &'static str,
+    /// How it pages, when it is a paged list.
+    pub list: Option<ListShape>,
 }
 
 impl Operation {

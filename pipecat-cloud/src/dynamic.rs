@@ -16,7 +16,8 @@ use crate::request::{CallSettings, Payload};
 use crate::response::PassThroughResponse;
 use crate::retry::RetryConfig;
 
-/// A request to one operation, built from text values; see [`Client::call`].
+/// A request to one operation, built from text values; see [`Client::call`]. A paged list's call
+/// pages itself with [`DynamicCall::paginate`].
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,7 +27,7 @@ use crate::retry::RetryConfig;
 /// let agent: serde_json::Value = answer.json()?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DynamicCall<'a> {
     client: &'a Client,
@@ -166,5 +167,76 @@ impl<'a> DynamicCall<'a> {
             request.payload(body)?;
         }
         client.send_dynamic(request, !proxy).await
+    }
+}
+
+/// A catalog call over a paged list, as a source of pages: items are JSON values.
+#[derive(Debug)]
+pub struct DynamicList<'a> {
+    call: DynamicCall<'a>,
+    shape: &'static pipecat_cloud_generated::operation::ListShape,
+}
+
+impl<'a> DynamicCall<'a> {
+    /// A walk over every page of this call, when its operation is a paged list
+    /// ([`Operation::list`](pipecat_cloud_generated::operation::Operation::list)); `None` for any other
+    /// operation. The call's own `limit` is the page size, its `offset` where the walk starts; see
+    /// [`crate::paging`] for the rest.
+    pub fn paginate(self) -> Option<crate::paging::Paginator<'a, DynamicList<'a>>> {
+        let shape = self.operation.list.as_ref()?;
+        Some(crate::paging::Paginator::new(DynamicList { call: self, shape }))
+    }
+
+    fn query_number(&self, name: &str) -> Option<u64> {
+        self.query.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.parse().ok())
+    }
+}
+
+impl<'a> crate::paging::Source<'a> for DynamicList<'a> {
+    type Item = serde_json::Value;
+
+    fn operation(&self) -> &'static str {
+        self.call.operation.id
+    }
+
+    fn max_limit(&self) -> Option<u64> {
+        self.shape.max_limit
+    }
+
+    fn start_offset(&self) -> u64 {
+        self.call.query_number("offset").unwrap_or(0)
+    }
+
+    fn requested_limit(&self) -> Option<u64> {
+        self.call.query_number("limit")
+    }
+
+    fn fetch(&self, limit: u64, offset: u64) -> crate::request::SendFuture<'a, crate::paging::Fetched<Self::Item>> {
+        let mut call = self.call.clone();
+        call.query.retain(|(name, _)| name != "limit" && name != "offset");
+        let call = call.query("limit", limit.to_string()).query("offset", offset.to_string());
+        let (items_name, total_name, operation) = (self.shape.items, self.shape.total, self.call.operation.id);
+        Box::pin(async move {
+            let answer = call.send().await?;
+            let mut page: serde_json::Value =
+                answer.json().map_err(|source| Error::Decode { operation, status: answer.status(), source })?;
+            let total = page.get(total_name).and_then(crate::paging::Total::read);
+            let items = match page.get_mut(items_name).map(serde_json::Value::take) {
+                Some(serde_json::Value::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            Ok(crate::paging::Fetched { items, total })
+        })
+    }
+
+    fn identified(&self) -> bool {
+        self.shape.identity.is_some()
+    }
+
+    fn key(&self, item: &Self::Item) -> String {
+        match self.shape.identity.and_then(|field| item.get(field)) {
+            Some(identity) => crate::paging::key(identity),
+            None => crate::paging::key(item),
+        }
     }
 }

@@ -29,7 +29,7 @@ pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, ENV_HOST, ENV_PRIVATE_KEY,
     ENV_PUBLIC_KEY, MAX_REDIRECTS, USER_AGENT,
 };
-pub use dynamic::DynamicCall;
+pub use dynamic::{DynamicCall, DynamicList};
 pub use error::{ApiError, ConfigError, Error};
 /// Which key an operation needs; see [`Error::MissingKey`].
 pub use pipecat_cloud_generated::operation::ApiKeyKind;

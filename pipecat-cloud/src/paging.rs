@@ -26,11 +26,14 @@
 //!   [`Paginator::max_items`] items.
 //! - **Data that moves:** the API pages by offset, so an item added before the walk's position shifts
 //!   the rest down (the next page repeats items) and an item removed shifts them up (the next page
-//!   would skip one). Each page after the first starts a quarter of a page before the end of the last
+//!   would skip one). Each page after the first starts a quarter of a page (at least one item) before the end of the last
 //!   one, and items already returned are dropped, by their identity: `id`, or `<item>Id` for a list of
 //!   `<item>s` (`sessionId`), or the whole item where it has none (log lines: their time and text),
 //!   counted, so that a line logged twice is returned twice. When a page shares none of the overlap,
-//!   the data moved further than it: the walk steps back a page, at most three times in a row. So no
+//!   the data moved further than it: unless the total grew (items were added, and stepping back would
+//!   fall further behind), the walk steps back a page, at most three times in a row and 16 times in a
+//!   walk. A list that grows faster than it is read has no end: bound such walks with `max_items` or
+//!   `max_duration`. So no
 //!   item is returned twice, and no item that existed for the whole walk is missed while the data
 //!   moves by less than a page between two requests.
 //! - **Errors** end the stream with the SDK's [`Error`], after the retries the client (or the builder's
@@ -55,6 +58,8 @@ use crate::request::SendFuture;
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 /// Times in a row a walk steps back a page when the data moved further than the overlap.
 const MAX_STEP_BACKS: u32 = 3;
+/// Step-backs in a whole walk: data that keeps moving faster than the walk cannot hold it forever.
+const MAX_STEP_BACKS_PER_WALK: u32 = 16;
 
 /// How many items match in all, as a page reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +114,9 @@ pub trait Paged: Send {
     fn total(&self) -> Option<Total>;
     /// What identifies `item` among the others (see the module's documentation).
     fn key(item: &Self::Item) -> String;
+    /// True when [`Paged::key`] is an identity (no two items share it); false when it is the whole
+    /// item, which two items can share.
+    const IDENTIFIED: bool;
 }
 
 /// A request for one page: generated for each paged operation's builder.
@@ -129,6 +137,70 @@ pub trait PagedRequest<'a>: Sized + Send + 'a {
     fn fetch(self) -> SendFuture<'a, Self::Page>;
 }
 
+/// One page as a source answers it: its items and the total it reports.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Fetched<T> {
+    /// The page's items, in the API's order.
+    pub items: Vec<T>,
+    /// The total it reports.
+    pub total: Option<Total>,
+}
+
+/// Where a walk reads its pages from: a typed builder ([`PagedRequest`]) or a catalog call
+/// ([`DynamicCall::paginate`](crate::DynamicCall::paginate)).
+pub trait Source<'a>: Send + 'a {
+    /// An item of the list.
+    type Item: Send + 'a;
+    /// The operationId.
+    fn operation(&self) -> &'static str;
+    /// The spec's maximum for `limit`.
+    fn max_limit(&self) -> Option<u64>;
+    /// Where the walk starts.
+    fn start_offset(&self) -> u64;
+    /// The page size asked for on the request itself.
+    fn requested_limit(&self) -> Option<u64>;
+    /// The page of `limit` items at `offset`.
+    fn fetch(&self, limit: u64, offset: u64) -> SendFuture<'a, Fetched<Self::Item>>;
+    /// What identifies `item`.
+    fn key(&self, item: &Self::Item) -> String;
+    /// True when [`Source::key`] is an identity (no two items share it).
+    fn identified(&self) -> bool;
+}
+
+impl<'a, R: PagedRequest<'a>> Source<'a> for R
+where
+    <R::Page as Paged>::Item: 'a,
+{
+    type Item = <R::Page as Paged>::Item;
+    fn operation(&self) -> &'static str {
+        R::OPERATION
+    }
+    fn max_limit(&self) -> Option<u64> {
+        R::MAX_LIMIT
+    }
+    fn start_offset(&self) -> u64 {
+        PagedRequest::start_offset(self)
+    }
+    fn requested_limit(&self) -> Option<u64> {
+        PagedRequest::requested_limit(self)
+    }
+    fn fetch(&self, limit: u64, offset: u64) -> SendFuture<'a, Fetched<Self::Item>> {
+        let request = self.for_page(limit, offset);
+        Box::pin(async move {
+            let page = PagedRequest::fetch(request).await?;
+            let total = page.total();
+            Ok(Fetched { items: page.into_items(), total })
+        })
+    }
+    fn key(&self, item: &Self::Item) -> String {
+        R::Page::key(item)
+    }
+    fn identified(&self) -> bool {
+        <R::Page as Paged>::IDENTIFIED
+    }
+}
+
 /// A value as a `u64`, for limits and offsets whatever their Rust type (`i64`, `u64`, `NonZeroU64`).
 pub fn as_u64(value: &impl Serialize) -> Option<u64> {
     serde_json::to_value(value).ok()?.as_u64()
@@ -141,7 +213,7 @@ pub fn key(value: &impl Serialize) -> String {
 
 /// A walk over a paged list, to configure before streaming it.
 #[must_use = "a paginator does nothing until `.items()` or `.pages()` is streamed"]
-pub struct Paginator<'a, R: PagedRequest<'a>> {
+pub struct Paginator<'a, R: Source<'a>> {
     request: R,
     page_size: Option<u64>,
     max_items: Option<u64>,
@@ -149,10 +221,10 @@ pub struct Paginator<'a, R: PagedRequest<'a>> {
     _lifetime: std::marker::PhantomData<&'a ()>,
 }
 
-impl<'a, R: PagedRequest<'a>> std::fmt::Debug for Paginator<'a, R> {
+impl<'a, R: Source<'a>> std::fmt::Debug for Paginator<'a, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Paginator")
-            .field("operation", &R::OPERATION)
+            .field("operation", &self.request.operation())
             .field("page_size", &self.page_size)
             .field("max_items", &self.max_items)
             .field("max_duration", &self.max_duration)
@@ -160,7 +232,7 @@ impl<'a, R: PagedRequest<'a>> std::fmt::Debug for Paginator<'a, R> {
     }
 }
 
-impl<'a, R: PagedRequest<'a>> Paginator<'a, R> {
+impl<'a, R: Source<'a>> Paginator<'a, R> {
     /// A walk starting with `request`.
     pub fn new(request: R) -> Self {
         Paginator { request, page_size: None, max_items: None, max_duration: None, _lifetime: std::marker::PhantomData }
@@ -188,11 +260,11 @@ impl<'a, R: PagedRequest<'a>> Paginator<'a, R> {
     /// The page size the walk uses.
     fn size(&self) -> u64 {
         let asked = self.page_size.or_else(|| self.request.requested_limit()).unwrap_or(DEFAULT_PAGE_SIZE).max(1);
-        R::MAX_LIMIT.map_or(asked, |max| asked.min(max.max(1)))
+        self.request.max_limit().map_or(asked, |max| asked.min(max.max(1)))
     }
 
     /// The pages, each with the items not returned before.
-    pub fn pages(self) -> PageStream<'a, <R::Page as Paged>::Item> {
+    pub fn pages(self) -> PageStream<'a, R::Item> {
         let page_size = self.size();
         let offset = self.request.start_offset();
         let walk = Walk {
@@ -204,8 +276,10 @@ impl<'a, R: PagedRequest<'a>> Paginator<'a, R> {
             max_items: self.max_items,
             deadline: self.max_duration.map(|d| (Instant::now(), d)),
             window: Window::default(),
-            last_page_tail: Vec::new(),
+            last_page_keys: Vec::new(),
             step_backs: 0,
+            total_step_backs: 0,
+            last_total: None,
             done: false,
             _lifetime: std::marker::PhantomData,
         };
@@ -216,7 +290,7 @@ impl<'a, R: PagedRequest<'a>> Paginator<'a, R> {
     }
 
     /// The items, one at a time.
-    pub fn items(self) -> ItemStream<'a, <R::Page as Paged>::Item> {
+    pub fn items(self) -> ItemStream<'a, R::Item> {
         Box::pin(self.pages().flat_map(|page| {
             let items: Vec<Result<_, Error>> = match page {
                 Ok(page) => page.items.into_iter().map(Ok).collect(),
@@ -225,6 +299,11 @@ impl<'a, R: PagedRequest<'a>> Paginator<'a, R> {
             stream::iter(items)
         }))
     }
+}
+
+/// The length of the longest end of `last` that `next` begins with.
+fn longest_overlap(last: &[String], next: &[String]) -> usize {
+    (1..=last.len().min(next.len())).rev().find(|&n| last[last.len() - n..] == next[..n]).unwrap_or(0)
 }
 
 /// The identities returned by the last two pages, with how often each was returned.
@@ -246,7 +325,7 @@ impl Window {
     }
 }
 
-struct Walk<'a, R: PagedRequest<'a>> {
+struct Walk<'a, R: Source<'a>> {
     request: R,
     page_size: u64,
     offset: u64,
@@ -255,19 +334,23 @@ struct Walk<'a, R: PagedRequest<'a>> {
     max_items: Option<u64>,
     deadline: Option<(Instant, Duration)>,
     window: Window,
-    /// The identities at the end of the last page: the next one should begin with one of them.
-    last_page_tail: Vec<String>,
+    /// The identities of the last page, in order: the next one should begin with its end.
+    last_page_keys: Vec<String>,
     step_backs: u32,
+    total_step_backs: u32,
+    /// The total the last page reported.
+    last_total: Option<Total>,
     done: bool,
     _lifetime: std::marker::PhantomData<&'a ()>,
 }
 
-impl<'a, R: PagedRequest<'a>> Walk<'a, R> {
+impl<'a, R: Source<'a>> Walk<'a, R> {
+    /// Items each page repeats of the last: a quarter of a page, at least one (none for pages of one).
     fn overlap(&self) -> u64 {
-        self.page_size / 4
+        if self.page_size < 2 { 0 } else { (self.page_size / 4).max(1) }
     }
 
-    async fn next_page(&mut self) -> Option<Result<Page<<R::Page as Paged>::Item>, Error>> {
+    async fn next_page(&mut self) -> Option<Result<Page<R::Item>, Error>> {
         loop {
             if self.done || self.max_items.is_some_and(|max| self.returned >= max) {
                 return None;
@@ -276,49 +359,63 @@ impl<'a, R: PagedRequest<'a>> Walk<'a, R> {
                 && began.elapsed() > limit
             {
                 self.done = true;
-                return Some(Err(Error::WalkTimedOut { operation: R::OPERATION, after: limit, items: self.returned }));
+                return Some(Err(Error::WalkTimedOut {
+                    operation: self.request.operation(),
+                    after: limit,
+                    items: self.returned,
+                }));
             }
-            let answer = match self.request.for_page(self.page_size, self.offset).fetch().await {
-                Ok(answer) => answer,
+            let Fetched { items, total } = match self.request.fetch(self.page_size, self.offset).await {
+                Ok(fetched) => fetched,
                 Err(error) => {
                     self.done = true;
                     return Some(Err(error));
                 }
             };
-            let total = answer.total();
-            let items = answer.into_items();
             let read = items.len() as u64;
-            let keys: Vec<String> = items.iter().map(R::Page::key).collect();
-            // The data moved further than the overlap: none of the last page's tail is here.
-            let overlapped = self.last_page_tail.is_empty()
-                || keys.iter().take(self.overlap() as usize + 1).any(|k| self.last_page_tail.contains(k));
-            if !overlapped && self.step_backs < MAX_STEP_BACKS && self.offset > self.start {
+            let keys: Vec<String> = items.iter().map(|item| self.request.key(item)).collect();
+            // Where this page continues the last one: the longest run at its start that ends the last
+            // page (the overlap, longer when items were added ahead of the walk).
+            let aligned = longest_overlap(&self.last_page_keys, &keys);
+            let first_new = if self.last_page_keys.is_empty() || aligned > 0 { Some(aligned) } else { None };
+            // None of it: the data moved further than the overlap. Step back a page and read again.
+            let repeats_any = keys.iter().any(|k| self.window.returned(k) > 0);
+            // Stepping back re-reads what shifted up when items were removed; when the total grew, items
+            // were added and stepping back would only fall further behind.
+            let grew = matches!((total, self.last_total), (Some(now), Some(before)) if now.value > before.value);
+            let may_step_back = self.step_backs < MAX_STEP_BACKS && self.total_step_backs < MAX_STEP_BACKS_PER_WALK;
+            if first_new.is_none()
+                && !repeats_any
+                && !grew
+                && may_step_back
+                && self.offset > self.start
+                && self.overlap() > 0
+            {
                 self.step_backs += 1;
+                self.total_step_backs += 1;
                 self.offset = self.offset.saturating_sub(self.page_size).max(self.start);
-                self.last_page_tail.clear();
                 continue;
             }
             self.step_backs = 0;
-            let mut seen_here: HashMap<String, u32> = HashMap::new();
+            self.last_total = total;
+            let identified = self.request.identified();
             let mut fresh = Vec::new();
-            for (item, key) in items.into_iter().zip(&keys) {
+            let mut seen_here: HashMap<String, u32> = HashMap::new();
+            for (position, (item, key)) in items.into_iter().zip(&keys).enumerate() {
                 let count = seen_here.entry(key.clone()).or_insert(0);
                 *count += 1;
-                if *count > self.window.returned(key) {
+                let new = match first_new {
+                    // An identified item returned before is dropped wherever it is (the list reordered).
+                    Some(first) => position >= first && !(identified && self.window.returned(key) > 0),
+                    // Not aligned (an item of the overlap was removed): what the last two pages returned,
+                    // as often as they returned it, is dropped.
+                    None => *count > self.window.returned(key),
+                };
+                if new {
                     fresh.push(item);
                 }
             }
-            let mut counts = seen_here;
-            for page in &self.window.pages {
-                for (key, count) in page {
-                    let entry = counts.entry(key.clone()).or_insert(0);
-                    *entry = (*entry).max(*count);
-                }
-            }
-            // Only this page's identities and the last page's are kept: memory stays flat.
-            let this_page: HashMap<String, u32> =
-                keys.iter().filter_map(|k| counts.get(k).map(|c| (k.clone(), *c))).collect();
-            self.window.push(this_page);
+            self.window.push(seen_here);
             if let Some(max) = self.max_items {
                 fresh.truncate(usize::try_from(max.saturating_sub(self.returned)).unwrap_or(usize::MAX));
             }
@@ -330,9 +427,144 @@ impl<'a, R: PagedRequest<'a>> Walk<'a, R> {
             } else {
                 let overlap = self.overlap().min(read - 1);
                 self.offset = at + read - overlap;
-                self.last_page_tail = keys[keys.len() - overlap as usize - 1..].to_vec();
+            }
+            if !self.done {
+                self.last_page_keys = keys;
             }
             return Some(Ok(Page { items: fresh, total, offset: at }));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures_util::TryStreamExt;
+
+    use super::*;
+
+    /// A list in memory, newest first, that `between` may change before each page is served.
+    struct Fake {
+        list: Arc<Mutex<Vec<String>>>,
+        between: fn(&mut Vec<String>, usize),
+        requests: Arc<Mutex<Vec<(u64, u64)>>>,
+    }
+
+    impl<'a> Source<'a> for Fake {
+        type Item = String;
+        fn operation(&self) -> &'static str {
+            "fake"
+        }
+        fn max_limit(&self) -> Option<u64> {
+            Some(50)
+        }
+        fn start_offset(&self) -> u64 {
+            0
+        }
+        fn requested_limit(&self) -> Option<u64> {
+            None
+        }
+        fn fetch(&self, limit: u64, offset: u64) -> SendFuture<'a, Fetched<String>> {
+            let mut requests = self.requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut list = self.list.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !requests.is_empty() {
+                (self.between)(&mut list, requests.len());
+            }
+            requests.push((limit, offset));
+            let items: Vec<String> = list.iter().skip(offset as usize).take(limit as usize).cloned().collect();
+            let total = Some(Total { value: list.len() as u64, exact: true });
+            Box::pin(async move { Ok(Fetched { items, total }) })
+        }
+        fn key(&self, item: &String) -> String {
+            item.clone()
+        }
+        fn identified(&self) -> bool {
+            false
+        }
+    }
+
+    fn walk(
+        items: usize,
+        page: u64,
+        between: fn(&mut Vec<String>, usize),
+    ) -> (Vec<String>, Vec<String>, Vec<(u64, u64)>) {
+        let original: Vec<String> = (0..items).map(|i| format!("item-{i}")).collect();
+        let list = Arc::new(Mutex::new(original.clone()));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let fake = Fake { list, between, requests: Arc::clone(&requests) };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let returned: Vec<String> =
+            runtime.block_on(Paginator::new(fake).page_size(page).items().try_collect()).expect("no error");
+        let requests = requests.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        (original, returned, requests)
+    }
+
+    fn unique(items: &[String]) -> usize {
+        items.iter().collect::<std::collections::BTreeSet<_>>().len()
+    }
+
+    #[test]
+    fn a_still_list_is_read_once_with_no_request_after_the_total() {
+        for (items, page) in [(10, 3), (10, 1), (12, 4), (0, 5), (100, 50)] {
+            let (original, returned, requests) = walk(items, page, |_, _| {});
+            assert_eq!(returned, original, "{items} items by {page}");
+            let (limit, offset) = *requests.last().expect("a request");
+            assert!(offset + limit >= items as u64 || items == 0, "{requests:?}");
+            assert!(requests.iter().all(|(limit, _)| *limit == page.min(50)));
+        }
+    }
+
+    #[test]
+    fn items_added_before_the_walk_are_not_returned_twice() {
+        let (original, returned, _) = walk(40, 8, |list, n| {
+            for i in 0..3 {
+                list.insert(0, format!("new-{n}-{i}"));
+            }
+        });
+        assert_eq!(unique(&returned), returned.len(), "{returned:?}");
+        assert!(original.iter().all(|item| returned.contains(item)));
+    }
+
+    #[test]
+    fn items_removed_before_the_walk_do_not_hide_others() {
+        // Two removals ahead of the walk between pages of 8 (overlap 2): every item still listed at the
+        // end was returned.
+        let (_, returned, _) = walk(60, 8, |list, n| {
+            list.retain(|item| item != &format!("item-{}", n * 2) && item != &format!("item-{}", n * 2 + 1));
+        });
+        assert_eq!(unique(&returned), returned.len());
+        for i in 30..60 {
+            assert!(returned.contains(&format!("item-{i}")), "item-{i} missed");
+        }
+    }
+
+    #[test]
+    fn a_list_that_grows_faster_than_the_walk_ends_at_its_limits() {
+        let list = Arc::new(Mutex::new((0..30).map(|i| format!("item-{i}")).collect::<Vec<_>>()));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let flood = |list: &mut Vec<String>, n: usize| {
+            for i in 0..20 {
+                list.insert(0, format!("flood-{n}-{i}"));
+            }
+        };
+        let fake = Fake { list, between: flood, requests: Arc::clone(&requests) };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let returned: Vec<String> =
+            runtime.block_on(Paginator::new(fake).page_size(5).max_items(200).items().try_collect()).expect("no error");
+        assert_eq!(returned.len(), 200);
+        assert!(requests.lock().map(|r| r.len()).unwrap_or(0) < 1000);
+    }
+
+    #[test]
+    fn identical_items_count_as_often_as_they_appear() {
+        let (_, returned, _) = walk(0, 4, |_, _| {});
+        assert!(returned.is_empty());
+        let list = Arc::new(Mutex::new(vec!["a".to_string(), "a".into(), "b".into(), "a".into(), "c".into()]));
+        let fake = Fake { list, between: |_, _| {}, requests: Arc::default() };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let returned: Vec<String> =
+            runtime.block_on(Paginator::new(fake).page_size(2).items().try_collect()).expect("no error");
+        assert_eq!(returned, ["a", "a", "b", "a", "c"]);
     }
 }

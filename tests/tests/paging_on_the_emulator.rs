@@ -93,8 +93,9 @@ async fn walk_while_moving(
             None => builder,
         }
     };
-    let before: BTreeSet<String> = list(status).items().map_ok(|s| s.session_id.unwrap()).try_collect().await.unwrap();
-    let mut throughout = before.clone();
+    // Newest first, as the list is ordered.
+    let before: Vec<String> = list(status).items().map_ok(|s| s.session_id.unwrap()).try_collect().await.unwrap();
+    let mut throughout: BTreeSet<String> = before.iter().cloned().collect();
     let mut draws = fastrand::Rng::with_seed(seed);
     let mut pages = list(status).pages();
     let mut returned = Vec::new();
@@ -119,9 +120,10 @@ async fn walk_while_moving(
             client.start_service("bot", StartRequest::new()).await.unwrap();
         }
         if stop {
-            let running: Vec<String> = throughout.iter().cloned().collect();
-            for _ in 0..draws.usize(0..=10) {
-                let Some(id) = running.get(draws.usize(0..running.len().max(1))) else { break };
+            // The newest running sessions: ahead of the walk, so the rest of the list shifts up.
+            let stops = draws.usize(0..=10);
+            let ahead: Vec<String> = before.iter().filter(|id| throughout.contains(*id)).take(stops).cloned().collect();
+            for id in &ahead {
                 client.stop_session("bot", id.parse().unwrap()).await.unwrap();
                 throughout.remove(id);
             }

@@ -161,6 +161,21 @@ fn entry(doc: &Value, op: &OperationRef<'_>, patterns: &mut Vec<String>) -> Resu
         .collect();
     let body = request_body(doc, op);
     let summary = one_line(op.operation.get("summary"));
+    let list = match crate::generate::facade::paging::list_shape(doc, op) {
+        Some(Ok(shape)) => {
+            let (items, total) = (&shape.items, &shape.total);
+            let identity = match &shape.identity {
+                Some(wire) => quote!(Some(#wire)),
+                None => quote!(None),
+            };
+            let max_limit = match shape.max_limit {
+                Some(max) => quote!(Some(#max)),
+                None => quote!(None),
+            };
+            quote!(Some(crate::operation::ListShape { items: #items, total: #total, identity: #identity, max_limit: #max_limit }))
+        }
+        _ => quote!(None),
+    };
     Ok(quote! {
         Operation {
             id: #id,
@@ -171,6 +186,7 @@ fn entry(doc: &Value, op: &OperationRef<'_>, patterns: &mut Vec<String>) -> Resu
             query_params: &[ #( #query_params ),* ],
             body: #body,
             summary: #summary,
+            list: #list,
         }
     })
 }

@@ -19,7 +19,8 @@ use crate::context::Context;
 use crate::exit::refused;
 use crate::output::{self, Mode};
 
-const PAGE: i64 = 100;
+/// Lines per request while following.
+const PAGE: u64 = 100;
 
 pub fn command() -> Command {
     let operation = catalog::by_id("getLogs");
@@ -69,39 +70,33 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     loop {
         polls += 1;
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let mut fresh: Vec<GetLogsResponseLogsItem> = Vec::new();
-        let mut offset = 0i64;
-        loop {
-            // The filters the user gave (query, deploymentId, sessionId...), with the paging of a follow.
-            let filters = catalog_command::call(&client, operation, &without_paging(matches))?;
-            let (mut call, tail) = match cursor {
-                Some(start) => {
-                    let call = filters.query("order", "asc").query("limit", PAGE.to_string());
-                    (call.query("startTime", start.to_string()), false)
-                }
-                // The first poll: the newest lines only, not the whole history.
-                None => (filters.query("order", "desc").query("limit", first_page.to_string()), true),
-            };
-            if offset > 0 {
-                call = call.query("offset", offset.to_string());
+        // The filters the user gave (query, deploymentId, sessionId...), with the paging of a follow.
+        let filters = catalog_command::call(&client, operation, &without_paging(matches))?;
+        let fresh = match cursor {
+            // Every line from the newest second seen on, oldest first: a walk over the pages (the SDK's
+            // paging: no line lost or repeated while lines arrive).
+            Some(start) => {
+                let walk = filters
+                    .query("order", "asc")
+                    .query("startTime", start.to_string())
+                    .paginate()
+                    .ok_or_else(|| refused("getLogs is not a paged list in this spec"))?
+                    .page_size(PAGE);
+                read_all(walk.items()).await?
             }
-            let page = match call.send().await {
+            // The first poll: the newest lines only, not the whole history.
+            None => match filters.query("order", "desc").query("limit", first_page.to_string()).send().await {
                 Ok(answer) => {
-                    answer.json::<GetLogsResponse>().map_err(|e| refused(format!("the logs did not decode: {e}")))?
+                    answer.json::<GetLogsResponse>().map_err(|e| refused(format!("the logs did not decode: {e}")))?.logs
                 }
                 Err(error) if error.is_retryable() => {
                     output::note(&format!("note: {error}; trying again"));
-                    break;
+                    Vec::new()
                 }
                 Err(error) => return Err(error.into()),
-            };
-            let count = page.logs.len() as i64;
-            fresh.extend(page.logs);
-            if tail || count < PAGE {
-                break;
-            }
-            offset += count;
-        }
+            },
+        };
+        let mut fresh = fresh;
         // In time order, whatever order the page came in.
         fresh.sort_by_key(|item| item.timestamp);
         for item in printed.new_lines(fresh) {
@@ -117,6 +112,26 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         }
         tokio::time::sleep(interval).await;
     }
+}
+
+/// The lines a walk returns; a failure a retry may fix ends this poll (the next one reads again).
+async fn read_all(
+    mut items: pipecat_cloud::paging::ItemStream<'_, serde_json::Value>,
+) -> anyhow::Result<Vec<GetLogsResponseLogsItem>> {
+    use futures_util::StreamExt;
+    let mut lines = Vec::new();
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(value) => lines
+                .push(serde_json::from_value(value).map_err(|e| refused(format!("a log line did not decode: {e}")))?),
+            Err(error) if error.is_retryable() => {
+                output::note(&format!("note: {error}; trying again"));
+                break;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(lines)
 }
 
 /// A printed line, told apart from another with the same text at the same instant by its deployment.

@@ -229,3 +229,36 @@ async fn emulator_serve_prints_its_exports_and_a_killed_state_file_is_never_torn
         assert!(parsed.is_ok(), "round {round}: the state file is torn: {:?}", parsed.err());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_list_all_pages_into_one_array_or_ndjson() {
+    let emulator = Emulator::builder().progression(Progression::Immediate).start().await.unwrap();
+    agent_with_max(&emulator, "bot", 10).await;
+    for _ in 0..7 {
+        emulator.client().start_service("bot", StartRequest::new()).await.unwrap();
+    }
+    let all =
+        on(&emulator, "emu-all", &["agent", "session", "list", "bot", "--all", "--limit", "3", "-o", "json"]).await;
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let sessions = all.json();
+    let ids: std::collections::BTreeSet<&str> =
+        sessions.as_array().unwrap().iter().filter_map(|s| s["sessionId"].as_str()).collect();
+    assert_eq!(ids.len(), 7, "{}", all.stdout);
+    let pages = emulator
+        .journal()
+        .into_iter()
+        .filter(|e| e.operation_id.as_deref() == Some("getSessions"))
+        .map(|e| e.query.iter().find(|(n, _)| n == "limit").map(|(_, v)| v.clone()))
+        .collect::<Vec<_>>();
+    assert!(pages.len() >= 3 && pages.iter().all(|l| l.as_deref() == Some("3")), "{pages:?}");
+
+    let stream =
+        on(&emulator, "emu-stream", &["agent", "session", "list", "bot", "--max-items", "5", "--stream", "-o", "json"])
+            .await;
+    assert_eq!(stream.code, 0, "{}", stream.stderr);
+    let lines: Vec<Value> = stream.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5);
+    let empty = on(&emulator, "emu-empty", &["build", "list", "--all", "-o", "json"]).await;
+    assert_eq!((empty.code, empty.json()), (0, serde_json::json!([])));
+    matched_the_spec(&emulator);
+}

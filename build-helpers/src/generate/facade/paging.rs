@@ -12,10 +12,100 @@ use quote::quote;
 use serde_json::Value;
 
 use super::model::{OperationModel, Success};
-use crate::document::resolve;
+use crate::document::{OperationRef, parameters, resolve};
 use crate::generate::additive::serde_keys;
 
-/// A paged list, as the generator found it.
+/// A paged list's shape on the wire: what the catalog states and the facade's paging reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListShape {
+    /// The answer's array property.
+    pub items: String,
+    /// The answer's total property.
+    pub total: String,
+    /// The item property that identifies an item, if it has one.
+    pub identity: Option<String>,
+    /// The spec's maximum for `limit`.
+    pub max_limit: Option<u64>,
+}
+
+impl ListShape {
+    /// `items `sessions`, total `total_count`, identity `sessionId``, for reports.
+    pub fn describe(&self) -> String {
+        format!(
+            "limit/offset, items `{}`, total `{}`, identity {}{}",
+            self.items,
+            self.total,
+            self.identity.as_ref().map_or("the whole item".to_string(), |w| format!("`{w}`")),
+            self.max_limit.map_or(String::new(), |m| format!(", at most {m} per page"))
+        )
+    }
+}
+
+/// The list shape of `op` from the spec alone; `None` when it takes neither `limit` nor `offset`, and
+/// why it is not a paged list when it takes them but fails the rule.
+pub fn list_shape(doc: &Value, op: &OperationRef<'_>) -> Option<Result<ListShape, String>> {
+    let params = parameters(doc, op).ok()?;
+    let query = |name: &str| {
+        params.iter().find(|p| {
+            p.get("in").and_then(Value::as_str) == Some("query") && p.get("name").and_then(Value::as_str) == Some(name)
+        })
+    };
+    let (limit, offset) = (query("limit"), query("offset"));
+    if limit.is_none() && offset.is_none() {
+        return None;
+    }
+    Some(shape_of(doc, op, limit.copied(), offset.copied()))
+}
+
+fn shape_of(
+    doc: &Value,
+    op: &OperationRef<'_>,
+    limit: Option<&Value>,
+    offset: Option<&Value>,
+) -> Result<ListShape, String> {
+    let (Some(limit), Some(offset)) = (limit, offset) else {
+        return Err("it takes only one of `limit` and `offset`".into());
+    };
+    let schema_of = |p: &Value| p.get("schema").and_then(|s| resolve(doc, s).ok()).cloned().unwrap_or(Value::Null);
+    let (limit_schema, offset_schema) = (schema_of(limit), schema_of(offset));
+    let integer = |s: &Value| s.get("type").and_then(Value::as_str) == Some("integer");
+    let required = |p: &Value| p.get("required").and_then(Value::as_bool) == Some(true);
+    if !integer(&limit_schema) || !integer(&offset_schema) || required(limit) || required(offset) {
+        return Err("`limit` and `offset` are not both optional integers".into());
+    }
+    if op.operation.get("requestBody").is_some() {
+        return Err("it takes a body".into());
+    }
+    let schema = success_schema(doc, op).ok_or("its success answer has no JSON schema")?;
+    let properties = schema.get("properties").and_then(Value::as_object).ok_or("its answer is not an object")?;
+    let arrays: Vec<(&String, &Value)> = properties
+        .iter()
+        .filter_map(|(name, p)| resolve(doc, p).ok().map(|p| (name, p)))
+        .filter(|(_, p)| p.get("type").and_then(Value::as_str) == Some("array"))
+        .collect();
+    let [(items, array)] = arrays.as_slice() else {
+        return Err(format!("its answer has {} arrays, not one", arrays.len()));
+    };
+    let total = ["total", "total_count"]
+        .into_iter()
+        .find(|name| properties.get(*name).is_some_and(|p| is_total(doc, p)))
+        .ok_or(
+            "its answer has no total (`total` or `total_count`: an integer, or an object with an integer `value`)",
+        )?;
+    let singular = items.strip_suffix('s').unwrap_or(items);
+    let item_properties = array
+        .get("items")
+        .and_then(|i| resolve(doc, i).ok())
+        .and_then(|i| i.get("properties"))
+        .and_then(Value::as_object);
+    let identity = ["id".to_string(), format!("{singular}Id")]
+        .into_iter()
+        .find(|wire| item_properties.is_some_and(|p| p.contains_key(wire)));
+    let max_limit = limit_schema.get("maximum").and_then(Value::as_f64).filter(|m| *m >= 1.0).map(|m| m as u64);
+    Ok(ListShape { items: (*items).clone(), total: total.to_string(), identity, max_limit })
+}
+
+/// A paged list, as the facade generates it: the wire shape and the Rust fields that hold it.
 #[derive(Debug)]
 pub struct Paging {
     limit: syn::Ident,
@@ -26,89 +116,57 @@ pub struct Paging {
     item: syn::Type,
     total: syn::Ident,
     identity: Option<syn::Ident>,
-    /// The wire names, for `cargo spec check` and the docs.
+    /// The wire shape, described for `cargo spec check`.
     pub shape: String,
 }
 
-/// Why an operation with `limit` and `offset` is not a paged list, or its paging; `None` when it takes
-/// no `limit` and `offset` at all.
+/// The paging of one operation: `None` when it takes neither `limit` nor `offset`; why not, when it
+/// takes them but is not a paged list or progenitor's types do not hold the shape.
 pub fn paging(doc: &Value, model: &OperationModel<'_>, types: &[syn::Item]) -> Option<Result<Paging, String>> {
-    let param = |name: &str| model.optional_query.iter().find(|p| p.wire_name == name);
-    let (limit, offset) = (param("limit"), param("offset"));
-    if limit.is_none() && offset.is_none() {
-        return None;
-    }
-    Some(find(doc, model, types))
+    let shape = match list_shape(doc, &model.op)? {
+        Ok(shape) => shape,
+        Err(why) => return Some(Err(why)),
+    };
+    Some(fields(model, types, &shape))
 }
 
-fn find(doc: &Value, model: &OperationModel<'_>, types: &[syn::Item]) -> Result<Paging, String> {
+fn fields(model: &OperationModel<'_>, types: &[syn::Item], shape: &ListShape) -> Result<Paging, String> {
     let param = |name: &str| model.optional_query.iter().find(|p| p.wire_name == name);
     let (Some(limit), Some(offset)) = (param("limit"), param("offset")) else {
-        return Err("it takes only one of `limit` and `offset`".into());
+        return Err("`limit` and `offset` are not both builder setters".into());
     };
-    let integer = |p: &super::model::Param| p.schema.get("type").and_then(Value::as_str) == Some("integer");
-    if !integer(limit) || !integer(offset) {
-        return Err("`limit` or `offset` is not an integer".into());
-    }
-    if model.body.is_some() {
-        return Err("it takes a body".into());
-    }
     let Success::Json(page) = &model.success else { return Err("it answers no JSON".into()) };
-    let schema = success_schema(doc, model).ok_or("its success answer has no JSON schema")?;
-    let properties = schema.get("properties").and_then(Value::as_object).ok_or("its answer is not an object")?;
-    let arrays: Vec<&String> = properties
-        .iter()
-        .filter(|(_, p)| resolve(doc, p).ok().and_then(|p| p.get("type")).and_then(Value::as_str) == Some("array"))
-        .map(|(name, _)| name)
-        .collect();
-    let [items_wire] = arrays.as_slice() else {
-        return Err(format!("its answer has {} arrays, not one", arrays.len()));
-    };
-    let total_wire = ["total", "total_count"]
-        .into_iter()
-        .find(|name| properties.get(*name).is_some_and(|p| is_total(doc, p)))
-        .ok_or(
-            "its answer has no total (`total` or `total_count`: an integer, or an object with an integer `value`)",
-        )?;
     let page_struct = struct_named(types, last_ident(page).ok_or("its answer type has no name")?)
         .ok_or("progenitor made no struct of its answer")?;
-    let (items, items_ty) = field(page_struct, items_wire).ok_or("the answer's array has no field")?;
+    let (items, items_ty) = field(page_struct, &shape.items).ok_or("the answer's array has no field")?;
     let item = vec_element(&items_ty).ok_or("the answer's array is not a Vec")?;
-    let (total, _) = field(page_struct, total_wire).ok_or("the answer's total has no field")?;
-    let singular = items_wire.strip_suffix('s').unwrap_or(items_wire);
-    let identity_wires = ["id".to_string(), format!("{singular}Id")];
-    let identity = last_ident(&item)
-        .and_then(|name| struct_named(types, name))
-        .and_then(|item_struct| identity_wires.iter().find_map(|wire| field(item_struct, wire)))
-        .map(|(ident, _)| ident);
-    let max_limit = limit.schema.get("maximum").and_then(Value::as_f64).filter(|m| *m >= 1.0).map(|m| m as u64);
-    let shape = format!(
-        "limit/offset, items `{items_wire}`, total `{total_wire}`, identity {}{}",
-        identity.as_ref().map_or("the whole item".to_string(), |_| {
-            identity_wires.iter().find(|w| item_has(types, &item, w)).map_or(String::new(), |w| format!("`{w}`"))
-        }),
-        max_limit.map_or(String::new(), |m| format!(", at most {m} per page"))
-    );
+    let (total, _) = field(page_struct, &shape.total).ok_or("the answer's total has no field")?;
+    let identity = match &shape.identity {
+        Some(wire) => Some(
+            last_ident(&item)
+                .and_then(|name| struct_named(types, name))
+                .and_then(|item_struct| field(item_struct, wire))
+                .map(|(ident, _)| ident)
+                .ok_or("the item's identity has no field")?,
+        ),
+        None => None,
+    };
     Ok(Paging {
         limit: limit.ident.clone(),
         offset: offset.ident.clone(),
-        max_limit,
+        max_limit: shape.max_limit,
         page: (**page).clone(),
         items,
         item: qualified(&item),
         total,
         identity,
-        shape,
+        shape: shape.describe(),
     })
 }
 
-fn item_has(types: &[syn::Item], item: &syn::Type, wire: &str) -> bool {
-    last_ident(item).and_then(|name| struct_named(types, name)).is_some_and(|s| field(s, wire).is_some())
-}
-
 /// The schema of the first 2xx JSON answer.
-fn success_schema<'a>(doc: &'a Value, model: &OperationModel<'a>) -> Option<&'a Value> {
-    let responses = model.op.operation.get("responses")?.as_object()?;
+fn success_schema<'a>(doc: &'a Value, op: &OperationRef<'a>) -> Option<&'a Value> {
+    let responses = op.operation.get("responses")?.as_object()?;
     let (_, response) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
     let schema = resolve(doc, response).ok()?.pointer("/content/application~1json/schema")?;
     resolve(doc, schema).ok()
@@ -193,6 +251,7 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
         Some(field) => quote!(crate::paging::key(&item.#field)),
         None => quote!(crate::paging::key(item)),
     };
+    let identified = identity.is_some();
     let page_text = quote!(#page).to_string();
     let paged = done.insert(page_text).then(|| {
         quote! {
@@ -207,6 +266,7 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
                 fn key(item: &Self::Item) -> ::std::string::String {
                     #key
                 }
+                const IDENTIFIED: bool = #identified;
             }
         }
     });
