@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 
 mod canned_server;
 pub mod load;
+pub mod paged_server;
 
 pub use canned_server::CannedServer;
 use pipecat_cloud::RetryConfig;

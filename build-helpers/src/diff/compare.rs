@@ -8,6 +8,7 @@ use super::Change;
 use super::rules::{self, PARAMETER_CONSTRAINTS, Rule};
 use super::schema::{SchemaDiff, Side, compare_constraints, enum_changes, enum_values, show_values, type_of};
 use crate::document::{OperationRef, operations, parameters, resolve, snake_case};
+use crate::generate::facade::paging::list_shape;
 use crate::normalize::schema_walk::reachable_components;
 use crate::normalize::{X_BASE, X_KEY};
 
@@ -150,6 +151,31 @@ impl OperationDiff<'_, '_> {
         self.compare_parameters();
         self.compare_request_body();
         self.compare_responses();
+        self.compare_paging();
+    }
+
+    /// Whether the operation is a paged list (by the rule the generator applies), and its shape.
+    fn compare_paging(&mut self) {
+        let shape = |doc: &Value, op: &OperationRef<'_>| match list_shape(doc, op) {
+            Some(Ok(shape)) => Some(shape),
+            _ => None,
+        };
+        match (shape(self.base_doc, self.base), shape(self.new_doc, self.new)) {
+            (Some(_), None) => {
+                let why = match list_shape(self.new_doc, self.new) {
+                    Some(Err(why)) => why,
+                    _ => "it takes no limit and offset".to_string(),
+                };
+                self.push(rules::LIST_PAGING_REMOVED, "paging", format!("no longer a paged list: {why}"));
+            }
+            (None, Some(now)) => {
+                self.push(rules::LIST_PAGING_ADDED, "paging", format!("a paged list: {}", now.describe()))
+            }
+            (Some(before), Some(now)) if before != now => {
+                self.push(rules::LIST_PAGING_CHANGED, "paging", format!("{} → {}", before.describe(), now.describe()))
+            }
+            _ => {}
+        }
     }
 
     fn compare_parameters(&mut self) {

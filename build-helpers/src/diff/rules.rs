@@ -97,6 +97,9 @@ rules! {
     SECURITY_SCHEME_REMOVED = ("api-security-component-removed", Err, true, "A security scheme is gone.");
     SECURITY_SCHEME_CHANGED = ("api-security-component-type-changed", Err, true, "A security scheme changed how it authenticates.");
     MAIN_SERVER_CHANGED = ("pipecat-server-changed", Warn, false, "The main server URL changed; clients built with the default host go elsewhere.");
+    LIST_PAGING_REMOVED = ("pipecat-list-paging-removed", Err, false, "The operation is no longer a paged list by the spec's shape (its limit, offset, array or total changed): its builder's items(), pages() and paginate() disappear.");
+    LIST_PAGING_ADDED = ("pipecat-list-paging-added", Info, false, "The operation became a paged list by the spec's shape: its builder gains items(), pages() and paginate().");
+    LIST_PAGING_CHANGED = ("pipecat-list-paging-changed", Warn, false, "A paged list's shape changed (its array, total, item identity or page maximum): walks read, stop and de-duplicate it differently.");
     NEW_REQUIRED_PARAMETER = ("new-required-request-parameter", Err, true, "A new required parameter: existing calls lack it, and the method gains an argument for it.");
     NEW_OPTIONAL_PARAMETER = ("new-optional-request-parameter", Info, true, "A new optional query or header parameter: the builder gains a setter; existing calls compile unchanged.");
     PARAMETER_REMOVED = ("request-parameter-removed", Err, true, "A parameter is gone: its method argument or builder setter disappears.");

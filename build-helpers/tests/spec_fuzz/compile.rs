@@ -84,10 +84,7 @@ fn write_wrapper(dir: &Path, name: &str, generated_crate: &str) {
     assert!(lib.contains("\npub mod wait;\n"), "the wrapper's lib.rs no longer declares `pub mod wait;`");
     std::fs::write(dir.join("src").join("lib.rs"), lib.replace("\npub mod wait;\n", "\n")).unwrap();
     std::fs::copy(source.join("README.md"), dir.join("README.md")).unwrap();
-    let manifest = without_sections(
-        &std::fs::read_to_string(source.join("Cargo.toml")).unwrap(),
-        &["[dev-dependencies]", "[[example]]"],
-    );
+    let manifest = std::fs::read_to_string(source.join("Cargo.toml")).unwrap();
     let manifest =
         manifest.replace("name = \"pipecat-cloud\"", &format!("name = \"{name}\"\npublish = false")).replace(
             "pipecat-cloud-generated.workspace = true",
@@ -96,23 +93,6 @@ fn write_wrapper(dir: &Path, name: &str, generated_crate: &str) {
             ),
         );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-}
-
-/// `manifest` without the tables named in `headers`: the copy has no examples and builds no tests, and
-/// their paths would point nowhere.
-fn without_sections(manifest: &str, headers: &[&str]) -> String {
-    let mut out = String::new();
-    let mut skipping = false;
-    for line in manifest.lines() {
-        if line.starts_with('[') {
-            skipping = headers.contains(&line.trim());
-        }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 fn copy(from: &Path, to: &Path) {

@@ -7,7 +7,7 @@
 //! With `PIPECAT_API_KEY` set, it lists that account's secret sets instead and changes nothing.
 //!
 //! ```text
-//! cargo run -p pipecat-cloud --example quickstart
+//! cargo run -p pipecat-cloud-emulator --example quickstart
 //! ```
 
 use std::time::Duration;
