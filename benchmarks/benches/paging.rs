@@ -1,16 +1,11 @@
-//! A paged walk's cost per item and its memory, against a hand-written offset loop, over a log of
-//! 100,000 lines served at once by a local server (`src/paged_server.rs`).
-//!
-//! - Time: the walk (`get_logs(..).paginate().page_size(100).items()`, every item counted) and the
-//!   hand-written loop (`get_logs(..).limit(100).offset(n)` until a short page), 5 rounds each,
-//!   alternating; the ratio of the medians.
-//! - Memory: dhat's peak heap above the heap before, each in a fresh process of its own (dhat's peak
-//!   cannot be reset): the whole walk, and one page decoded alone. A walk that holds one page at a time
-//!   peaks near one page.
+//! A paged walk's cost per item against a hand-written offset loop, over a log of 100,000 lines served
+//! at once by a local server (`src/paged_server.rs`): the walk
+//! (`get_logs(..).paginate().page_size(100).items()`, every item counted) and the loop
+//! (`get_logs(..).limit(100).offset(n)` until a short page), 5 rounds each, alternating; the ratio of
+//! the medians. Its memory is `benches/paging_memory.rs` (dhat's allocator would tax this one's time).
 //!
 //! `cargo bench -p pipecat-cloud-benchmarks --bench paging`.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -18,16 +13,9 @@ use pipecat_cloud::Client;
 use pipecat_cloud::types::GetLogsOrder;
 use pipecat_cloud_benchmarks::paged_server::PagedLogServer;
 
-#[global_allocator]
-static ALLOCATOR: dhat::Alloc = dhat::Alloc;
-
 const LINES: usize = 100_000;
 const PAGE: u64 = 100;
 const ROUNDS: usize = 5;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn client(url: &str) -> Client {
     Client::builder().private_key("bench-key").host(url).build().unwrap_or_else(|e| panic!("{e}"))
@@ -63,11 +51,6 @@ async fn hand_written(client: &Client) -> usize {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if let Some(i) = args.iter().position(|a| a == "--peak") {
-        let what = args.get(i + 1).cloned().unwrap_or_default();
-        return peak(&what);
-    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -96,17 +79,6 @@ fn main() {
     println!("  hand-written offset loop  {:>8.1} ms  ({:.2} µs per line)", ms(loop_median), per_item(loop_median));
     println!("  paginate().items()        {:>8.1} ms  ({:.2} µs per line)", ms(walk_median), per_item(walk_median));
     println!("  walk / loop               {:>8.3}", walk_median.as_secs_f64() / loop_median.as_secs_f64());
-    drop(rt);
-    let exe = std::env::current_exe().unwrap_or_default();
-    let mut peaks = Vec::new();
-    for what in ["walk", "page"] {
-        let out = Command::new(&exe).args(["--peak", what]).output().unwrap_or_else(|e| panic!("{e}"));
-        peaks.push(String::from_utf8_lossy(&out.stdout).trim().parse::<f64>().unwrap_or(f64::NAN));
-    }
-    println!("\nPeak heap above the heap before (dhat), each in a process of its own:");
-    println!("  the whole walk of {LINES} lines  {:>8.1} KB", peaks[0] / 1e3);
-    println!("  one page of {PAGE} lines alone   {:>8.1} KB", peaks[1] / 1e3);
-    println!("  walk / page                    {:>8.2}", peaks[0] / peaks[1]);
 }
 
 fn ms(d: Duration) -> f64 {
@@ -115,31 +87,4 @@ fn ms(d: Duration) -> f64 {
 
 fn per_item(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6 / LINES as f64
-}
-
-/// In this fresh process: the peak heap of the whole walk, or of one page alone, above the heap before.
-fn peak(what: &str) {
-    // The server runs on its own thread's runtime, so its allocations count too; they are the same
-    // for both measures (one page's bytes), and the page measure includes them as well.
-    let rt = runtime();
-    let server = rt.block_on(PagedLogServer::start(LINES)).unwrap_or_else(|e| panic!("{e}"));
-    let client = client(&server.url());
-    // One call opens the connection first, so that both measures start alike.
-    rt.block_on(client.get_logs("bench").limit(1).send()).unwrap_or_else(|e| panic!("{e}"));
-    let _profiler = dhat::Profiler::builder().testing().build();
-    let before = dhat::HeapStats::get().curr_bytes;
-    match what {
-        "walk" => {
-            rt.block_on(walk(&client));
-        }
-        _ => {
-            let page = rt
-                .block_on(client.get_logs("bench").order(GetLogsOrder::Asc).limit(PAGE as i64).send())
-                .unwrap_or_else(|e| panic!("{e}"));
-            std::hint::black_box(&page);
-            drop(page);
-        }
-    }
-    let stats = dhat::HeapStats::get();
-    println!("{}", stats.max_bytes.saturating_sub(before));
 }

@@ -233,7 +233,7 @@ impl<'a> crate::paging::Source<'a> for DynamicList<'a> {
         self.shape.identity.is_some()
     }
 
-    fn key(&self, item: &Self::Item) -> String {
+    fn key(&self, item: &Self::Item) -> crate::paging::Key {
         match self.shape.identity.and_then(|field| item.get(field)) {
             Some(identity) => crate::paging::key(identity),
             None => crate::paging::key(item),

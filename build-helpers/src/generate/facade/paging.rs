@@ -116,6 +116,9 @@ pub struct Paging {
     item: syn::Type,
     total: syn::Ident,
     identity: Option<syn::Ident>,
+    /// The fields of the item (all of them, or the identity), each with whether it is a
+    /// `pipecat_cloud::paging::KeyPart`.
+    key_fields: Vec<(syn::Ident, bool)>,
     /// The wire shape, described for `cargo spec check`.
     pub shape: String,
 }
@@ -141,16 +144,21 @@ fn fields(model: &OperationModel<'_>, types: &[syn::Item], shape: &ListShape) ->
     let (items, items_ty) = field(page_struct, &shape.items).ok_or("the answer's array has no field")?;
     let item = vec_element(&items_ty).ok_or("the answer's array is not a Vec")?;
     let (total, _) = field(page_struct, &shape.total).ok_or("the answer's total has no field")?;
+    let item_struct = last_ident(&item).and_then(|name| struct_named(types, name));
     let identity = match &shape.identity {
         Some(wire) => Some(
-            last_ident(&item)
-                .and_then(|name| struct_named(types, name))
-                .and_then(|item_struct| field(item_struct, wire))
-                .map(|(ident, _)| ident)
-                .ok_or("the item's identity has no field")?,
+            item_struct.and_then(|item_struct| field(item_struct, wire)).ok_or("the item's identity has no field")?,
         ),
         None => None,
     };
+    let key_fields: Vec<(syn::Ident, bool)> = match (&identity, item_struct) {
+        (Some((ident, ty)), _) => vec![(ident.clone(), is_key_part(ty))],
+        (None, Some(item_struct)) => {
+            item_struct.fields.iter().filter_map(|f| Some((f.ident.clone()?, is_key_part(&f.ty)))).collect()
+        }
+        (None, None) => Vec::new(),
+    };
+    let identity = identity.map(|(ident, _)| ident);
     Ok(Paging {
         limit: limit.ident.clone(),
         offset: offset.ident.clone(),
@@ -160,6 +168,7 @@ fn fields(model: &OperationModel<'_>, types: &[syn::Item], shape: &ListShape) ->
         item: qualified(&item),
         total,
         identity,
+        key_fields,
         shape: shape.describe(),
     })
 }
@@ -212,6 +221,25 @@ fn field(item: &syn::ItemStruct, wire: &str) -> Option<(syn::Ident, syn::Type)> 
     })
 }
 
+/// True for the types `pipecat_cloud::paging::KeyPart` covers: strings, integers, floats, booleans,
+/// UUIDs, UTC times, and `Option`s and `Vec`s of them.
+fn is_key_part(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else { return false };
+    let Some(last) = path.path.segments.last() else { return false };
+    let name = last.ident.to_string();
+    match name.as_str() {
+        "String" | "i64" | "u64" | "i32" | "u32" | "f64" | "bool" | "Uuid" => true,
+        "DateTime" => quote!(#ty).to_string().contains("Utc"),
+        "Option" | "Vec" => match &last.arguments {
+            syn::PathArguments::AngleBracketed(args) => {
+                matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if is_key_part(inner))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// `T` of `Vec<T>`.
 fn vec_element(ty: &syn::Type) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else { return None };
@@ -240,16 +268,33 @@ fn qualified(ty: &syn::Type) -> syn::Type {
 /// The paging impls of one operation's builder, and its answer's `Paged` impl unless another paged
 /// operation answers with the same type (`done` holds those already made).
 pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<String>) -> TokenStream {
-    let Paging { limit, offset, max_limit, page, items, item, total, identity, .. } = paging;
+    let Paging { limit, offset, max_limit, page, items, item, total, identity, key_fields, .. } = paging;
     let builder = &model.builder;
     let id = &model.id;
     let max = match max_limit {
         Some(m) => quote!(::std::option::Option::Some(#m)),
         None => quote!(::std::option::Option::None),
     };
-    let key = match identity {
-        Some(field) => quote!(crate::paging::key(&item.#field)),
-        None => quote!(crate::paging::key(item)),
+    // Each field fed directly where it is a KeyPart (strings, numbers, times, ids), as JSON otherwise;
+    // an item the generator could not read is keyed by its whole JSON.
+    let feeds: Vec<TokenStream> = key_fields
+        .iter()
+        .map(|(field, direct)| {
+            if *direct {
+                quote!(crate::paging::KeyPart::feed(&item.#field, &mut hasher);)
+            } else {
+                quote!(crate::paging::feed_json(&item.#field, &mut hasher);)
+            }
+        })
+        .collect();
+    let key = if feeds.is_empty() {
+        quote!(crate::paging::key(item))
+    } else {
+        quote! {
+            let mut hasher = crate::paging::KeyHasher::default();
+            #( #feeds )*
+            hasher.finish()
+        }
     };
     let identified = identity.is_some();
     let page_text = quote!(#page).to_string();
@@ -263,7 +308,7 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
                 fn total(&self) -> ::std::option::Option<crate::paging::Total> {
                     crate::paging::Total::read(&self.#total)
                 }
-                fn key(item: &Self::Item) -> ::std::string::String {
+                fn key(item: &Self::Item) -> crate::paging::Key {
                     #key
                 }
                 const IDENTIFIED: bool = #identified;
