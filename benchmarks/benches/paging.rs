@@ -8,28 +8,12 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use pipecat_cloud::Client;
 use pipecat_cloud::types::GetLogsOrder;
-use pipecat_cloud_benchmarks::paged_server::PagedLogServer;
+use pipecat_cloud_benchmarks::paged_server::{PAGE, PagedLogServer, log_client, walk_logs};
 
 const LINES: usize = 100_000;
-const PAGE: u64 = 100;
 const ROUNDS: usize = 5;
-
-fn client(url: &str) -> Client {
-    Client::builder().private_key("bench-key").host(url).build().unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn walk(client: &Client) -> usize {
-    let mut items = client.get_logs("bench").order(GetLogsOrder::Asc).paginate().page_size(PAGE).items();
-    let mut count = 0;
-    while let Some(item) = items.next().await {
-        item.unwrap_or_else(|e| panic!("{e}"));
-        count += 1;
-    }
-    count
-}
 
 async fn hand_written(client: &Client) -> usize {
     let (mut count, mut offset) = (0, 0i64);
@@ -57,15 +41,15 @@ fn main() {
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let server = rt.block_on(PagedLogServer::start(LINES)).unwrap_or_else(|e| panic!("{e}"));
-    let client = client(&server.url());
+    let client = log_client(&server.url());
     let (mut walked, mut looped) = (Vec::new(), Vec::new());
-    rt.block_on(walk(&client));
+    rt.block_on(walk_logs(&client));
     rt.block_on(hand_written(&client));
     for round in 0..ROUNDS {
         let order: [bool; 2] = if round % 2 == 0 { [true, false] } else { [false, true] };
         for is_walk in order {
             let began = Instant::now();
-            let count = if is_walk { rt.block_on(walk(&client)) } else { rt.block_on(hand_written(&client)) };
+            let count = if is_walk { rt.block_on(walk_logs(&client)) } else { rt.block_on(hand_written(&client)) };
             assert_eq!(count, LINES, "every line, once");
             (if is_walk { &mut walked } else { &mut looped }).push(began.elapsed());
         }

@@ -7,33 +7,16 @@
 
 use std::process::Command;
 
-use futures_util::StreamExt;
-use pipecat_cloud::Client;
 use pipecat_cloud::types::GetLogsOrder;
-use pipecat_cloud_benchmarks::paged_server::PagedLogServer;
+use pipecat_cloud_benchmarks::paged_server::{PAGE, PagedLogServer, log_client, walk_logs};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
 
 const LINES: usize = 100_000;
-const PAGE: u64 = 100;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn client(url: &str) -> Client {
-    Client::builder().private_key("bench-key").host(url).build().unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn walk(client: &Client) -> usize {
-    let mut items = client.get_logs("bench").order(GetLogsOrder::Asc).paginate().page_size(PAGE).items();
-    let mut count = 0;
-    while let Some(item) = items.next().await {
-        item.unwrap_or_else(|e| panic!("{e}"));
-        count += 1;
-    }
-    count
 }
 
 fn main() {
@@ -60,14 +43,14 @@ fn peak(what: &str) {
     // for both measures (one page's bytes), and the page measure includes them as well.
     let rt = runtime();
     let server = rt.block_on(PagedLogServer::start(LINES)).unwrap_or_else(|e| panic!("{e}"));
-    let client = client(&server.url());
+    let client = log_client(&server.url());
     // One call opens the connection first, so that both measures start alike.
     rt.block_on(client.get_logs("bench").limit(1).send()).unwrap_or_else(|e| panic!("{e}"));
     let _profiler = dhat::Profiler::builder().testing().build();
     let before = dhat::HeapStats::get().curr_bytes;
     match what {
         "walk" => {
-            rt.block_on(walk(&client));
+            rt.block_on(walk_logs(&client));
         }
         _ => {
             let page = rt

@@ -28,12 +28,7 @@ impl CannedServer {
             routes.into_iter().map(|(path, body)| (path, response(200, "application/json", &body))).collect();
         let answers = Arc::new(answers);
         let not_found = Arc::new(response(404, "text/plain", "unknown route"));
-        let accept = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(serve(stream, Arc::clone(&answers), Arc::clone(&not_found)));
-            }
-        });
+        let accept = accept_each(listener, move |stream| serve(stream, Arc::clone(&answers), Arc::clone(&not_found)));
         Ok(CannedServer { url, accept })
     }
 
@@ -47,6 +42,21 @@ impl Drop for CannedServer {
     fn drop(&mut self) {
         self.accept.abort();
     }
+}
+
+/// Accepts connections on `listener` until the task is aborted, serving each with `serve` on a task of
+/// its own (no delay on writes).
+pub(crate) fn accept_each<F, Fut>(listener: TcpListener, serve: F) -> JoinHandle<()>
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(serve(stream));
+        }
+    })
 }
 
 fn response(status: u16, content_type: &str, body: &str) -> Vec<u8> {

@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use crate::canned_server::find_head_end;
+use crate::canned_server::{accept_each, find_head_end};
 
 /// The running server; stops when dropped.
 pub struct PagedLogServer {
@@ -41,12 +41,7 @@ impl PagedLogServer {
                 })
                 .collect(),
         );
-        let accept = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(serve(stream, Arc::clone(&encoded)));
-            }
-        });
+        let accept = accept_each(listener, move |stream| serve(stream, Arc::clone(&encoded)));
         Ok(PagedLogServer { url, accept })
     }
 
@@ -60,6 +55,33 @@ impl Drop for PagedLogServer {
     fn drop(&mut self) {
         self.accept.abort();
     }
+}
+
+/// Lines per page in the paging benchmarks.
+pub const PAGE: u64 = 100;
+
+/// A client of the server at `url`.
+///
+/// # Panics
+/// When the client cannot be built: the benchmark cannot run.
+pub fn log_client(url: &str) -> pipecat_cloud::Client {
+    pipecat_cloud::Client::builder().private_key("bench-key").host(url).build().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Walks the whole log with the SDK's paging, oldest first, in pages of [`PAGE`]; the lines counted.
+///
+/// # Panics
+/// When a page fails: the benchmark cannot go on.
+pub async fn walk_logs(client: &pipecat_cloud::Client) -> usize {
+    use futures_util::StreamExt;
+    let order = pipecat_cloud::types::GetLogsOrder::Asc;
+    let mut items = client.get_logs("bench").order(order).paginate().page_size(PAGE).items();
+    let mut count = 0;
+    while let Some(item) = items.next().await {
+        item.unwrap_or_else(|e| panic!("{e}"));
+        count += 1;
+    }
+    count
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` of a Unix time in 2026's first days (enough for the benchmark's lines).
