@@ -68,14 +68,20 @@ async fn a_deploy_is_refused_while_its_secret_set_is_pending_and_runs_once_it_is
     all_answers_matched_the_spec(&emulator);
 }
 
-#[tokio::test]
-async fn an_image_a_rule_fails_ends_the_wait_with_its_documented_code() {
-    let emulator = Emulator::builder()
+/// An emulator, one step per poll, where images containing `bot:broken` fail with
+/// `PCC_IMAGE_NOT_FOUND`.
+async fn failing_broken_images() -> Emulator {
+    Emulator::builder()
         .progression(Progression::AfterPolls { polls: 1 })
         .fail_image(ImageRule::new("bot:broken", "PCC_IMAGE_NOT_FOUND").expect("a documented code"))
         .start()
         .await
-        .expect("start");
+        .expect("start")
+}
+
+#[tokio::test]
+async fn an_image_a_rule_fails_ends_the_wait_with_its_documented_code() {
+    let emulator = failing_broken_images().await;
     let client = emulator.client();
     let created = client.create_service(agent("bot", "acme/bot:broken", 5)).await.expect("create");
     let failed = client.wait_until_agent_ready("bot", created.desired_deployment_id.as_deref(), &quick()).await;
@@ -259,12 +265,7 @@ async fn the_session_proxy_echoes_for_a_running_session_and_refuses_an_ended_one
 
 #[tokio::test]
 async fn a_failed_deploy_during_a_drain_leaves_the_serving_deployment_as_previous() {
-    let emulator = Emulator::builder()
-        .progression(Progression::AfterPolls { polls: 1 })
-        .fail_image(ImageRule::new("bot:broken", "PCC_IMAGE_NOT_FOUND").expect("a documented code"))
-        .start()
-        .await
-        .expect("start");
+    let emulator = failing_broken_images().await;
     let client = emulator.client();
     let first = client.create_service(agent("bot", "acme/bot:1", 5)).await.expect("create");
     client.wait_until_agent_ready("bot", first.desired_deployment_id.as_deref(), &quick()).await.expect("ready");
