@@ -61,8 +61,8 @@ pub enum EmulatorError {
     /// The HTTP client that forwards to the bot could not be made.
     #[error("cannot make the client that forwards to the bot: {0}")]
     BotClient(reqwest::Error),
-    /// A key is empty or has whitespace.
-    #[error("the {0} key must be non-empty text without whitespace")]
+    /// A key is empty, or has whitespace or control characters.
+    #[error("the {0} key must be non-empty text without whitespace or control characters")]
     BadKey(&'static str),
 }
 
@@ -202,8 +202,9 @@ impl EmulatorBuilder {
         if !self.address.ip().is_loopback() && !self.allow_remote {
             return Err(EmulatorError::NotLoopback(self.address.ip()));
         }
+        // A key the SDK would refuse could not make `client()`: refused here, as the SDK refuses it.
         let key = |given: Option<String>, prefix: &str, name: &'static str| match given {
-            Some(key) if key.is_empty() || key.chars().any(char::is_whitespace) => Err(EmulatorError::BadKey(name)),
+            Some(key) if pipecat_cloud::ApiKey::new(key.as_str()).is_err() => Err(EmulatorError::BadKey(name)),
             Some(key) => Ok(key),
             None => Ok(format!("{prefix}{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))),
         };
@@ -343,17 +344,33 @@ impl Emulator {
         &self.shared.keys.public
     }
 
-    /// A client with both keys, talking to this emulator.
-    ///
-    /// # Panics
-    /// Never for keys the emulator made; a key given to the builder was checked at start.
+    /// A client with both keys, talking to this emulator over loopback.
     pub fn client(&self) -> pipecat_cloud::Client {
-        self.client_builder().build().unwrap_or_else(|e| unreachable!("the emulator's keys and host are valid: {e}"))
+        // The keys were checked as the SDK checks them when the emulator started, and the host is a
+        // loopback `http://` URL, which the SDK accepts: building cannot fail.
+        self.client_builder()
+            .build()
+            .unwrap_or_else(|e| unreachable!("the emulator's keys and loopback host are valid: {e}"))
     }
 
-    /// A client builder with both keys and this emulator's host, to set retries or timeouts first.
+    /// A client builder with both keys and this emulator's loopback address, to set retries or timeouts
+    /// first. (An emulator bound to all interfaces is reached on 127.0.0.1; the SDK sends plain `http://`
+    /// to loopback only.)
     pub fn client_builder(&self) -> pipecat_cloud::ClientBuilder {
-        pipecat_cloud::Client::builder().private_key(self.private_key()).public_key(self.public_key()).host(self.host())
+        pipecat_cloud::Client::builder()
+            .private_key(self.private_key())
+            .public_key(self.public_key())
+            .host(self.loopback_host())
+    }
+
+    /// `http://` and this emulator's port on the loopback address of its family.
+    fn loopback_host(&self) -> String {
+        let loopback = match self.address.ip() {
+            ip if ip.is_loopback() => ip,
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        };
+        server::base_url(SocketAddr::new(loopback, self.address.port()))
     }
 
     /// Moves the emulator's clock forward: what was due in that time happens at the next request.

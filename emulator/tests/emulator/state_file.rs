@@ -48,4 +48,7 @@ async fn binding_beyond_loopback_needs_an_explicit_yes() {
     let address: std::net::SocketAddr = "0.0.0.0:0".parse().expect("address");
     let refused = Emulator::builder().address(address).start().await.expect_err("refused");
     assert!(refused.to_string().contains("--allow-remote"), "{refused}");
+    // A key the SDK would refuse is refused at start, so `client()` can always be made.
+    let bad_key = Emulator::builder().private_key("sk_\u{1}bad").start().await.expect_err("refused");
+    assert!(bad_key.to_string().contains("private key"), "{bad_key}");
 }
