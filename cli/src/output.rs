@@ -24,7 +24,8 @@ impl Mode {
         match asked {
             Some("json") => Mode::Json,
             Some("plain") => Mode::Plain,
-            Some("table") => Mode::Table,
+            // `rich` is what the official CLI (`pcc`) calls its tables: users of both set it once.
+            Some("table" | "rich") => Mode::Table,
             _ if std::io::stdout().is_terminal() => Mode::Table,
             _ => Mode::Plain,
         }

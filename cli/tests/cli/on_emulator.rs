@@ -262,3 +262,17 @@ async fn session_list_all_pages_into_one_array_or_ndjson() {
     assert_eq!((empty.code, empty.json()), (0, serde_json::json!([])));
     matched_the_spec(&emulator);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_clis_rich_output_is_the_table_and_an_unknown_one_names_the_choices() {
+    let emulator = emulator().await;
+    let args = ["--api-key", emulator.private_key(), "region", "list"];
+    let rich = launch(&emulator.host(), "emu-rich", &args, &[("PIPECAT_OUTPUT", "rich")], None, None).await;
+    assert_eq!(rich.code, 0, "{}", rich.stderr);
+    assert!(rich.stdout.contains("us-west"), "{}", rich.stdout);
+    let yaml = launch(&emulator.host(), "emu-yaml", &args, &[("PIPECAT_OUTPUT", "yaml")], None, None).await;
+    assert_eq!(yaml.code, 2, "{}", yaml.stderr);
+    for choice in ["table", "plain", "json", "rich"] {
+        assert!(yaml.stderr.contains(choice), "the error should name `{choice}`: {}", yaml.stderr);
+    }
+}
