@@ -347,6 +347,8 @@ pub fn print_answer(context: &Context, answer: &pipecat_cloud::PassThroughRespon
 
 /// Prints every item of a paged list as the pages come: memory holds one page whatever the list's size.
 /// JSON mode prints one array (or NDJSON with `--stream`); tables and plain text print each page's rows.
+/// A failure before the first page prints only the error document; one after it closes the array
+/// first (what was printed stays valid JSON).
 async fn run_paged(context: &Context, operation: &'static Operation, matches: &ArgMatches) -> anyhow::Result<()> {
     use futures_util::StreamExt;
     let client = context.client()?;
@@ -360,9 +362,7 @@ async fn run_paged(context: &Context, operation: &'static Operation, matches: &A
     let mut pages = paginator.pages();
     let mut first = true;
     let array = context.mode == output::Mode::Json && !stream;
-    if array {
-        output::bytes(b"[");
-    }
+    let mut opened = false;
     let mut failure = None;
     while let Some(page) = pages.next().await {
         let page = match page {
@@ -372,6 +372,10 @@ async fn run_paged(context: &Context, operation: &'static Operation, matches: &A
                 break;
             }
         };
+        if array && !opened {
+            output::bytes(b"[");
+            opened = true;
+        }
         match context.mode {
             output::Mode::Json if stream => {
                 for item in &page.items {
@@ -390,8 +394,14 @@ async fn run_paged(context: &Context, operation: &'static Operation, matches: &A
             _ => {}
         }
     }
-    if array {
-        output::bytes(if first { b"]\n" } else { b"\n]\n" });
+    if array && (opened || failure.is_none()) {
+        output::bytes(if !opened {
+            b"[]\n"
+        } else if first {
+            b"]\n"
+        } else {
+            b"\n]\n"
+        });
     }
     match failure {
         Some(error) => Err(error.into()),

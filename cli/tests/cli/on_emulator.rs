@@ -276,3 +276,13 @@ async fn the_official_clis_rich_output_is_the_table_and_an_unknown_one_names_the
         assert!(yaml.stderr.contains(choice), "the error should name `{choice}`: {}", yaml.stderr);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paged_list_that_fails_at_once_prints_one_json_document() {
+    let emulator = Emulator::builder().progression(Progression::Immediate).start().await.unwrap();
+    agent_with_max(&emulator, "bot", 5).await;
+    emulator.fault(Fault::status(404).on("getSessions"));
+    let failed = on(&emulator, "emu-all-fails", &["agent", "session", "list", "bot", "--all", "-o", "json"]).await;
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    assert_eq!(failed.json()["error"]["status"], 404, "stdout is the error document alone: {}", failed.stdout);
+}
