@@ -319,3 +319,35 @@ fn a_side_that_check_refuses_is_refused_by_the_diff() {
     }
     let _ = std::fs::remove_file(&file);
 }
+
+/// A header parameter would be dropped from every call (a required one making each fail on the server),
+/// so `check` refuses it where it is, and the diff, which runs the same pipeline on each side, says the
+/// same rather than rating it a new setter.
+#[test]
+fn a_header_parameter_is_refused_by_check_and_by_diff_with_its_place() {
+    let mut doc: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(spec_dir().join("pipecat-cloud.yaml")).unwrap()).unwrap();
+    let header: serde_yaml::Value =
+        serde_yaml::from_str("{name: X-Request-Region, in: header, required: true, schema: {type: string}}").unwrap();
+    let operation = &mut doc["paths"]["/secrets"]["get"];
+    assert_eq!(operation["operationId"].as_str(), Some("listSecretSets"), "the spec moved: pick another operation");
+    match operation.get_mut("parameters").and_then(serde_yaml::Value::as_sequence_mut) {
+        Some(list) => list.push(header),
+        None => operation["parameters"] = serde_yaml::Value::Sequence(vec![header]),
+    }
+    let dir = std::env::temp_dir().join(format!("diff-header-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let new = dir.join("spec.yaml");
+    std::fs::write(&new, serde_yaml::to_string(&doc).unwrap()).unwrap();
+    let (code, _, stderr) = cargo_spec(&["check", new.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "a refused spec exits 2: {stderr}");
+    assert!(
+        stderr.contains("listSecretSets (GET /secrets) at #/paths/~1secrets/get/parameters/")
+            && stderr.contains("header parameter `X-Request-Region`: this SDK does not generate header parameters"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = cargo_spec(&["diff", spec_dir().to_str().unwrap(), new.to_str().unwrap()]);
+    assert_ne!(code, Some(0), "{stdout}");
+    assert!(stderr.contains("header parameter `X-Request-Region`") && !stdout.contains("new setter"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

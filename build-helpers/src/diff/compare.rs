@@ -235,7 +235,7 @@ impl OperationDiff<'_, '_> {
     }
 
     /// An `enum` added to or dropped from a parameter (an empty one is none), or values added or removed.
-    /// A query or header parameter's Rust type is a generated enum exactly when it has one; a path
+    /// A query parameter's Rust type is a generated enum exactly when it has one; a path
     /// parameter is a string argument either way, checked at run time.
     fn compare_parameter_enums(&mut self, place: &str, location: &str, old: &Value, new: &Value) {
         let path = place == "path";
@@ -462,7 +462,7 @@ mod tests {
         let emptied = json!({"type": "string", "enum": []});
         let cases = [
             ("query", &plain, &listed, "request-parameter-became-enum", rules::Level::Err),
-            ("header", &listed, &plain, "pipecat-request-parameter-enum-removed", rules::Level::Err),
+            ("query", &listed, &plain, "pipecat-request-parameter-enum-removed", rules::Level::Err),
             ("query", &listed, &emptied, "pipecat-request-parameter-enum-removed", rules::Level::Err),
             ("path", &plain, &listed, "pipecat-path-parameter-became-enum", rules::Level::Warn),
             ("path", &listed, &emptied, "pipecat-path-parameter-enum-removed", rules::Level::Info),

@@ -99,11 +99,10 @@ pub fn generate(normalized: &Value) -> Result<Generated> {
 }
 
 /// progenitor, with its panics turned into errors: `build.rs` must never die with a backtrace. The
-/// process-wide panic hook is left alone (swapping it is not safe while other threads run), so the
-/// panic's own message still reaches stderr; the error that follows names the operation that caused it,
-/// found by generating each operation alone.
+/// error names the operation that caused the panic, found by generating each operation alone; the
+/// panic itself prints nothing (see [`quietly`]).
 fn run_progenitor(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> Result<TokenStream> {
-    match catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(spec))) {
+    match quietly(|| Generator::new(settings).generate_tokens(spec)) {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => {
             let location = panicking_operation(settings, spec)
@@ -122,6 +121,33 @@ fn run_progenitor(settings: &GenerationSettings, spec: &openapiv3::OpenAPI) -> R
             )))
         }
     }
+}
+
+thread_local! {
+    /// True while this thread runs the generator under [`quietly`].
+    static GENERATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic, and keeps the panic hook from printing it: the caught panic becomes one
+/// located error, and a raw message with a backtrace before it would only bury that. The hook is wrapped
+/// once, for the whole process, and stays silent only on a thread inside `quietly`, so every other panic
+/// prints as before; with `RUST_BACKTRACE=1` (or `full`) it prints these too, for whoever debugs the
+/// generator.
+pub fn quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static WRAP_HOOK: std::sync::Once = std::sync::Once::new();
+    WRAP_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let debugging = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+            if debugging || !GENERATING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = GENERATING.with(|flag| flag.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GENERATING.with(|flag| flag.set(was));
+    result
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -152,10 +178,7 @@ fn panicking_operation(settings: &GenerationSettings, spec: &openapiv3::OpenAPI)
                 _ => continue,
             }
             alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(only))].into_iter().collect();
-            let fails = !matches!(
-                catch_unwind(AssertUnwindSafe(|| Generator::new(settings).generate_tokens(&alone))),
-                Ok(Ok(_))
-            );
+            let fails = !matches!(quietly(|| Generator::new(settings).generate_tokens(&alone)), Ok(Ok(_)));
             if fails {
                 let id = operation.operation_id.as_deref().unwrap_or("no operationId");
                 let pointer = format!("#/paths/{}/{method}", crate::document::pointer_token(path));
@@ -244,4 +267,42 @@ pub fn format(tokens: TokenStream) -> Result<String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| SpecError::Generate(format!("generated code does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHILD: &str = "BUILD_HELPERS_QUIET_PANIC_CHILD";
+
+    /// Run as a child process (the parent reads its stderr): a panic inside `quietly` prints nothing,
+    /// one outside it prints as usual.
+    #[test]
+    fn a_panic_caught_by_quietly_prints_nothing_unless_a_backtrace_is_asked_for() {
+        if std::env::var_os(CHILD).is_some() {
+            let caught = quietly(|| panic!("inside the generator"));
+            assert!(caught.is_err());
+            let _ = std::panic::catch_unwind(|| panic!("outside the generator"));
+            return;
+        }
+        let run = |backtrace: &str| {
+            let exe = std::env::current_exe().expect("the test binary");
+            let out = std::process::Command::new(exe)
+                .args([
+                    "--exact",
+                    "generate::tests::a_panic_caught_by_quietly_prints_nothing_unless_a_backtrace_is_asked_for",
+                    "--nocapture",
+                ])
+                .env(CHILD, "1")
+                .env("RUST_BACKTRACE", backtrace)
+                .output()
+                .expect("the child runs");
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8_lossy(&out.stderr).into_owned()
+        };
+        let quiet = run("0");
+        assert!(!quiet.contains("inside the generator"), "{quiet}");
+        assert!(quiet.contains("outside the generator"), "{quiet}");
+        assert!(run("1").contains("inside the generator"));
+    }
 }

@@ -3,6 +3,7 @@
 //! A folder is read flat (sub-folders such as `openapi/released/` are not part of the build) and its files
 //! are merged in file-name order, so the result never depends on the file system's listing order.
 
+mod duplicate_keys;
 mod merge;
 mod parse;
 

@@ -117,16 +117,37 @@ fn check_bounds(path: &Path, text: &str) -> Result<()> {
 fn parse_text(path: &Path, text: &str) -> Result<Value> {
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
-        return serde_json::from_str(text).map_err(|e| SpecError::Syntax {
+        let value = serde_json::from_str(text).map_err(|e| SpecError::Syntax {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
-        });
+        })?;
+        if let Some(duplicate) = super::duplicate_keys::first_duplicate_key(text) {
+            let (line, column) = duplicate.at;
+            return Err(SpecError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!(
+                    "the key `{}` is written twice in one object (first on line {}); JSON parsers keep only the \
+                     last, silently: merge the two or remove one",
+                    duplicate.key, duplicate.first_line
+                ),
+            });
+        }
+        return Ok(value);
     }
     // serde_yaml checks the YAML; the JSON model then rejects what JSON cannot hold (non-string keys).
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or_else(|| first_alias(text));
+        // serde_yaml places a duplicate key at the start of its mapping, or nowhere: the second key is
+        // the place to fix.
+        let message = yaml_message(&e);
+        let duplicate = message.split_once("duplicate entry with key ").map(|(_, key)| key.trim_matches('"'));
+        let (line, column) = duplicate
+            .and_then(|key| second_yaml_key(text, key))
+            .or_else(|| e.location().map(|l| (l.line(), l.column())))
+            .unwrap_or_else(|| first_alias(text));
         let mut message = yaml_message(&e);
         if message.contains("repetition limit") {
             message.push_str(
@@ -144,6 +165,43 @@ fn parse_text(path: &Path, text: &str) -> Result<Value> {
             message: format!("not representable as JSON ({e}); quote the key"),
         }
     })
+}
+
+/// Where a block mapping writes `key` a second time (serde_yaml names the key but not the place): the
+/// line and column of the second `key:` at the same indentation in the same mapping.
+fn second_yaml_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    // The keys seen per open mapping, by the indentation of its keys.
+    let mut open: Vec<(usize, Vec<String>)> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut indent = line.len() - trimmed.len();
+        let mut rest = trimmed;
+        // `- key: value` opens a new mapping inside a list item.
+        let mut item = false;
+        while let Some(after) = rest.strip_prefix("- ") {
+            indent += 2;
+            rest = after.trim_start();
+            item = true;
+        }
+        let Some((name, _)) = rest.split_once(':') else { continue };
+        let name = name.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+        while open.last().is_some_and(|(level, _)| *level > indent || (item && *level == indent)) {
+            open.pop();
+        }
+        match open.last_mut() {
+            Some((level, keys)) if *level == indent => {
+                if name == key && keys.contains(&name) {
+                    return Some((number + 1, indent + 1));
+                }
+                keys.push(name);
+            }
+            _ => open.push((indent, vec![name])),
+        }
+    }
+    None
 }
 
 /// Where the first YAML alias (`*name`) is used, or the start of the file: errors serde_yaml reports
@@ -301,6 +359,22 @@ mod tests {
             "{error:?}"
         );
         assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_in_json_and_in_yaml_where_the_second_is() {
+        let json = "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\"/a\": {}},\n  \"paths\": {}\n}";
+        let text = parse("spec.json", json).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            text.starts_with("spec.json:4:3: the key `paths` is written twice in one object (first on line 3)"),
+            "{text}"
+        );
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get: {}\n    put: {}\n  /b: {}\n  /a: {}\n";
+        let text = parse("spec.yaml", yaml).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.starts_with("spec.yaml:7:3: paths: duplicate entry with key \"/a\""), "{text}");
+        let yaml = "openapi: 3.0.3\nx:\n  - name: a\n    in: query\n  - name: b\n    in: query\n    in: path\n";
+        let text = parse("spec.yaml", yaml).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.starts_with("spec.yaml:7:5: x[1]: duplicate entry with key \"in\""), "{text}");
     }
 
     #[test]

@@ -65,8 +65,16 @@ pub fn check_schemas(doc: &Value, problems: &mut Vec<SpecError>) {
                 }
             }
             for (media, entry) in node.get("content").and_then(Value::as_object).into_iter().flatten() {
-                if let Some(schema) = entry.get("schema") {
-                    roots.push((format!("{pointer}/content/{}/schema", pointer_token(media)), schema));
+                let schema_pointer = format!("{pointer}/content/{}/schema", pointer_token(media));
+                match entry.get("schema") {
+                    // The model reads it as no schema, and progenitor panics on a media type without one.
+                    Some(Value::Null) => problems.push(SpecError::invalid(
+                        format!("#{schema_pointer}"),
+                        "`schema: null` gives this media type no schema; write its schema, or remove the \
+                         media type if the body is empty",
+                    )),
+                    Some(schema) => roots.push((schema_pointer, schema)),
+                    None => {}
                 }
             }
         }
@@ -92,6 +100,7 @@ fn check_schema(schema: &Value, pointer: &str, problems: &mut Vec<SpecError>) {
     if let Some(values) = map.get("enum") {
         check_enum(map, values, pointer, problems);
     }
+    untyped_constraint(map, pointer, problems);
     if let Some(properties) = map.get("properties").and_then(Value::as_object) {
         let mut fields: BTreeMap<String, &str> = BTreeMap::new();
         for name in properties.keys() {
@@ -116,6 +125,30 @@ fn check_schema(schema: &Value, pointer: &str, problems: &mut Vec<SpecError>) {
         if let Some(part) = map.get(key) {
             check_schema(part, &format!("{pointer}/{key}"), problems);
         }
+    }
+}
+
+/// Keywords that only make sense for one kind of value; without a `type` (or a composition saying it),
+/// typify cannot tell what the schema is and panics ("invalid (or unexpected) schema").
+const NEEDS_A_TYPE: [(&str, &str); 6] = [
+    ("minimum", "`type: integer` or `type: number`"),
+    ("maximum", "`type: integer` or `type: number`"),
+    ("exclusiveMinimum", "`type: integer` or `type: number`"),
+    ("exclusiveMaximum", "`type: integer` or `type: number`"),
+    ("multipleOf", "`type: integer` or `type: number`"),
+    ("format", "the type this format is a format of (`type: string` for `uuid`, `date-time`)"),
+];
+
+fn untyped_constraint(map: &serde_json::Map<String, Value>, pointer: &str, problems: &mut Vec<SpecError>) {
+    let typed = ["type", "allOf", "anyOf", "oneOf", "not"].iter().any(|key| map.contains_key(*key));
+    if typed {
+        return;
+    }
+    if let Some((keyword, advice)) = NEEDS_A_TYPE.iter().find(|(keyword, _)| map.contains_key(*keyword)) {
+        problems.push(SpecError::invalid(
+            format!("#{pointer}/{keyword}"),
+            format!("`{keyword}` without a `type`: the generator cannot tell what value it constrains; add {advice}"),
+        ));
     }
 }
 
@@ -227,6 +260,29 @@ mod tests {
         let text = found.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
         assert!(
             text.contains("#/components/schemas/FooBar: schemas `Foo-Bar` (#/components/schemas/Foo-Bar) and `FooBar` both become the Rust type `FooBar`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn numeric_bounds_and_formats_without_a_type_are_refused_where_they_are() {
+        let found = problems(json!({"type": "object", "properties": {"n": {"minimum": 1, "maximum": 5}}}));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("#/components/schemas/S/properties/n/minimum: `minimum` without a `type`"));
+        assert!(problems(json!({"format": "uuid"}))[0].contains("`format` without a `type`"));
+        assert!(problems(json!({"type": "integer", "minimum": 1})).is_empty());
+        assert!(problems(json!({"allOf": [{"type": "integer"}], "minimum": 1})).is_empty());
+    }
+
+    #[test]
+    fn a_media_type_whose_schema_is_null_is_refused_where_it_is() {
+        let doc = json!({"paths": {"/a": {"get": {"responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": null}}}}}}}});
+        let mut found = Vec::new();
+        check_schemas(&doc, &mut found);
+        let text = found.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        assert!(
+            text.starts_with("#/paths/~1a/get/responses/200/content/application~1json/schema: `schema: null`"),
             "{text}"
         );
     }

@@ -90,6 +90,18 @@ fn parameter_shape(param: &Value, name: &str, location: &str, pointer: &str, pro
         problems
             .push(SpecError::invalid(pointer, format!("cookie parameter `{name}`: progenitor cannot send cookies")));
     }
+    if location == "header" {
+        // The facade's builders take path and query parameters; a header parameter would be dropped from
+        // every call, a required one making each call fail on the server.
+        problems.push(SpecError::invalid(
+            pointer,
+            format!(
+                "header parameter `{name}`: this SDK does not generate header parameters yet, and would send \
+                 calls without it; remove it from the spec (callers can still send it per call with \
+                 `.header(\"{name}\", value)`), or add header parameters to the facade first"
+            ),
+        ));
+    }
     match param.get("schema") {
         None => problems.push(SpecError::invalid(
             pointer,
