@@ -9,6 +9,7 @@
 //! `crate::` names the wrapper; request building, keys, retries and errors are the wrapper's
 //! (`crate::request`), reached directly with the operation's catalog entry.
 
+pub mod client_methods;
 pub mod docs;
 pub mod model;
 pub mod paging;
@@ -61,10 +62,13 @@ fn refuse_colliding_names(doc: &Value) -> Result<()> {
     for op in operations(doc) {
         let id = op.operation_id().unwrap_or_default();
         let method = snake_case(id);
-        if model::CLIENT_METHODS.contains(&method.as_str()) {
+        if let Some((_, file)) = client_methods::CLIENT_METHODS.iter().find(|(name, _)| *name == method) {
             return Err(SpecError::invalid(
                 op.label(),
-                format!("operationId `{id}` becomes the method `{method}`, which the client has already; rename it"),
+                format!(
+                    "operationId `{id}` becomes the method `Client::{method}`, which the client already has \
+                     ({file}); rename the operationId"
+                ),
             ));
         }
         if let Some(other) = methods.insert(method.clone(), id.to_string()) {

@@ -32,29 +32,6 @@ pub const BUILDER_NAMES: [&str; 15] = [
     "settings",
 ];
 
-/// Methods `pipecat_cloud::Client` has of its own (public or crate-private); an operation whose method
-/// name is one of them is refused.
-pub const CLIENT_METHODS: [&str; 18] = [
-    "builder",
-    "from_env",
-    "from_parts",
-    "with_timeout",
-    "with_retry",
-    "retry_config",
-    "timeout",
-    "base_url",
-    "has_private_key",
-    "has_public_key",
-    "shared",
-    "request",
-    "effective",
-    "send_json",
-    "send_empty",
-    "send_pass_through",
-    "execute",
-    "clone",
-];
-
 /// A parameter of an operation.
 #[derive(Debug)]
 pub struct Param {
