@@ -24,7 +24,7 @@ use crate::Client;
 use crate::error::Error;
 use crate::types::{
     BuildStatus, GetBuildResponse, GetSecretSetResponse, GetSecretSetResponseStatus, RevisionInfoPhase,
-    ServiceDetailsResponse,
+    SecretSetSummary, SecretSetSummaryStatus, ServiceDetailsResponse,
 };
 use uuid::Uuid;
 
@@ -148,6 +148,36 @@ impl Client {
             Ok(match &set.status {
                 Some(GetSecretSetResponseStatus::Ready) => Poll::Done(set),
                 Some(GetSecretSetResponseStatus::Failed) => {
+                    Poll::Failed(set.error_message.clone().unwrap_or_else(|| "no reason given".into()))
+                }
+                Some(other) => Poll::Pending(other.to_string()),
+                None => Poll::Pending("no status yet".into()),
+            })
+        })
+        .await
+    }
+
+    /// Waits until image pull secret set `name` is `ready`. The API refuses to read an image pull
+    /// secret by name (`getSecretSet` answers 400 "Cannot retrieve image pull secrets by name"), so this
+    /// wait reads the list of sets (`listSecretSets`), which reports the status of both kinds.
+    ///
+    /// # Errors
+    /// [`WaitError::Failed`] when the set's status is `failed`, [`WaitError::TimedOut`] (also while the
+    /// list does not show the set yet), or [`WaitError::Api`] for an error a retry cannot fix.
+    pub async fn wait_until_image_pull_secret_ready(
+        &self,
+        name: &str,
+        options: &WaitOptions,
+    ) -> Result<SecretSetSummary, WaitError> {
+        let resource = format!("image pull secret set {name}");
+        poll_until(&resource, options, || async {
+            let listed = self.list_secret_sets().send().await?;
+            let Some(set) = listed.sets.into_iter().find(|set| set.name.as_deref() == Some(name)) else {
+                return Ok(Poll::Pending("not listed yet".into()));
+            };
+            Ok(match &set.status {
+                Some(SecretSetSummaryStatus::Ready) => Poll::Done(set),
+                Some(SecretSetSummaryStatus::Failed) => {
                     Poll::Failed(set.error_message.clone().unwrap_or_else(|| "no reason given".into()))
                 }
                 Some(other) => Poll::Pending(other.to_string()),

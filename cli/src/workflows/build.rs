@@ -64,12 +64,10 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let region = match matches.get_one::<String>("region") {
         Some(region) => region.clone(),
         None => {
-            let properties = client.get_properties().send().await?;
-            let value = serde_json::to_value(&properties).unwrap_or(Value::Null);
-            value
-                .get("defaultRegion")
-                .and_then(Value::as_str)
-                .map(str::to_string)
+            let answer = client.get_properties().send().await?;
+            answer
+                .properties
+                .and_then(|properties| properties.default_region)
                 .ok_or_else(|| refused("the organization has no default region; give --region"))?
         }
     };

@@ -88,7 +88,7 @@ pub async fn set(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     if let Some(region) = matches.get_one::<String>("region") {
         body["region"] = json!(region);
     }
-    upsert_and_wait(context, matches, &name, &body).await?;
+    upsert_and_wait(context, matches, &name, &body, SetKind::Secrets).await?;
     let keys: Vec<&str> = unique.iter().map(|(k, _)| k.as_str()).collect();
     report(context, &name, &keys, matches.get_flag("no-wait"));
     Ok(())
@@ -121,12 +121,25 @@ pub async fn image_pull_secret(context: &Context, matches: &ArgMatches) -> anyho
     if let Some(region) = matches.get_one::<String>("region") {
         body["region"] = json!(region);
     }
-    upsert_and_wait(context, matches, &name, &body).await?;
+    upsert_and_wait(context, matches, &name, &body, SetKind::ImagePull).await?;
     report(context, &name, &[], matches.get_flag("no-wait"));
     Ok(())
 }
 
-async fn upsert_and_wait(context: &Context, matches: &ArgMatches, name: &str, body: &Value) -> anyhow::Result<()> {
+/// Which kind of set is waited for: the API reads an image pull secret only through the list.
+#[derive(Clone, Copy)]
+enum SetKind {
+    Secrets,
+    ImagePull,
+}
+
+async fn upsert_and_wait(
+    context: &Context,
+    matches: &ArgMatches,
+    name: &str,
+    body: &Value,
+    kind: SetKind,
+) -> anyhow::Result<()> {
     let client = context.client()?;
     let operation =
         pipecat_cloud::catalog::by_id("upsertSecretSet").ok_or_else(|| refused("no upsertSecretSet in the catalog"))?;
@@ -136,10 +149,12 @@ async fn upsert_and_wait(context: &Context, matches: &ArgMatches, name: &str, bo
     }
     let (interval, timeout) = wait_times(matches)?;
     let reporter = Reporter::new();
-    client
-        .wait_until_secret_set_ready(name, &reporter.options(interval, timeout))
-        .await
-        .inspect_err(|_| reporter.abandon())?;
+    let options = reporter.options(interval, timeout);
+    let waited = match kind {
+        SetKind::Secrets => client.wait_until_secret_set_ready(name, &options).await.map(drop),
+        SetKind::ImagePull => client.wait_until_image_pull_secret_ready(name, &options).await.map(drop),
+    };
+    waited.inspect_err(|_| reporter.abandon())?;
     reporter.finish(&format!("secret set {name} is ready"));
     Ok(())
 }

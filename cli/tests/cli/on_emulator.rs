@@ -98,6 +98,48 @@ async fn a_deploy_against_a_pending_secret_set_waits_for_the_set() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_pull_secret_is_waited_for_through_the_list() {
+    let emulator = Emulator::builder().progression(Progression::AfterPolls { polls: 2 }).start().await.unwrap();
+    let result = on(
+        &emulator,
+        "emu-pull",
+        &["secret", "image-pull-secret", "registry", "https://ghcr.io/", "bot:hunter2", "--interval", "0.01"],
+    )
+    .await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    // The API refuses to read an image pull secret by name: the wait must not ask.
+    assert!(statuses(&emulator, "getSecretSet").is_empty(), "{:?}", statuses(&emulator, "getSecretSet"));
+    let listed: Vec<String> = emulator
+        .journal()
+        .iter()
+        .filter(|e| e.operation_id.as_deref() == Some("listSecretSets"))
+        .filter_map(|e| e.response_body.as_ref()?.pointer("/sets/0/status")?.as_str().map(str::to_string))
+        .collect();
+    assert_eq!(listed.first().map(String::as_str), Some("pending"), "{listed:?}");
+    assert_eq!(listed.last().map(String::as_str), Some("ready"), "{listed:?}");
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn build_run_without_a_region_uses_the_organizations_default() {
+    let emulator = emulator().await;
+    let dir = config_dir("emu-build-default-region");
+    std::fs::write(dir.join("Dockerfile"), "FROM scratch\n").unwrap();
+    let context = dir.to_string_lossy().to_string();
+    let result =
+        on(&emulator, "emu-build-region", &["build", "run", &context, "--interval", "0.01", "-o", "json"]).await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let regions: Vec<Value> = emulator
+        .journal()
+        .iter()
+        .filter(|e| e.operation_id.as_deref() == Some("getBuildUploadUrl"))
+        .filter_map(|e| e.request_body.as_ref()?.get("region").cloned())
+        .collect();
+    assert_eq!(regions, [Value::from("us-west")], "the region getProperties answered");
+    matched_the_spec(&emulator);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn build_run_twice_is_new_then_cached() {
     let emulator = emulator().await;
     let dir = config_dir("emu-build-context");

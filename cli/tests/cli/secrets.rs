@@ -64,8 +64,12 @@ async fn secret_set_sends_a_dotenv_file_in_one_call_then_waits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secret_set_reads_stdin_and_image_pull_secrets_are_encoded() {
-    let server = ScriptedServer::start_with(|request| match request.method.as_str() {
-        "PUT" => Reply::json(200, json!({"message": "ok"})),
+    // The API reads an image pull secret only through the list (`GET /secrets`).
+    let server = ScriptedServer::start_with(|request| match (request.method.as_str(), request.path()) {
+        ("PUT", _) => Reply::json(200, json!({"message": "ok"})),
+        ("GET", "/v1/secrets") => {
+            Reply::json(200, json!({"sets": [{"name": "pull", "type": "imagePullSecret", "status": "ready"}]}))
+        }
         _ => Reply::json(200, json!({"status": "ready"})),
     })
     .await

@@ -26,7 +26,13 @@ pub fn settle(state: &mut State, progression: Progression, now: DateTime<Utc>) {
     }
 }
 
-pub fn list(state: &mut State, _call: &Call<'_>) -> Reply {
+pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
+    // The list reports each set's status, and it is the only read of an image pull secret: a list is a
+    // poll of every set in it.
+    for set in state.secret_sets.values_mut() {
+        set.stage.poll();
+    }
+    settle(state, call.settings.progression, call.now);
     let sets: Vec<Value> = state
         .secret_sets
         .iter()

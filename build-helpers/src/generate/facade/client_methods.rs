@@ -29,6 +29,7 @@ pub const CLIENT_METHODS: &[(&str, &str)] = &[
     ("timeout", "pipecat-cloud/src/client.rs"),
     ("wait_for_build", "pipecat-cloud/src/wait.rs"),
     ("wait_until_agent_ready", "pipecat-cloud/src/wait.rs"),
+    ("wait_until_image_pull_secret_ready", "pipecat-cloud/src/wait.rs"),
     ("wait_until_secret_set_ready", "pipecat-cloud/src/wait.rs"),
     ("with_retry", "pipecat-cloud/src/client.rs"),
     ("with_timeout", "pipecat-cloud/src/client.rs"),
