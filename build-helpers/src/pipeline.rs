@@ -39,11 +39,21 @@ pub fn prepare(path: &Path) -> Result<PreparedSpec> {
     Ok(PreparedSpec { loaded, normalized })
 }
 
-/// Prepares the spec at `path` and generates its code: what `check` accepts is exactly what generates.
-pub fn check(path: &Path) -> Result<Checked> {
+/// Prepares the spec at `path` and generates its code, for any spec: what the generator accepts. The
+/// diff reads each side with it.
+pub fn prepare_and_generate(path: &Path) -> Result<Checked> {
     let prepared = prepare(path)?;
     let generated = generate(&prepared.normalized.document).map_err(|e| e.in_spec(path))?;
     Ok(Checked { prepared, generated })
+}
+
+/// What `cargo spec check` and the build script accept: a spec that generates
+/// ([`prepare_and_generate`]) and offers everything the workspace's hand-written code relies on
+/// ([`crate::validate::assumptions`]), so that the whole workspace builds on it.
+pub fn check(path: &Path) -> Result<Checked> {
+    let checked = prepare_and_generate(path)?;
+    crate::validate::assumptions::check_assumptions(&checked.prepared.loaded.document).map_err(|e| e.in_spec(path))?;
+    Ok(checked)
 }
 
 /// Generates the client for the spec at `spec` and writes it to `out`. Returns the files read.

@@ -234,7 +234,7 @@ fn parameters_named_like_builder_methods_and_unsendable_query_types_are_handled(
     let file = write("taken", &taken);
     let (code, _, stderr) = cargo_spec(&["check", file.to_str().unwrap()]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("becomes the method `base_url`, which the client has already"), "{stderr}");
+    assert!(stderr.contains("becomes the method `Client::base_url`, which the client already has"), "{stderr}");
     // A query parameter the client cannot write as text is refused, located.
     let array = text.replacen(
         "- name: region\n        in: query\n        required: false\n        description: Only return items in this region.\n        schema:\n          type: string",

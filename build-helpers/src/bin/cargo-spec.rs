@@ -1,8 +1,9 @@
 //! `cargo spec`: the build helpers from the command line.
 //!
 //! ```text
-//! cargo spec check [PATH]                 validate, and list what normalization changed
-//! cargo spec generate [PATH] [-o FILE]    write the code build.rs would generate
+//! cargo spec check [PATH]                 validate, check what the workspace relies on, list what
+//!                                         normalization changed
+//! cargo spec generate [PATH] [-o FILE]    write the code the generator makes of any valid spec
 //! cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]
 //! ```
 //! PATH is a spec file or a folder of fragments; it defaults to `openapi/` in the current folder (never
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 use build_helpers::diff::{Accepted, Format, Level, diff_documents, failing, load_side, render};
 use build_helpers::normalize::PASSES;
-use build_helpers::pipeline::{check as check_spec, write_if_changed};
+use build_helpers::pipeline::{check as check_spec, prepare_and_generate, write_if_changed};
 
 const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate [PATH] [-o FILE]\n       \
 cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]\n\
@@ -126,11 +127,17 @@ fn check(path: &Path) -> Result<(), String> {
     for line in &paging {
         say!("  {line}\n");
     }
+    let assumptions = build_helpers::validate::assumptions::ASSUMPTIONS;
+    say!("\nassumptions ({}): what the workspace's hand-written code relies on, all offered\n", assumptions.len());
+    for assumption in assumptions {
+        say!("  {} ({})\n", assumption.describe(), assumption.relied_on_by);
+    }
     Ok(())
 }
 
 fn generate(path: &Path, output: Option<&Path>) -> Result<(), String> {
-    let code = check_spec(path).map_err(|e| e.to_string())?.generated.file();
+    // Any valid spec, not only one this workspace builds on: a fragment or another API can be looked at.
+    let code = prepare_and_generate(path).map_err(|e| e.to_string())?.generated.file();
     match output {
         Some(file) => {
             write_if_changed(file, &code).map_err(|e| e.to_string())?;

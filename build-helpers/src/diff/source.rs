@@ -7,20 +7,20 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::error::{Result, SpecError};
-use crate::pipeline::check;
+use crate::pipeline::prepare_and_generate;
 
 /// The normalized document `side` names, once `cargo spec check` accepts it: a diff between specs the
 /// build would refuse would rate changes to code that cannot exist.
 pub fn load_side(side: &str) -> Result<Value> {
     let path = Path::new(side);
     if path.exists() {
-        return Ok(check(path)?.prepared.normalized.document);
+        return Ok(prepare_and_generate(path)?.prepared.normalized.document);
     }
     let Some((rev, file)) = side.split_once(':') else {
         return Err(SpecError::invalid(side, "no such file or folder (use REV:PATH to read a spec from git)"));
     };
     let folder = checkout(rev, file)?;
-    let result = check(&folder.0).map(|checked| checked.prepared.normalized.document);
+    let result = prepare_and_generate(&folder.0).map(|checked| checked.prepared.normalized.document);
     drop(folder);
     result
 }

@@ -2,6 +2,7 @@
 //! error types, several media types) and reports others tersely; here each problem becomes an error that
 //! names the operation and says what to change. All problems are reported at once.
 
+pub mod assumptions;
 mod refs;
 mod schemas;
 mod shapes;
