@@ -3,6 +3,7 @@
 //! names the operation and says what to change. All problems are reported at once.
 
 pub mod assumptions;
+mod depth;
 mod refs;
 mod schemas;
 mod shapes;
@@ -13,6 +14,8 @@ use serde_json::Value;
 
 use crate::document::{OperationRef, operations, parameters, pointer_token, resolve};
 use crate::error::{Result, SpecError};
+
+pub use self::depth::MAX_SCHEMA_DEPTH;
 
 /// Checks what every later step relies on before any of them walks the document: its references.
 pub fn validate_structure(doc: &Value) -> Result<()> {

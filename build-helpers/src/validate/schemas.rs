@@ -79,9 +79,10 @@ pub fn check_schemas(doc: &Value, problems: &mut Vec<SpecError>) {
             }
         }
     }
-    for (pointer, schema) in roots {
-        check_schema(schema, &pointer, problems);
+    for (pointer, schema) in &roots {
+        check_schema(schema, pointer, problems);
     }
+    super::depth::check_depth(doc, &roots, problems);
 }
 
 fn check_schema(schema: &Value, pointer: &str, problems: &mut Vec<SpecError>) {

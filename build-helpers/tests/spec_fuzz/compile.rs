@@ -1,34 +1,82 @@
-//! Compiles generated code in bulk: one workspace holding, per spec, a copy of the generated crate with
-//! that spec's code and a copy of the wrapper that expands its facade, checked by one `cargo check`.
+//! Compiles generated code in bulk, in one scratch workspace per call, with one `cargo` run:
+//!
+//! - [`compile_generated`]: per spec, the generated crate and the wrapper without `wait.rs` (which names
+//!   operations only our spec has), checked: for small specs written to reach the generator's corners;
+//! - [`build_workspace`]: per spec, a copy of everything in the workspace that depends on the spec (the
+//!   generated crate, the whole wrapper with `wait.rs` and the `mock` feature, the emulator, whose build
+//!   script reads the spec, and the CLI), built with `cargo build`, not `check`: some errors only appear
+//!   when code is generated (`E0275` on deeply nested types).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::workspace;
 
-/// `cargo check`s every `(label, generated file)` in `dir`; on failure, the labels of the specs whose
-/// code does not compile and the compiler's output.
-pub fn compile_all(dir: &Path, specs: &[(String, &str)]) -> Result<(), String> {
+/// One spec to compile: a label for messages, its generated code, and the spec file itself (the
+/// emulator's build script reads it).
+pub struct Subject<'a> {
+    pub label: String,
+    pub generated: &'a str,
+    pub spec: Option<(&'a [u8], &'static str)>,
+}
+
+/// `cargo check`s, per spec, the generated crate and the wrapper without `wait.rs`.
+pub fn compile_generated(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
-    let root = workspace();
     let mut members = Vec::new();
-    for (i, (_, generated)) in specs.iter().enumerate() {
-        let (generated_crate, wrapper) = (format!("gen{i}"), format!("wrap{i}"));
-        write_generated_crate(&dir.join(&generated_crate), &generated_crate, generated);
-        write_wrapper(&dir.join(&wrapper), &wrapper, &generated_crate);
-        members.push(format!("\"{generated_crate}\", \"{wrapper}\""));
+    for (i, subject) in subjects.iter().enumerate() {
+        write_generated_crate(&dir.join(format!("gen{i}")), &format!("gen{i}"), subject.generated);
+        write_wrapper(&dir.join(format!("wrap{i}")), i, false);
+        members.extend([format!("gen{i}"), format!("wrap{i}")]);
     }
+    write_workspace(dir, &members);
+    run(dir, &["check", "--workspace"], subjects, "spec-fuzz")
+}
+
+/// `cargo build`s, per spec, every crate of the workspace that depends on the spec.
+pub fn build_workspace(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut members = Vec::new();
+    let mut features = Vec::new();
+    for (i, subject) in subjects.iter().enumerate() {
+        write_generated_crate(&dir.join(format!("gen{i}")), &format!("gen{i}"), subject.generated);
+        write_wrapper(&dir.join(format!("wrap{i}")), i, true);
+        let (spec, extension) = subject.spec.unwrap_or_default();
+        write_emulator(&dir.join(format!("emu{i}")), i, spec, extension);
+        write_cli(&dir.join(format!("cli{i}")), i);
+        members.extend([format!("gen{i}"), format!("wrap{i}"), format!("emu{i}"), format!("cli{i}")]);
+        features.push(format!("wrap{i}/mock"));
+    }
+    write_workspace(dir, &members);
+    let features = features.join(",");
+    run(dir, &["build", "--workspace", "--features", &features], subjects, "spec-fuzz-build")
+}
+
+/// The scratch workspace's manifest: the real one's settings and dependencies (their paths made
+/// absolute), with `members` as its members; and the real lock file, so versions match.
+fn write_workspace(dir: &Path, members: &[String]) {
+    let root = workspace();
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let start = manifest.find("members = [").unwrap();
     let end = start + manifest[start..].find(']').unwrap() + 1;
-    let manifest = format!("{}members = [{}]{}", &manifest[..start], members.join(", "), &manifest[end..])
+    let listed: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let manifest = format!("{}members = [{}]{}", &manifest[..start], listed.join(", "), &manifest[end..])
         .replace("path = \"", &format!("path = \"{}/", root.display()));
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+}
+
+/// Runs cargo in `dir` with its own target directory (the outer `cargo test` holds the workspace's);
+/// on failure, the labels of the subjects whose crates failed and the compiler's errors.
+fn run(dir: &Path, args: &[&str], subjects: &[Subject<'_>], target: &str) -> Result<(), String> {
     let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--workspace", "--keep-going", "--message-format", "short"])
+        .args(args)
+        .args(["--quiet", "--keep-going", "--message-format", "short"])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root.join("target").join("spec-fuzz").join("target"))
+        .env("CARGO_TARGET_DIR", workspace().join("target").join("spec-fuzz").join(target))
+        // Each copy is built once: no incremental caches, no debug info to write and link.
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
@@ -36,11 +84,15 @@ pub fn compile_all(dir: &Path, specs: &[(String, &str)]) -> Result<(), String> {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let broken: Vec<String> = specs
+    let broken: Vec<String> = subjects
         .iter()
         .enumerate()
-        .filter(|(i, _)| stderr.contains(&format!("`gen{i}`")) || stderr.contains(&format!("`wrap{i}`")))
-        .map(|(i, (label, _))| format!("  gen{i}/wrap{i}: {label}"))
+        .filter(|(i, _)| {
+            ["gen", "wrap", "emu", "cli"]
+                .iter()
+                .any(|kind| stderr.contains(&format!("`{kind}{i}`")) || stderr.contains(&format!("{kind}{i}/src/")))
+        })
+        .map(|(i, subject)| format!("  copy {i}: {}", subject.label))
         .collect();
     let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).take(40).collect();
     Err(format!("{}\n{}", broken.join("\n"), errors.join("\n")))
@@ -74,25 +126,75 @@ fn write_generated_crate(dir: &Path, name: &str, generated: &str) {
     .unwrap();
 }
 
-/// The wrapper without `wait.rs`: its helpers call named operations (`getService`, `getBuild`) that a
-/// mutant may lack; everything else in the wrapper is written for any operation.
-fn write_wrapper(dir: &Path, name: &str, generated_crate: &str) {
-    let source = workspace().join("pipecat-cloud");
-    copy(&source.join("src"), &dir.join("src"));
-    std::fs::remove_file(dir.join("src").join("wait.rs")).unwrap();
-    let lib = std::fs::read_to_string(dir.join("src").join("lib.rs")).unwrap();
-    assert!(lib.contains("\npub mod wait;\n"), "the wrapper's lib.rs no longer declares `pub mod wait;`");
-    std::fs::write(dir.join("src").join("lib.rs"), lib.replace("\npub mod wait;\n", "\n")).unwrap();
-    std::fs::copy(source.join("README.md"), dir.join("README.md")).unwrap();
-    let manifest = std::fs::read_to_string(source.join("Cargo.toml")).unwrap();
-    let manifest =
-        manifest.replace("name = \"pipecat-cloud\"", &format!("name = \"{name}\"\npublish = false")).replace(
-            "pipecat-cloud-generated.workspace = true",
-            &format!(
-                "pipecat-cloud-generated = {{ package = \"{generated_crate}\", path = \"../{generated_crate}\" }}"
-            ),
+/// Copy `i` of the crate in `source` (a workspace folder), with its package renamed to `name` and the
+/// workspace crates it depends on replaced by copy `i` of each.
+fn copy_crate(source: &str, name: &str, i: usize) -> (PathBuf, String) {
+    let from = workspace().join(source);
+    let manifest = std::fs::read_to_string(from.join("Cargo.toml")).unwrap();
+    let package_line = manifest.lines().find(|l| l.starts_with("name = ")).unwrap().to_string();
+    let mut manifest = manifest.replacen(&package_line, &format!("name = \"{name}\"\npublish = false"), 1);
+    for (dependency, copy) in
+        [("pipecat-cloud-generated", "gen"), ("pipecat-cloud", "wrap"), ("pipecat-cloud-emulator", "emu")]
+    {
+        manifest = manifest.replace(
+            &format!("\n{dependency}.workspace = true"),
+            &format!("\n{dependency} = {{ package = \"{copy}{i}\", path = \"../{copy}{i}\" }}"),
         );
+    }
+    (from, manifest)
+}
+
+/// The wrapper, whole or without `wait.rs`.
+fn write_wrapper(dir: &Path, i: usize, whole: bool) {
+    let (source, manifest) = copy_crate("pipecat-cloud", &format!("wrap{i}"), i);
+    copy(&source.join("src"), &dir.join("src"));
+    std::fs::copy(source.join("README.md"), dir.join("README.md")).unwrap();
+    if !whole {
+        std::fs::remove_file(dir.join("src").join("wait.rs")).unwrap();
+        let lib = std::fs::read_to_string(dir.join("src").join("lib.rs")).unwrap();
+        assert!(lib.contains("\npub mod wait;\n"), "the wrapper's lib.rs no longer declares `pub mod wait;`");
+        std::fs::write(dir.join("src").join("lib.rs"), lib.replace("\npub mod wait;\n", "\n")).unwrap();
+    }
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+}
+
+/// The emulator, its build script reading the spec from its own `openapi/`.
+fn write_emulator(dir: &Path, i: usize, spec: &[u8], extension: &str) {
+    let (source, manifest) = copy_crate("emulator", &format!("emu{i}"), i);
+    for part in ["src", "build.rs", "README.md"] {
+        copy(&source.join(part), &dir.join(part));
+    }
+    let manifest = strip_sections(&manifest, &["[dev-dependencies]", "[[example]]"]);
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::create_dir_all(dir.join("openapi")).unwrap();
+    std::fs::write(dir.join("openapi").join(format!("pipecat-cloud.{extension}")), spec).unwrap();
+}
+
+/// The CLI, its binary renamed so that the copies' binaries do not overwrite each other.
+fn write_cli(dir: &Path, i: usize) {
+    let (source, manifest) = copy_crate("cli", &format!("cli{i}"), i);
+    for part in ["src", "README.md"] {
+        copy(&source.join(part), &dir.join(part));
+    }
+    let manifest = strip_sections(&manifest, &["[dev-dependencies]"])
+        .replace("name = \"pipecat-cloud\"\npath", &format!("name = \"pipecat-cloud-{i}\"\npath"));
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+}
+
+/// `manifest` without the sections whose headers are listed (tests and examples are not built here).
+fn strip_sections(manifest: &str, headers: &[&str]) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            skipping = headers.contains(&line.trim());
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn copy(from: &Path, to: &Path) {

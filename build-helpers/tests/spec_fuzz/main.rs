@@ -1,7 +1,8 @@
 //! Mutated copies of our spec through load, check, generate and diff. Every mutant must end in success
 //! or in a refusal that names the file and a place in it (a JSON pointer or line:column); a panic, an
 //! abort or a case slower than ten seconds fails the run. A sample of the accepted mutants is compiled,
-//! all in one workspace, to show that what `check` accepts compiles.
+//! all in one workspace, to show that what the generator accepts compiles; `workspace_build.rs` builds
+//! the whole workspace with accepted mutants of the whole spec, to show that what `check` accepts builds.
 //!
 //! Seeded: the seed is printed first (`SPEC_FUZZ_SEED=N` repeats a run; `SPEC_FUZZ_CASES=N` sets the
 //! number of cases). The mutant being run is kept in `target/spec-fuzz/current-*.{yaml,json}` so that
@@ -11,7 +12,9 @@
 
 mod compile;
 mod mutate;
+mod nesting;
 mod regressions;
+mod workspace_build;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use build_helpers::diff::{diff_documents, load_side};
 use build_helpers::normalize::normalize;
-use build_helpers::pipeline::check;
+use build_helpers::pipeline::prepare_and_generate as check;
 use serde_json::Value;
 
 const DEFAULT_CASES: usize = 520;
@@ -104,46 +107,59 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
         for worker in 0..WORKERS {
             let (next, results, base, classes, run_dir) = (&next, &results, &base, &classes, &run_dir);
             let (base_normalized, running) = (&base_normalized, &running);
-            workers.push(scope.spawn(move || {
-                loop {
-                    let index = {
-                        let mut next = next.lock().unwrap();
-                        *next += 1;
-                        *next - 1
-                    };
-                    if index >= cases {
-                        break;
-                    }
-                    let class = classes[index % classes.len()];
-                    let mut rng =
-                        fastrand::Rng::with_seed(seed.wrapping_add(index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-                    let mutant = mutate::mutant(class, base, &mut rng);
-                    let file = run_dir.join(format!("case-{index}.{}", mutant.extension));
-                    std::fs::write(&file, &mutant.bytes).unwrap();
-                    let current = fuzz_dir().join(format!("current-{worker}.{}", mutant.extension));
-                    std::fs::write(&current, &mutant.bytes).unwrap();
-                    let start = Instant::now();
-                    running.lock().unwrap()[worker] = Some((index, class, start));
-                    let outcome = catch_unwind(AssertUnwindSafe(|| run_case(&file, base_normalized)))
-                        .unwrap_or_else(|panic| Outcome::Failed(format!("panicked: {}", panic_text(panic.as_ref()))));
-                    let took = start.elapsed();
-                    running.lock().unwrap()[worker] = None;
-                    let outcome = match outcome {
-                        _ if took > CASE_LIMIT => Outcome::Failed(format!("took {took:?}, over {CASE_LIMIT:?}")),
-                        other => other,
-                    };
-                    if !matches!(outcome, Outcome::Accepted { .. }) || mutant.bytes.len() > 1 << 20 {
-                        let _ = std::fs::remove_file(&file);
-                    }
-                    if let Outcome::Failed(_) = &outcome {
-                        let kept =
-                            fuzz_dir().join("failures").join(format!("seed-{seed}-case-{index}.{}", mutant.extension));
-                        std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
-                        std::fs::write(&kept, &mutant.bytes).unwrap();
-                    }
-                    results.lock().unwrap().push(Case { index, class, what: mutant.what, outcome, took });
-                }
-            }));
+            // A build script's main thread has 8 MiB of stack, the test harness's threads 2: the pipeline
+            // runs here as it does there.
+            let builder = std::thread::Builder::new().stack_size(8 << 20);
+            workers.push(
+                builder
+                    .spawn_scoped(scope, move || {
+                        loop {
+                            let index = {
+                                let mut next = next.lock().unwrap();
+                                *next += 1;
+                                *next - 1
+                            };
+                            if index >= cases {
+                                break;
+                            }
+                            let class = classes[index % classes.len()];
+                            let mut rng = fastrand::Rng::with_seed(
+                                seed.wrapping_add(index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                            );
+                            let mutant = mutate::mutant(class, base, &mut rng);
+                            let file = run_dir.join(format!("case-{index}.{}", mutant.extension));
+                            std::fs::write(&file, &mutant.bytes).unwrap();
+                            let current = fuzz_dir().join(format!("current-{worker}.{}", mutant.extension));
+                            std::fs::write(&current, &mutant.bytes).unwrap();
+                            let start = Instant::now();
+                            running.lock().unwrap()[worker] = Some((index, class, start));
+                            let outcome = catch_unwind(AssertUnwindSafe(|| run_case(&file, base_normalized)))
+                                .unwrap_or_else(|panic| {
+                                    Outcome::Failed(format!("panicked: {}", panic_text(panic.as_ref())))
+                                });
+                            let took = start.elapsed();
+                            running.lock().unwrap()[worker] = None;
+                            let outcome = match outcome {
+                                _ if took > CASE_LIMIT => {
+                                    Outcome::Failed(format!("took {took:?}, over {CASE_LIMIT:?}"))
+                                }
+                                other => other,
+                            };
+                            if !matches!(outcome, Outcome::Accepted { .. }) || mutant.bytes.len() > 1 << 20 {
+                                let _ = std::fs::remove_file(&file);
+                            }
+                            if let Outcome::Failed(_) = &outcome {
+                                let kept = fuzz_dir()
+                                    .join("failures")
+                                    .join(format!("seed-{seed}-case-{index}.{}", mutant.extension));
+                                std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+                                std::fs::write(&kept, &mutant.bytes).unwrap();
+                            }
+                            results.lock().unwrap().push(Case { index, class, what: mutant.what, outcome, took });
+                        }
+                    })
+                    .expect("a worker thread"),
+            );
         }
         for worker in workers {
             let _ = worker.join();
@@ -164,9 +180,9 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
     }
     let slowest = results.iter().max_by_key(|c| c.took).map(|c| (c.index, c.class, c.took));
     say(&format!("spec fuzz: {} cases in {:.1?}; slowest {slowest:?}", results.len(), started.elapsed()));
-    say("  class                 accepted  refused  failed");
+    say("  class                        accepted  refused  failed");
     for (class, [accepted, refused, failed]) in &per_class {
-        say(&format!("  {class:<20}  {accepted:>8}  {refused:>7}  {failed:>6}"));
+        say(&format!("  {class:<27}  {accepted:>8}  {refused:>7}  {failed:>6}"));
     }
     let failures: Vec<String> = results
         .iter()
@@ -194,7 +210,11 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
     assert!(sample.len() >= COMPILE_SAMPLE.min(accepted.len()));
     let compile_started = Instant::now();
     let compile_dir = fuzz_dir().join(format!("compile-{}", std::process::id()));
-    if let Err(broken) = compile::compile_all(&compile_dir, &sample) {
+    let subjects: Vec<compile::Subject<'_>> = sample
+        .iter()
+        .map(|(label, code)| compile::Subject { label: label.clone(), generated: code, spec: None })
+        .collect();
+    if let Err(broken) = compile::compile_generated(&compile_dir, &subjects) {
         panic!("seed {seed}: accepted mutants that do not compile:\n{broken}");
     }
     say(&format!(

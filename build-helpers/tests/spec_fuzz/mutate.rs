@@ -12,7 +12,7 @@ pub struct Mutant {
     pub bytes: Vec<u8>,
 }
 
-type Mutation = fn(&mut Value, &mut Rng) -> String;
+pub type Mutation = fn(&mut Value, &mut Rng) -> String;
 
 /// Mutations of the document's structure, written out as YAML or JSON.
 const STRUCTURAL: &[(&str, Mutation)] = &[
@@ -29,10 +29,47 @@ const STRUCTURAL: &[(&str, Mutation)] = &[
     ("parameter-shape", parameter_shape),
     ("path-shape", path_shape),
     ("version", version),
+    ("response-enum-values", response_enum_values),
+    ("deep-schema-nesting", deep_schema_nesting),
+    ("client-method-operation-id", client_method_operation_id),
+    ("header-parameter", header_parameter),
 ];
 
 /// Mutations of the file's text.
-const TEXTUAL: &[&str] = &["deep-nesting", "yaml-bomb", "huge-file", "non-utf8"];
+const TEXTUAL: &[&str] = &["deep-nesting", "yaml-bomb", "huge-file", "non-utf8", "json-duplicate-key"];
+
+/// Changes a vendor's next spec plausibly makes, applied to the whole spec (not a subset) so that an
+/// accepted mutant can be built with the whole workspace: the new classes of this fuzz, changes that
+/// must be harmless, and two blind ones.
+pub const WORKSPACE: &[(&str, Mutation)] = &[
+    ("response-enum-values", response_enum_values),
+    ("deep-schema-nesting", deep_schema_nesting),
+    ("client-method-operation-id", client_method_operation_id),
+    ("header-parameter", header_parameter),
+    ("new-response-field", new_response_field),
+    ("new-operation", new_operation),
+    ("new-query-parameter", new_query_parameter),
+    ("delete-key", delete_key),
+    ("swap-type", swap_type),
+];
+
+/// A mutant of the whole spec by `mutation`, written as YAML or JSON; JSON sometimes with a key written
+/// twice (which must be refused, located).
+pub fn workspace_mutant(mutation: Mutation, base: &Value, rng: &mut Rng) -> Mutant {
+    let mut doc = base.clone();
+    let what = mutation(&mut doc, rng);
+    if rng.usize(..8) == 0 {
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let (what_more, extension, bytes) = json_duplicate_key(&text, rng);
+        return Mutant { what: format!("{what}; {what_more}"), extension, bytes };
+    }
+    let (extension, bytes) = if rng.bool() {
+        ("yaml", serde_yaml::to_string(&doc).unwrap_or_default().into_bytes())
+    } else {
+        ("json", serde_json::to_vec_pretty(&doc).unwrap_or_default())
+    };
+    Mutant { what, extension, bytes }
+}
 
 /// Every class name, in the order cases cycle through them.
 pub fn classes() -> Vec<&'static str> {
@@ -61,6 +98,7 @@ pub fn mutant(class: &'static str, base: &Value, rng: &mut Rng) -> Mutant {
         "deep-nesting" => deep_nesting(&text, rng),
         "yaml-bomb" => yaml_bomb(rng),
         "huge-file" => huge_file(&text, rng),
+        "json-duplicate-key" => json_duplicate_key(&serde_json::to_string_pretty(&doc).unwrap_or_default(), rng),
         _ => non_utf8(&text, rng),
     };
     Mutant { what, extension, bytes }
@@ -638,4 +676,128 @@ fn non_utf8(text: &str, rng: &mut Rng) -> (String, &'static str, Vec<u8>) {
     let at = (at..bytes.len()).find(|&i| bytes[i].is_ascii()).unwrap_or(0);
     bytes.splice(at..at, bad.iter().copied());
     (format!("invalid UTF-8 at byte {at}"), "yaml", bytes)
+}
+
+/// The `enum` lists of schemas (components, and inline ones under responses).
+fn enum_pointers(doc: &Value) -> Vec<String> {
+    let mut found = pointers(doc, "/components/schemas", &|n| n.get("enum").is_some_and(Value::is_array));
+    found.extend(pointers(doc, "/paths", &|n| n.get("enum").is_some_and(Value::is_array)));
+    found
+}
+
+fn response_enum_values(doc: &mut Value, rng: &mut Rng) -> String {
+    let enums = enum_pointers(doc);
+    let Some(pointer) = pick(rng, &enums).cloned() else { return "no enum".into() };
+    let Some(values) = doc.pointer_mut(&format!("{pointer}/enum")).and_then(Value::as_array_mut) else {
+        return String::new();
+    };
+    let strings = values.iter().all(Value::is_string);
+    match rng.usize(..4) {
+        0 if values.len() > 1 => {
+            let removed = values.remove(rng.usize(..values.len()));
+            format!("{pointer}: enum value {removed} removed")
+        }
+        1 if strings && !values.is_empty() => {
+            let at = rng.usize(..values.len());
+            let renamed = format!("{}_v2", values[at].as_str().unwrap_or_default());
+            let was = std::mem::replace(&mut values[at], json!(renamed));
+            format!("{pointer}: enum value {was} renamed {renamed}")
+        }
+        2 if strings => {
+            values.push(json!("fuzzNewValue"));
+            format!("{pointer}: enum value fuzzNewValue added")
+        }
+        _ if strings => {
+            let count = values.len();
+            *values = (0..count.max(1)).map(|i| json!(format!("other{i}"))).collect();
+            format!("{pointer}: every enum value replaced")
+        }
+        _ => format!("{pointer}: left alone (not a string enum)"),
+    }
+}
+
+/// An optional property `nested` holding objects nested `depth` deep, on a schema with properties.
+fn deep_schema_nesting(doc: &mut Value, rng: &mut Rng) -> String {
+    let objects = pointers(doc, "/components/schemas", &|n| n.get("properties").is_some_and(Value::is_object));
+    let Some(pointer) = pick(rng, &objects).cloned() else { return "no object schema".into() };
+    let depth = 1 + rng.usize(..2 * build_helpers::validate::MAX_SCHEMA_DEPTH);
+    let mut schema = json!({"type": "string"});
+    for _ in 0..depth {
+        schema = json!({"type": "object", "properties": {"level": schema}});
+    }
+    if let Some(properties) = doc.pointer_mut(&format!("{pointer}/properties")).and_then(Value::as_object_mut) {
+        properties.insert("nested".into(), schema);
+    }
+    format!("{pointer}: a property nested {depth} objects deep")
+}
+
+/// An operationId that becomes a method the client already has.
+fn client_method_operation_id(doc: &mut Value, rng: &mut Rng) -> String {
+    let ops = operation_pointers(doc);
+    let methods = build_helpers::generate::facade::client_methods::CLIENT_METHODS;
+    let Some((method, _)) = pick(rng, methods) else { return String::new() };
+    let id = heck::ToLowerCamelCase::to_lower_camel_case(*method);
+    let Some(op) = random_operation(doc, rng, &ops) else { return "no operation".into() };
+    op["operationId"] = json!(id);
+    format!("an operationId is now {id}")
+}
+
+fn header_parameter(doc: &mut Value, rng: &mut Rng) -> String {
+    let ops = operation_pointers(doc);
+    let required = rng.bool();
+    let Some(op) = random_operation(doc, rng, &ops) else { return "no operation".into() };
+    let header = json!({"name": "X-Fuzz-Region", "in": "header", "required": required, "schema": {"type": "string"}});
+    match op.get_mut("parameters").and_then(Value::as_array_mut) {
+        Some(list) => list.push(header),
+        None => op["parameters"] = json!([header]),
+    }
+    format!("a {} header parameter", if required { "required" } else { "optional" })
+}
+
+fn new_response_field(doc: &mut Value, rng: &mut Rng) -> String {
+    let objects = pointers(doc, "/components/schemas", &|n| n.get("properties").is_some_and(Value::is_object));
+    let Some(pointer) = pick(rng, &objects).cloned() else { return "no object schema".into() };
+    let kinds = [
+        json!({"type": "string"}),
+        json!({"type": "integer"}),
+        json!({"type": "object", "properties": {"a": {"type": "boolean"}}}),
+        json!({"type": "array", "items": {"type": "string"}}),
+    ];
+    let Some(schema) = pick(rng, &kinds).cloned() else { return String::new() };
+    if let Some(properties) = doc.pointer_mut(&format!("{pointer}/properties")).and_then(Value::as_object_mut) {
+        properties.insert("fuzzExtra".into(), schema);
+    }
+    format!("{pointer}: new optional property fuzzExtra")
+}
+
+fn new_operation(doc: &mut Value, rng: &mut Rng) -> String {
+    let n = rng.usize(..1000);
+    let path = format!("/fuzz{n}/{{thingId}}");
+    doc["paths"][&path] = json!({"get": {"operationId": format!("getFuzzThing{n}"), "summary": "A new operation",
+        "parameters": [{"name": "thingId", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+            {"type": "object", "properties": {"id": {"type": "string"}, "state": {"type": "string", "enum": ["on", "off"]}}}}}}}}});
+    format!("new operation getFuzzThing{n} at {path}")
+}
+
+fn new_query_parameter(doc: &mut Value, rng: &mut Rng) -> String {
+    let ops = operation_pointers(doc);
+    let Some(op) = random_operation(doc, rng, &ops) else { return "no operation".into() };
+    let param = json!({"name": "fuzzFilter", "in": "query", "required": false, "schema": {"type": "string"}});
+    match op.get_mut("parameters").and_then(Value::as_array_mut) {
+        Some(list) => list.push(param),
+        None => op["parameters"] = json!([param]),
+    }
+    "new optional query parameter fuzzFilter".into()
+}
+
+/// The JSON text with one object's first key written again after its last (`"paths": {}` at the end
+/// of the document, or a key repeated in an inner object).
+fn json_duplicate_key(text: &str, rng: &mut Rng) -> (String, &'static str, Vec<u8>) {
+    let trimmed = text.trim_end();
+    let body = trimmed.strip_suffix('}').unwrap_or(trimmed);
+    let key = ["paths", "components", "info", "openapi"][rng.usize(..4)];
+    let value = if key == "openapi" { "\"3.0.3\"" } else { "{}" };
+    let bytes = format!("{body},\n  \"{key}\": {value}\n}}\n").into_bytes();
+    (format!("`{key}` written twice at the top"), "json", bytes)
 }
