@@ -1,5 +1,5 @@
 //! The whole path from spec files to generated code, as `build.rs` and `cargo spec` both run it:
-//! load → validate_structure → normalize → validate → generate (build-helpers/README.md, held by a test).
+//! load → validate_structure → normalize → validate → generate → check_assumptions (build-helpers/README.md, held by a test).
 
 use std::path::{Path, PathBuf};
 
