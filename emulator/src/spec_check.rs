@@ -128,10 +128,12 @@ pub fn check_path_param(param: &PathParam, value: &str) -> Result<(), Refusal> {
         return Err(Refusal::new(pointer, "must not be empty"));
     }
     if let Some(min) = param.min_length.filter(|min| length < *min) {
-        return Err(Refusal::new(pointer, format!("is {length} characters long; at least {min} are needed")));
+        let (length, min) = (characters(length), characters(min));
+        return Err(Refusal::new(pointer, format!("is {length} long; it must be at least {min}")));
     }
     if let Some(max) = param.max_length.filter(|max| length > *max) {
-        return Err(Refusal::new(pointer, format!("is {length} characters long; at most {max} are allowed")));
+        let (length, max) = (characters(length), characters(max));
+        return Err(Refusal::new(pointer, format!("is {length} long; it must be at most {max}")));
     }
     if let Some(pattern) = param.pattern.filter(|p| !p.is_match(value)) {
         return Err(Refusal::new(pointer, format!("does not match {}", pattern.source())));
@@ -192,6 +194,11 @@ fn check_query_value(param: &QueryParam, value: &str) -> Result<(), Refusal> {
         return Err(Refusal::new(pointer, format!("`{value}` is not one of {}", param.allowed.join(", "))));
     }
     Ok(())
+}
+
+/// `1 character`, `2 characters`.
+fn characters(count: usize) -> String {
+    if count == 1 { "1 character".to_string() } else { format!("{count} characters") }
 }
 
 #[cfg(test)]

@@ -36,9 +36,9 @@ pub enum ConfigError {
          or pass one to ClientBuilder::private_key / public_key"
     )]
     NoKey,
-    /// The HTTP client could not be built.
-    #[error("the HTTP client could not be built: {0}")]
-    Http(#[source] reqwest::Error),
+    /// The HTTP client could not be built. The message holds the cause, so it is not also the source.
+    #[error("the HTTP client could not be built: {}", crate::error::cause(.0))]
+    Http(reqwest::Error),
 }
 
 /// An error answered by the API: a response with a status outside 2xx.
@@ -78,11 +78,15 @@ impl fmt::Display for ApiError {
 }
 
 /// Everything a call through [`crate::Client`] can fail with.
-#[derive(Debug, thiserror::Error)]
+///
+/// Each message holds its cause, in one line (`could not reach the API: tcp connect error: Connection
+/// refused`), so `{}` is enough to act on. [`std::error::Error::source`] therefore returns nothing: a
+/// printer of error chains (`{:#}` with anyhow, `tracing`) would otherwise print the cause twice. The
+/// underlying error stays in the variant's `source` field.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// A path parameter was refused before anything was sent.
-    #[error("{operation}: `{parameter}` {problem} ({rule}); nothing was sent")]
     #[non_exhaustive]
     InvalidParameter {
         /// The operation's `operationId`.
@@ -95,10 +99,6 @@ pub enum Error {
         rule: String,
     },
     /// The operation needs a key this client was not given; nothing was sent.
-    #[error(
-        "{operation} needs the {needed} API key, which this client was not given; nothing was sent \
-         (set it with ClientBuilder::{needed}_key)"
-    )]
     #[non_exhaustive]
     MissingKey {
         /// The operation's `operationId`.
@@ -107,7 +107,6 @@ pub enum Error {
         needed: ApiKeyKind,
     },
     /// The request could not be built; nothing was sent.
-    #[error("{operation}: the request could not be built: {message}; nothing was sent")]
     #[non_exhaustive]
     InvalidRequest {
         /// The operation's `operationId`.
@@ -116,10 +115,8 @@ pub enum Error {
         message: String,
     },
     /// The API answered with an error status.
-    #[error("{0}")]
     Api(ApiError),
     /// No answer, or not all of it, within the timeout.
-    #[error("{operation}: {}", timeout_text(.status, .source))]
     #[non_exhaustive]
     Timeout {
         /// The operation's `operationId`.
@@ -127,12 +124,10 @@ pub enum Error {
         /// The status, when the answer had started to arrive.
         status: Option<u16>,
         /// The underlying error.
-        #[source]
         source: reqwest::Error,
     },
     /// The connection failed or broke, before an answer arrived or while its body was read; the
     /// message names what actually happened (refused, reset, too many redirects, a cut body...).
-    #[error("{operation}: {}", transport_text(.status, .source))]
     #[non_exhaustive]
     Transport {
         /// The operation's `operationId`.
@@ -140,15 +135,11 @@ pub enum Error {
         /// The status received before the failure (a body cut short, a redirect loop), if any.
         status: Option<u16>,
         /// The underlying error.
-        #[source]
         source: reqwest::Error,
     },
     /// A paged walk ran past the time its paginator allowed
     /// ([`Paginator::max_duration`](crate::paging::Paginator::max_duration)); the items before were
     /// returned.
-    #[error(
-        "{operation}: the walk over its pages took longer than {after:?}, after {items} items; ask for fewer (max_items) or allow longer"
-    )]
     #[non_exhaustive]
     WalkTimedOut {
         /// The operation's `operationId`.
@@ -160,7 +151,6 @@ pub enum Error {
     },
     /// A success response arrived but its body did not decode as the spec says. The body itself is not
     /// kept: a success may carry secrets (`startService`'s tokens); the decoder's error names the place.
-    #[error("{operation}: the response (HTTP {status}) did not decode: {source}")]
     #[non_exhaustive]
     Decode {
         /// The operation's `operationId`.
@@ -168,10 +158,43 @@ pub enum Error {
         /// The HTTP status.
         status: u16,
         /// The decoding error.
-        #[source]
         source: serde_json::Error,
     },
 }
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidParameter { operation, parameter, problem, rule } => {
+                write!(f, "{operation}: `{parameter}` {problem} ({rule}); nothing was sent")
+            }
+            Error::MissingKey { operation, needed } => write!(
+                f,
+                "{operation} needs the {needed} API key, which this client was not given; nothing was sent \
+                 (set it with ClientBuilder::{needed}_key)"
+            ),
+            Error::InvalidRequest { operation, message } => {
+                write!(f, "{operation}: the request could not be built: {message}; nothing was sent")
+            }
+            Error::Api(api) => write!(f, "{api}"),
+            Error::Timeout { operation, status, source } => write!(f, "{operation}: {}", timeout_text(status, source)),
+            Error::Transport { operation, status, source } => {
+                write!(f, "{operation}: {}", transport_text(status, source))
+            }
+            Error::WalkTimedOut { operation, after, items } => write!(
+                f,
+                "{operation}: the walk over its pages took longer than {after:?}, after {items} items; ask for \
+                 fewer (max_items) or allow longer"
+            ),
+            Error::Decode { operation, status, source } => {
+                write!(f, "{operation}: the response (HTTP {status}) did not decode: {source}")
+            }
+        }
+    }
+}
+
+/// The cause is in the message (see [`Error`]); `source` is left to its default, none.
+impl std::error::Error for Error {}
 
 impl Error {
     /// The HTTP status, when a response arrived.
@@ -231,6 +254,12 @@ fn one_line(text: &str) -> String {
 
 /// What failed, with the status when one was received, then the cause.
 fn transport_text(status: &Option<u16>, source: &reqwest::Error) -> String {
+    if let Some(why) = crate::retry::unreadable_head(source) {
+        // The head was never parsed, so its status is not known.
+        return format!(
+            "the answer's head (status line and headers) could not be read ({why}); a retry would get the same"
+        );
+    }
     let what = match (source.is_redirect(), status) {
         (true, _) => "stopped following redirects",
         (false, Some(_)) => "the answer broke off",

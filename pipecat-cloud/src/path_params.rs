@@ -88,14 +88,19 @@ fn check_structure(segment: &str) -> Result<(), (String, String)> {
     Ok(())
 }
 
+/// `1 character`, `2 characters`.
+fn characters(count: usize) -> String {
+    if count == 1 { "1 character".to_string() } else { format!("{count} characters") }
+}
+
 /// `Err((problem, rule))` when `value` breaks the spec's rules for `param` (length, pattern, format).
 fn check_rules(param: &PathParam, value: &str) -> Result<(), (String, String)> {
     let chars = value.chars().count();
     if let Some(min) = param.min_length.filter(|min| chars < *min) {
-        return Err((format!("is {chars} characters long"), format!("at least {min} characters")));
+        return Err((format!("is {} long", characters(chars)), format!("at least {}", characters(min))));
     }
     if let Some(max) = param.max_length.filter(|max| chars > *max) {
-        return Err((format!("is {chars} characters long"), format!("at most {max} characters")));
+        return Err((format!("is {} long", characters(chars)), format!("at most {}", characters(max))));
     }
     if let Some(pattern) = param.pattern.filter(|p| !p.is_match(value)) {
         return Err(("does not match the required pattern".into(), format!("pattern {}", pattern.source())));

@@ -1,10 +1,13 @@
 //! Retries and timeouts: which failures are worth another attempt, and how long to wait before it.
 //!
-//! Idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried on connection errors, timeouts and
-//! the statuses 408, 429, 502, 503 and 504, with exponential back-off and jitter; a `Retry-After` header
-//! (seconds or an HTTP date) is honoured when it asks for no more than [`RetryConfig::max_retry_after`],
-//! and a longer one ends the retries so the caller sees the answer at once. POST and PATCH are sent once
-//! unless [`RetryConfig::retry_non_idempotent`] is set.
+//! Idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried on connection errors, timeouts, an
+//! answer whose body breaks off or never ends after its head arrived, and the statuses 408, 429, 502,
+//! 503 and 504, with exponential back-off and jitter; a `Retry-After` header (seconds or an HTTP date) is
+//! honoured when it asks for no more than [`RetryConfig::max_retry_after`], and a longer one ends the
+//! retries so the caller sees the answer at once. An answer whose head the client cannot read (larger
+//! than it reads, or malformed) is not retried: the server would send the same again. POST and PATCH are sent once unless
+//! [`RetryConfig::retry_non_idempotent`] is set. [`next_wait`] is where the client decides, and
+//! [`crate::Error::is_retryable`] answers with the same rules.
 
 use std::time::{Duration, SystemTime};
 
@@ -107,14 +110,66 @@ impl RetryConfig {
 }
 
 /// True for statuses a retry may fix.
+/// How one attempt ended, as far as retrying is concerned.
+pub(crate) enum AttemptEnd<'a> {
+    /// An answer read in full: its status and headers.
+    Answered(StatusCode, &'a reqwest::header::HeaderMap),
+    /// No answer, or not all of it.
+    Failed(&'a reqwest::Error),
+}
+
+/// The one place the client decides whether to try again after attempt number `attempt` ended as
+/// `end`, and how long to wait first: `None` to stop. `may_retry` is whether the policy applies to the
+/// call's method at all ([`RetryConfig::applies_to`]).
+pub(crate) fn next_wait(config: &RetryConfig, may_retry: bool, attempt: u32, end: &AttemptEnd<'_>) -> Option<Duration> {
+    if !may_retry || attempt >= config.max_attempts {
+        return None;
+    }
+    match end {
+        AttemptEnd::Answered(status, headers) if is_retryable_status(*status) => match retry_after(headers) {
+            Some(asked) if asked > config.max_retry_after => None,
+            Some(asked) => Some(asked),
+            None => Some(config.backoff(attempt + 1)),
+        },
+        AttemptEnd::Answered(..) => None,
+        AttemptEnd::Failed(error) if is_retryable_error(error) => Some(config.backoff(attempt + 1)),
+        AttemptEnd::Failed(_) => None,
+    }
+}
+
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
 /// True for transport failures a retry may fix: the request may not have reached the server, or the
 /// answer was lost.
+/// A failure another attempt may not meet: the connection failed or timed out, or the answer broke off
+/// (its body cut short or never ending); not an answer's head the client cannot read (larger than it
+/// reads, or malformed), which the server would send again.
 pub(crate) fn is_retryable_error(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || error.is_request()
+    // reqwest wraps a body that broke off in a `decode` error when it is read whole: look through it.
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut transient = false;
+    while let Some(current) = next {
+        if let Some(inner) = current.downcast_ref::<reqwest::Error>() {
+            transient |= inner.is_connect() || inner.is_timeout() || inner.is_request() || inner.is_body();
+        }
+        next = current.source();
+    }
+    transient && unreadable_head(error).is_none()
+}
+
+/// Why the answer's head could not be read, when that is what `error` is: larger than the client reads,
+/// or malformed (hyper's words). The server would send the same head again.
+pub(crate) fn unreadable_head(error: &reqwest::Error) -> Option<String> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    while let Some(source) = next {
+        if let Some(hyper_error) = source.downcast_ref::<hyper::Error>().filter(|e| e.is_parse()) {
+            return Some(hyper_error.to_string());
+        }
+        next = source.source();
+    }
+    None
 }
 
 /// What `Retry-After` asks for: `Some(wait)` for seconds or an HTTP date, `None` when absent or unreadable.

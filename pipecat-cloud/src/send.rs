@@ -17,7 +17,7 @@ use crate::config::RedirectRefused;
 use crate::error::{ApiError, Error, excerpt, one_line_excerpt};
 use crate::request::OutgoingRequest;
 use crate::response::{PassThroughResponse, Response, request_id};
-use crate::retry::{is_retryable_error, is_retryable_status, retry_after};
+use crate::retry::{AttemptEnd, next_wait};
 
 /// A success answer before its body is decoded.
 struct Answer {
@@ -83,7 +83,7 @@ impl Client {
         if let Some(authorization) = &request.authorization {
             headers.insert(reqwest::header::AUTHORIZATION, authorization.clone());
         }
-        let body = request.body.map(|(_, bytes)| bytes);
+        let mut body = request.body.map(|(_, bytes)| bytes);
         let span =
             tracing::info_span!("pipecat_cloud.call", operation = operation.id, method = operation.method.as_str());
         let started = Instant::now();
@@ -99,41 +99,46 @@ impl Client {
             }
             http.execute(outgoing)
         };
+        // Each attempt reads the whole answer: a body that breaks off after the head is a failure like a
+        // refused connection, and retried by the same rule.
         let attempts = async {
             let mut attempt: u32 = 1;
             loop {
                 // The last attempt takes the request's parts; an earlier one copies them for the next.
-                if !may_retry || attempt >= retry.max_attempts {
-                    return (attempt, send(url, headers, body).await);
-                }
-                let result = send(url.clone(), headers.clone(), body.clone()).await;
-                let wait = match &result {
-                    Ok(response) if is_retryable_status(response.status()) => match retry_after(response.headers()) {
-                        Some(asked) if asked > retry.max_retry_after => None,
-                        Some(asked) => Some(asked),
-                        None => Some(retry.backoff(attempt + 1)),
-                    },
-                    Ok(_) => None,
-                    Err(error) if is_retryable_error(error) => Some(retry.backoff(attempt + 1)),
-                    Err(_) => None,
+                let last = !may_retry || attempt >= retry.max_attempts;
+                let sent = if last {
+                    send(url.clone(), std::mem::take(&mut headers), body.take()).await
+                } else {
+                    send(url.clone(), headers.clone(), body.clone()).await
                 };
-                let Some(wait) = wait else { return (attempt, result) };
+                let ended = match sent {
+                    Ok(response) => read(response).await,
+                    Err(error) => Err((error, None)),
+                };
+                let end = match &ended {
+                    Ok(answer) => AttemptEnd::Answered(answer.status, &answer.headers),
+                    Err((error, _)) => AttemptEnd::Failed(error),
+                };
+                let Some(wait) = next_wait(&retry, may_retry, attempt, &end) else { return (attempt, ended) };
                 tracing::debug!(
                     attempt,
-                    status = result.as_ref().ok().map(|r| r.status().as_u16()),
-                    failed = result.is_err(),
+                    status = ended.as_ref().ok().map(|a| a.status.as_u16()),
+                    failed = ended.is_err(),
                     wait_ms = duration_ms(wait),
                     "retrying"
                 );
-                drop(result);
+                drop(ended);
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
         };
-        let (attempts, result) = attempts.instrument(span.clone()).await;
-        let outcome = match result {
-            Ok(response) => read(operation, response).await,
-            Err(error) => Err(transport_error(operation, error, None)),
+        let (attempts, ended) = attempts.instrument(span.clone()).await;
+        let outcome = match ended {
+            Ok(answer) if answer.status.is_success() => {
+                Ok(Answer { status: answer.status.as_u16(), headers: answer.headers, body: answer.body })
+            }
+            Ok(answer) => Err(api_error(operation, answer.status, &answer.headers, &answer.body)),
+            Err((error, status)) => Err(transport_error(operation, error, status)),
         };
         tracing::debug!(
             parent: &span,
@@ -147,15 +152,20 @@ impl Client {
     }
 }
 
-/// Reads an answer in full: `Ok` for 2xx, else the API's error; a body that breaks off keeps the status.
-async fn read(operation: &'static Operation, mut response: reqwest::Response) -> Result<Answer, Error> {
+/// An answer read in full, whatever its status.
+struct Read {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// Reads an answer in full; a body that breaks off or times out is the error with the status received.
+async fn read(mut response: reqwest::Response) -> Result<Read, (reqwest::Error, Option<u16>)> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await.map_err(|e| transport_error(operation, e, Some(status.as_u16())))?;
-    if status.is_success() {
-        Ok(Answer { status: status.as_u16(), headers, body })
-    } else {
-        Err(api_error(operation, status, &headers, &body))
+    match response.bytes().await {
+        Ok(body) => Ok(Read { status, headers, body }),
+        Err(error) => Err((error, Some(status.as_u16()))),
     }
 }
 

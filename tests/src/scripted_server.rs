@@ -27,6 +27,9 @@ pub enum Reply {
     Hang,
     /// Write these bytes as they are, then close the connection (a body cut short, a malformed head).
     Raw(Vec<u8>),
+    /// Write these bytes as they are, then keep the connection open and write nothing more (a head
+    /// whose body never ends).
+    RawThenHang(Vec<u8>),
 }
 
 impl Reply {
@@ -186,6 +189,12 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Resu
                 return Ok(());
             }
             Reply::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return Ok(());
+            }
+            Reply::RawThenHang(bytes) => {
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return Ok(());
             }

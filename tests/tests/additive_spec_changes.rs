@@ -66,8 +66,14 @@ fn add_operation(doc: &mut Value) {
 }
 
 /// The control: an operation the caller uses is gone.
+/// Removes `getSession`, which the caller uses and the workspace's own code does not rely on (a spec
+/// without an operation it relies on is refused before anything compiles).
 fn remove_operation(doc: &mut Value) {
-    doc.pointer_mut("/paths/~1regions").unwrap().as_object_mut().unwrap().remove("get");
+    doc.pointer_mut("/paths/~1agents~1{agentName}~1sessions~1{sessionId}")
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove("get");
 }
 
 type Change = (&'static str, fn(&mut Value));
@@ -177,6 +183,6 @@ fn a_caller_compiles_unchanged_against_the_grown_spec_and_breaks_on_a_removed_op
         }
     }
     let control = caller_compiles_against(&grown(&[("control", remove_operation)]), "control");
-    let error = control.expect_err("the caller still compiles without listRegions: the check cannot fail");
-    assert!(error.contains("list_regions"), "{error}");
+    let error = control.expect_err("the caller still compiles without getSession: the check cannot fail");
+    assert!(error.contains("get_session"), "{error}");
 }

@@ -101,3 +101,51 @@ async fn retries_can_be_turned_off_per_client_and_per_call() {
     assert!(default.list_secret_sets().await.is_err());
     assert_eq!(server.requests().len(), 3, "the default policy makes 3 attempts");
 }
+
+/// The head of a 200 whose body is announced but not all sent.
+fn head_of_200() -> Vec<u8> {
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"sets\": [".to_vec()
+}
+
+#[tokio::test]
+async fn a_body_that_never_ends_is_retried_and_the_last_error_keeps_its_status() {
+    // Recovered: the second attempt answers in full.
+    let server = ScriptedServer::start(vec![Reply::RawThenHang(head_of_200())], sets()).await.unwrap();
+    let client_with_timeout =
+        |server: &ScriptedServer| client(server, fast_retries()).with_timeout(Duration::from_millis(300));
+    client_with_timeout(&server).list_secret_sets().await.unwrap();
+    assert_eq!(server.requests().len(), 2, "the stalled body was retried");
+    // Never recovered: every attempt is made, and the error says what the client would do again.
+    let server = ScriptedServer::start(vec![], Reply::RawThenHang(head_of_200())).await.unwrap();
+    let err = client_with_timeout(&server).list_secret_sets().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { status: Some(200), .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 3);
+    assert!(err.is_retryable(), "the client retried it: is_retryable agrees");
+    pipecat_cloud_tests::report(&format!("a body that never ends, 3 attempts: {err}"));
+}
+
+#[tokio::test]
+async fn a_body_cut_short_is_retried_like_a_dropped_connection() {
+    let server = ScriptedServer::start(vec![Reply::Raw(head_of_200())], sets()).await.unwrap();
+    client(&server, fast_retries()).list_secret_sets().await.unwrap();
+    assert_eq!(server.requests().len(), 2);
+    // A POST is not retried: its body may have been acted on.
+    let server = ScriptedServer::start(vec![], Reply::Raw(head_of_200())).await.unwrap();
+    let body = types::CreateBuildRequest::new("us-west", uuid::Uuid::nil());
+    let err = client(&server, fast_retries()).create_build(body).await.unwrap_err();
+    assert_eq!((err.status(), server.requests().len()), (Some(200), 1), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_answer_head_larger_than_the_client_reads_is_not_retried() {
+    let mut huge = b"HTTP/1.1 200 OK\r\nx-padding: ".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 1 << 20));
+    huge.extend(b"\r\ncontent-length: 2\r\n\r\n{}");
+    let server = ScriptedServer::start(vec![], Reply::Raw(huge)).await.unwrap();
+    let err = client(&server, fast_retries()).list_secret_sets().await.unwrap_err();
+    assert_eq!(server.requests().len(), 1, "the server would send the same head again: {err:?}");
+    assert!(!err.is_retryable(), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("head") && text.contains("too large"), "{text}");
+    pipecat_cloud_tests::report(&format!("an answer head of 1 MiB: {text}"));
+}

@@ -177,8 +177,8 @@ fn diff(args: &[String]) -> Result<ExitCode, String> {
     let [base, new] = sides.as_slice() else {
         return Err(format!("diff takes two specs, BASE and NEW\n{USAGE}"));
     };
-    let base_doc = load_side(base).map_err(|e| format!("{base}: {e}"))?;
-    let new_doc = load_side(new).map_err(|e| format!("{new}: {e}"))?;
+    let base_doc = load_side(base).map_err(|e| naming_side(base, &e))?;
+    let new_doc = load_side(new).map_err(|e| naming_side(new, &e))?;
     let mut changes = diff_documents(&base_doc, &new_doc);
     if let Some(file) = &accepted {
         let list = Accepted::load(file).map_err(|e| e.to_string())?;
@@ -193,4 +193,11 @@ fn diff(args: &[String]) -> Result<ExitCode, String> {
     }
     say!("{}", render(&changes, base, new, format));
     Ok(if failing(&changes, fail_on) > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `error`, led by the diff side it comes from unless it names that side already (a file's errors
+/// start with the file).
+fn naming_side(side: &str, error: &build_helpers::error::SpecError) -> String {
+    let message = error.to_string();
+    if message.starts_with(side) { message } else { format!("{side}: {message}") }
 }

@@ -72,3 +72,19 @@ async fn a_closed_pipe_ends_the_output_quietly() {
         assert!(!stderr.contains("panicked"), "{command}: {stderr}");
     }
 }
+
+/// A refused connection's cause is printed once: the SDK's message holds it, and the CLI prints the
+/// error's chain, which must not repeat it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_connection_names_its_cause_once() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let host = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let result = launch(&host, "refused", &["--api-key", PRIVATE_KEY, "region", "list"], &[], None, None).await;
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    let error = result.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default().to_string();
+    assert!(error.contains("listRegions: could not reach the API"), "{}", result.stderr);
+    assert_eq!(error.matches("Connection refused").count(), 1, "the cause once: {error}");
+    assert!(!error.contains("error sending request"), "{error}");
+    pipecat_cloud_tests::report(&format!("a refused connection: {error}"));
+}

@@ -10,7 +10,12 @@ use super::*;
 
 #[tokio::test]
 async fn a_secret_set_is_pending_then_ready_and_shows_key_names_only() {
-    let emulator = polled().await;
+    // Two reads: the list (which reports the status, so it counts) sees it pending, the wait's get ready.
+    let emulator = Emulator::builder()
+        .progression(pipecat_cloud_emulator::Progression::AfterPolls { polls: 2 })
+        .start()
+        .await
+        .expect("emulator");
     let client = emulator.client();
     let accepted = client.upsert_secret_set("bot-secrets", secrets(&[("A", "1"), ("B", "2")])).await.expect("upsert");
     assert_eq!(accepted.region, "us-west");
