@@ -469,6 +469,7 @@ mod tests {
         let readme = include_str!("../README.md");
         let mib = |bytes: usize| bytes / (1024 * 1024);
         let phrases = [
+            format!("all {} operations of the REST API", pipecat_cloud::catalog::OPERATIONS.len()),
             format!("a body over {} MB gets 413", mib(crate::server::BODY_LIMIT)),
             format!("more than {} s to send a request's head", crate::server::HEAD_TIMEOUT.as_secs()),
             format!("the newest {} requests", group_thousands(crate::journal::CAPACITY)),

@@ -7282,40 +7282,102 @@ pub mod catalog {
             list: None,
         },
     ];
+    ///`listServices`: GET /agents.
+    pub static LIST_SERVICES: &Operation = &OPERATIONS[0];
+    ///`createService`: POST /agents.
+    pub static CREATE_SERVICE: &Operation = &OPERATIONS[1];
+    ///`getService`: GET /agents/{agentName}.
+    pub static GET_SERVICE: &Operation = &OPERATIONS[2];
+    ///`updateService`: POST /agents/{agentName}.
+    pub static UPDATE_SERVICE: &Operation = &OPERATIONS[3];
+    ///`deleteService`: DELETE /agents/{agentName}.
+    pub static DELETE_SERVICE: &Operation = &OPERATIONS[4];
+    ///`getLogs`: GET /agents/{agentName}/logs.
+    pub static GET_LOGS: &Operation = &OPERATIONS[5];
+    ///`getSessions`: GET /agents/{agentName}/sessions.
+    pub static GET_SESSIONS: &Operation = &OPERATIONS[6];
+    ///`getSession`: GET /agents/{agentName}/sessions/{sessionId}.
+    pub static GET_SESSION: &Operation = &OPERATIONS[7];
+    ///`stopSession`: DELETE /agents/{agentName}/sessions/{sessionId}.
+    pub static STOP_SESSION: &Operation = &OPERATIONS[8];
+    ///`listBuilds`: GET /builds.
+    pub static LIST_BUILDS: &Operation = &OPERATIONS[9];
+    ///`createBuild`: POST /builds.
+    pub static CREATE_BUILD: &Operation = &OPERATIONS[10];
+    ///`getBuildUploadUrl`: POST /builds/upload-url.
+    pub static GET_BUILD_UPLOAD_URL: &Operation = &OPERATIONS[11];
+    ///`getBuild`: GET /builds/{buildId}.
+    pub static GET_BUILD: &Operation = &OPERATIONS[12];
+    ///`getBuildLogs`: GET /builds/{buildId}/logs.
+    pub static GET_BUILD_LOGS: &Operation = &OPERATIONS[13];
+    ///`getProperties`: GET /properties.
+    pub static GET_PROPERTIES: &Operation = &OPERATIONS[14];
+    ///`updateProperties`: PATCH /properties.
+    pub static UPDATE_PROPERTIES: &Operation = &OPERATIONS[15];
+    ///`getPropertiesSchema`: GET /properties/schema.
+    pub static GET_PROPERTIES_SCHEMA: &Operation = &OPERATIONS[16];
+    ///`startService`: POST /public/{agentName}/start.
+    pub static START_SERVICE: &Operation = &OPERATIONS[17];
+    ///`sessionProxyGet`: GET /public/{serviceName}/sessions/{sessionId}/{path}.
+    pub static SESSION_PROXY_GET: &Operation = &OPERATIONS[18];
+    ///`sessionProxyPut`: PUT /public/{serviceName}/sessions/{sessionId}/{path}.
+    pub static SESSION_PROXY_PUT: &Operation = &OPERATIONS[19];
+    ///`sessionProxyPost`: POST /public/{serviceName}/sessions/{sessionId}/{path}.
+    pub static SESSION_PROXY_POST: &Operation = &OPERATIONS[20];
+    ///`sessionProxyDelete`: DELETE /public/{serviceName}/sessions/{sessionId}/{path}.
+    pub static SESSION_PROXY_DELETE: &Operation = &OPERATIONS[21];
+    ///`sessionProxyOptions`: OPTIONS /public/{serviceName}/sessions/{sessionId}/{path}.
+    pub static SESSION_PROXY_OPTIONS: &Operation = &OPERATIONS[22];
+    ///`sessionProxyHead`: HEAD /public/{serviceName}/sessions/{sessionId}/{path}.
+    pub static SESSION_PROXY_HEAD: &Operation = &OPERATIONS[23];
+    ///`sessionProxyPatch`: PATCH /public/{serviceName}/sessions/{sessionId}/{path}.
+    pub static SESSION_PROXY_PATCH: &Operation = &OPERATIONS[24];
+    ///`listRegions`: GET /regions.
+    pub static LIST_REGIONS: &Operation = &OPERATIONS[25];
+    ///`listSecretSets`: GET /secrets.
+    pub static LIST_SECRET_SETS: &Operation = &OPERATIONS[26];
+    ///`getSecretSet`: GET /secrets/{setName}.
+    pub static GET_SECRET_SET: &Operation = &OPERATIONS[27];
+    ///`upsertSecretSet`: PUT /secrets/{setName}.
+    pub static UPSERT_SECRET_SET: &Operation = &OPERATIONS[28];
+    ///`deleteSecretSet`: DELETE /secrets/{setName}.
+    pub static DELETE_SECRET_SET: &Operation = &OPERATIONS[29];
+    ///`deleteSecretFromSet`: DELETE /secrets/{setName}/{secretKey}.
+    pub static DELETE_SECRET_FROM_SET: &Operation = &OPERATIONS[30];
     /// The operation with the spec's `operationId`.
     pub fn by_id(operation_id: &str) -> Option<&'static Operation> {
         match operation_id {
-            "listServices" => Some(&OPERATIONS[0]),
-            "createService" => Some(&OPERATIONS[1]),
-            "getService" => Some(&OPERATIONS[2]),
-            "updateService" => Some(&OPERATIONS[3]),
-            "deleteService" => Some(&OPERATIONS[4]),
-            "getLogs" => Some(&OPERATIONS[5]),
-            "getSessions" => Some(&OPERATIONS[6]),
-            "getSession" => Some(&OPERATIONS[7]),
-            "stopSession" => Some(&OPERATIONS[8]),
-            "listBuilds" => Some(&OPERATIONS[9]),
-            "createBuild" => Some(&OPERATIONS[10]),
-            "getBuildUploadUrl" => Some(&OPERATIONS[11]),
-            "getBuild" => Some(&OPERATIONS[12]),
-            "getBuildLogs" => Some(&OPERATIONS[13]),
-            "getProperties" => Some(&OPERATIONS[14]),
-            "updateProperties" => Some(&OPERATIONS[15]),
-            "getPropertiesSchema" => Some(&OPERATIONS[16]),
-            "startService" => Some(&OPERATIONS[17]),
-            "sessionProxyGet" => Some(&OPERATIONS[18]),
-            "sessionProxyPut" => Some(&OPERATIONS[19]),
-            "sessionProxyPost" => Some(&OPERATIONS[20]),
-            "sessionProxyDelete" => Some(&OPERATIONS[21]),
-            "sessionProxyOptions" => Some(&OPERATIONS[22]),
-            "sessionProxyHead" => Some(&OPERATIONS[23]),
-            "sessionProxyPatch" => Some(&OPERATIONS[24]),
-            "listRegions" => Some(&OPERATIONS[25]),
-            "listSecretSets" => Some(&OPERATIONS[26]),
-            "getSecretSet" => Some(&OPERATIONS[27]),
-            "upsertSecretSet" => Some(&OPERATIONS[28]),
-            "deleteSecretSet" => Some(&OPERATIONS[29]),
-            "deleteSecretFromSet" => Some(&OPERATIONS[30]),
+            "listServices" => Some(LIST_SERVICES),
+            "createService" => Some(CREATE_SERVICE),
+            "getService" => Some(GET_SERVICE),
+            "updateService" => Some(UPDATE_SERVICE),
+            "deleteService" => Some(DELETE_SERVICE),
+            "getLogs" => Some(GET_LOGS),
+            "getSessions" => Some(GET_SESSIONS),
+            "getSession" => Some(GET_SESSION),
+            "stopSession" => Some(STOP_SESSION),
+            "listBuilds" => Some(LIST_BUILDS),
+            "createBuild" => Some(CREATE_BUILD),
+            "getBuildUploadUrl" => Some(GET_BUILD_UPLOAD_URL),
+            "getBuild" => Some(GET_BUILD),
+            "getBuildLogs" => Some(GET_BUILD_LOGS),
+            "getProperties" => Some(GET_PROPERTIES),
+            "updateProperties" => Some(UPDATE_PROPERTIES),
+            "getPropertiesSchema" => Some(GET_PROPERTIES_SCHEMA),
+            "startService" => Some(START_SERVICE),
+            "sessionProxyGet" => Some(SESSION_PROXY_GET),
+            "sessionProxyPut" => Some(SESSION_PROXY_PUT),
+            "sessionProxyPost" => Some(SESSION_PROXY_POST),
+            "sessionProxyDelete" => Some(SESSION_PROXY_DELETE),
+            "sessionProxyOptions" => Some(SESSION_PROXY_OPTIONS),
+            "sessionProxyHead" => Some(SESSION_PROXY_HEAD),
+            "sessionProxyPatch" => Some(SESSION_PROXY_PATCH),
+            "listRegions" => Some(LIST_REGIONS),
+            "listSecretSets" => Some(LIST_SECRET_SETS),
+            "getSecretSet" => Some(GET_SECRET_SET),
+            "upsertSecretSet" => Some(UPSERT_SECRET_SET),
+            "deleteSecretSet" => Some(DELETE_SECRET_SET),
+            "deleteSecretFromSet" => Some(DELETE_SECRET_FROM_SET),
             _ => None,
         }
     }
@@ -7426,7 +7488,7 @@ impl<'a> ListServices<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[0], self.settings)?;
+        let mut request = client.request(crate::catalog::LIST_SERVICES, self.settings)?;
         request.literal("/agents");
         request
             .query("includeActiveDeployment", self.include_active_deployment.as_ref());
@@ -7531,7 +7593,7 @@ impl<'a> CreateService<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[1], self.settings)?;
+        let mut request = client.request(crate::catalog::CREATE_SERVICE, self.settings)?;
         request.literal("/agents");
         request.json(&self.body)?;
         client.send_json(request).await
@@ -7631,7 +7693,7 @@ impl<'a> GetService<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[2], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_SERVICE, self.settings)?;
         request.literal("/agents/");
         request.segment(0usize, self.agent_name)?;
         client.send_json(request).await
@@ -7740,7 +7802,7 @@ impl<'a> UpdateService<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[3], self.settings)?;
+        let mut request = client.request(crate::catalog::UPDATE_SERVICE, self.settings)?;
         request.literal("/agents/");
         request.segment(0usize, self.agent_name)?;
         request.json(&self.body)?;
@@ -7841,7 +7903,7 @@ impl<'a> DeleteService<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[4], self.settings)?;
+        let mut request = client.request(crate::catalog::DELETE_SERVICE, self.settings)?;
         request.literal("/agents/");
         request.segment(0usize, self.agent_name)?;
         client.send_json(request).await
@@ -8020,7 +8082,7 @@ impl<'a> GetLogs<'a> {
         self,
     ) -> ::std::result::Result<crate::Response<types::GetLogsResponse>, crate::Error> {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[5], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_LOGS, self.settings)?;
         request.literal("/agents/");
         request.segment(0usize, self.agent_name)?;
         request.literal("/logs");
@@ -8279,7 +8341,7 @@ impl<'a> GetSessions<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[6], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_SESSIONS, self.settings)?;
         request.literal("/agents/");
         request.segment(0usize, self.agent_name)?;
         request.literal("/sessions");
@@ -8461,7 +8523,7 @@ impl<'a> GetSession<'a> {
         self,
     ) -> ::std::result::Result<crate::Response<types::SessionResponse>, crate::Error> {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[7], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_SESSION, self.settings)?;
         request.literal("/agents/");
         request.segment(0usize, self.agent_name)?;
         request.literal("/sessions/");
@@ -8567,7 +8629,7 @@ impl<'a> StopSession<'a> {
         self,
     ) -> ::std::result::Result<crate::Response<types::StopResponse>, crate::Error> {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[8], self.settings)?;
+        let mut request = client.request(crate::catalog::STOP_SESSION, self.settings)?;
         request.literal("/agents/");
         request.segment(0usize, self.agent_name)?;
         request.literal("/sessions/");
@@ -8716,7 +8778,7 @@ impl<'a> ListBuilds<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[9], self.settings)?;
+        let mut request = client.request(crate::catalog::LIST_BUILDS, self.settings)?;
         request.literal("/builds");
         request.query("status", self.status.as_ref());
         request.query("region", self.region.as_ref());
@@ -8878,8 +8940,7 @@ impl<'a> CreateBuild<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client
-            .request(&crate::catalog::OPERATIONS[10], self.settings)?;
+        let mut request = client.request(crate::catalog::CREATE_BUILD, self.settings)?;
         request.literal("/builds");
         request.json(&self.body)?;
         client.send_json(request).await
@@ -8978,7 +9039,7 @@ impl<'a> GetBuildUploadUrl<'a> {
     ) -> ::std::result::Result<crate::Response<types::UploadUrlResponse>, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[11], self.settings)?;
+            .request(crate::catalog::GET_BUILD_UPLOAD_URL, self.settings)?;
         request.literal("/builds/upload-url");
         request.json(&self.body)?;
         client.send_json(request).await
@@ -9076,8 +9137,7 @@ impl<'a> GetBuild<'a> {
         self,
     ) -> ::std::result::Result<crate::Response<types::GetBuildResponse>, crate::Error> {
         let client = self.client;
-        let mut request = client
-            .request(&crate::catalog::OPERATIONS[12], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_BUILD, self.settings)?;
         request.literal("/builds/");
         request.uuid_segment(&self.build_id);
         client.send_json(request).await
@@ -9194,8 +9254,7 @@ impl<'a> GetBuildLogs<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client
-            .request(&crate::catalog::OPERATIONS[13], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_BUILD_LOGS, self.settings)?;
         request.literal("/builds/");
         request.uuid_segment(&self.build_id);
         request.literal("/logs");
@@ -9289,8 +9348,7 @@ impl<'a> GetProperties<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client
-            .request(&crate::catalog::OPERATIONS[14], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_PROPERTIES, self.settings)?;
         request.literal("/properties");
         client.send_json(request).await
     }
@@ -9393,7 +9451,7 @@ impl<'a> UpdateProperties<'a> {
     > {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[15], self.settings)?;
+            .request(crate::catalog::UPDATE_PROPERTIES, self.settings)?;
         request.literal("/properties");
         request.json(&self.body)?;
         client.send_json(request).await
@@ -9486,7 +9544,7 @@ impl<'a> GetPropertiesSchema<'a> {
     > {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[16], self.settings)?;
+            .request(crate::catalog::GET_PROPERTIES_SCHEMA, self.settings)?;
         request.literal("/properties/schema");
         client.send_json(request).await
     }
@@ -9593,8 +9651,7 @@ impl<'a> StartService<'a> {
         self,
     ) -> ::std::result::Result<crate::Response<types::StartResponse>, crate::Error> {
         let client = self.client;
-        let mut request = client
-            .request(&crate::catalog::OPERATIONS[17], self.settings)?;
+        let mut request = client.request(crate::catalog::START_SERVICE, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.agent_name)?;
         request.literal("/start");
@@ -9715,7 +9772,7 @@ impl<'a> SessionProxyGet<'a> {
     ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[18], self.settings)?;
+            .request(crate::catalog::SESSION_PROXY_GET, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.service_name)?;
         request.literal("/sessions/");
@@ -9866,7 +9923,7 @@ impl<'a> SessionProxyPut<'a> {
     ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[19], self.settings)?;
+            .request(crate::catalog::SESSION_PROXY_PUT, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.service_name)?;
         request.literal("/sessions/");
@@ -10017,7 +10074,7 @@ impl<'a> SessionProxyPost<'a> {
     ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[20], self.settings)?;
+            .request(crate::catalog::SESSION_PROXY_POST, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.service_name)?;
         request.literal("/sessions/");
@@ -10146,7 +10203,7 @@ impl<'a> SessionProxyDelete<'a> {
     ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[21], self.settings)?;
+            .request(crate::catalog::SESSION_PROXY_DELETE, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.service_name)?;
         request.literal("/sessions/");
@@ -10275,7 +10332,7 @@ impl<'a> SessionProxyOptions<'a> {
     ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[22], self.settings)?;
+            .request(crate::catalog::SESSION_PROXY_OPTIONS, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.service_name)?;
         request.literal("/sessions/");
@@ -10404,7 +10461,7 @@ impl<'a> SessionProxyHead<'a> {
     ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[23], self.settings)?;
+            .request(crate::catalog::SESSION_PROXY_HEAD, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.service_name)?;
         request.literal("/sessions/");
@@ -10555,7 +10612,7 @@ impl<'a> SessionProxyPatch<'a> {
     ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[24], self.settings)?;
+            .request(crate::catalog::SESSION_PROXY_PATCH, self.settings)?;
         request.literal("/public/");
         request.segment(0usize, self.service_name)?;
         request.literal("/sessions/");
@@ -10657,8 +10714,7 @@ impl<'a> ListRegions<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client
-            .request(&crate::catalog::OPERATIONS[25], self.settings)?;
+        let mut request = client.request(crate::catalog::LIST_REGIONS, self.settings)?;
         request.literal("/regions");
         client.send_json(request).await
     }
@@ -10750,7 +10806,7 @@ impl<'a> ListSecretSets<'a> {
     > {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[26], self.settings)?;
+            .request(crate::catalog::LIST_SECRET_SETS, self.settings)?;
         request.literal("/secrets");
         client.send_json(request).await
     }
@@ -10851,8 +10907,7 @@ impl<'a> GetSecretSet<'a> {
         crate::Error,
     > {
         let client = self.client;
-        let mut request = client
-            .request(&crate::catalog::OPERATIONS[27], self.settings)?;
+        let mut request = client.request(crate::catalog::GET_SECRET_SET, self.settings)?;
         request.literal("/secrets/");
         request.segment(0usize, self.set_name)?;
         client.send_json(request).await
@@ -10963,7 +11018,7 @@ impl<'a> UpsertSecretSet<'a> {
     > {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[28], self.settings)?;
+            .request(crate::catalog::UPSERT_SECRET_SET, self.settings)?;
         request.literal("/secrets/");
         request.segment(0usize, self.set_name)?;
         request.json(&self.body)?;
@@ -11066,7 +11121,7 @@ impl<'a> DeleteSecretSet<'a> {
     > {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[29], self.settings)?;
+            .request(crate::catalog::DELETE_SECRET_SET, self.settings)?;
         request.literal("/secrets/");
         request.segment(0usize, self.set_name)?;
         client.send_json(request).await
@@ -11175,7 +11230,7 @@ impl<'a> DeleteSecretFromSet<'a> {
     > {
         let client = self.client;
         let mut request = client
-            .request(&crate::catalog::OPERATIONS[30], self.settings)?;
+            .request(crate::catalog::DELETE_SECRET_FROM_SET, self.settings)?;
         request.literal("/secrets/");
         request.segment(0usize, self.set_name)?;
         request.literal("/");
@@ -11209,51 +11264,51 @@ macro_rules! __pipecat_cloud_mock_routes {
     () => {
 ///The route of `listServices`: `GET /agents` below `/v1`.
 pub fn list_services() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[0], &[])
+    crate::mock::Route::new(crate::catalog::LIST_SERVICES, &[])
 }
 ///The route of `createService`: `POST /agents` below `/v1`.
 pub fn create_service() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[1], &[])
+    crate::mock::Route::new(crate::catalog::CREATE_SERVICE, &[])
 }
 ///The route of `getService`: `GET /agents/{agentName}` below `/v1`.
 pub fn get_service(agent_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[2],
+        crate::catalog::GET_SERVICE,
         &[crate::mock::PathValue::Text(agent_name)],
     )
 }
 ///The route of `updateService`: `POST /agents/{agentName}` below `/v1`.
 pub fn update_service(agent_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[3],
+        crate::catalog::UPDATE_SERVICE,
         &[crate::mock::PathValue::Text(agent_name)],
     )
 }
 ///The route of `deleteService`: `DELETE /agents/{agentName}` below `/v1`.
 pub fn delete_service(agent_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[4],
+        crate::catalog::DELETE_SERVICE,
         &[crate::mock::PathValue::Text(agent_name)],
     )
 }
 ///The route of `getLogs`: `GET /agents/{agentName}/logs` below `/v1`.
 pub fn get_logs(agent_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[5],
+        crate::catalog::GET_LOGS,
         &[crate::mock::PathValue::Text(agent_name)],
     )
 }
 ///The route of `getSessions`: `GET /agents/{agentName}/sessions` below `/v1`.
 pub fn get_sessions(agent_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[6],
+        crate::catalog::GET_SESSIONS,
         &[crate::mock::PathValue::Text(agent_name)],
     )
 }
 ///The route of `getSession`: `GET /agents/{agentName}/sessions/{sessionId}` below `/v1`.
 pub fn get_session(agent_name: &str, session_id: ::uuid::Uuid) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[7],
+        crate::catalog::GET_SESSION,
         &[
             crate::mock::PathValue::Text(agent_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11263,7 +11318,7 @@ pub fn get_session(agent_name: &str, session_id: ::uuid::Uuid) -> crate::mock::R
 ///The route of `stopSession`: `DELETE /agents/{agentName}/sessions/{sessionId}` below `/v1`.
 pub fn stop_session(agent_name: &str, session_id: ::uuid::Uuid) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[8],
+        crate::catalog::STOP_SESSION,
         &[
             crate::mock::PathValue::Text(agent_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11272,46 +11327,46 @@ pub fn stop_session(agent_name: &str, session_id: ::uuid::Uuid) -> crate::mock::
 }
 ///The route of `listBuilds`: `GET /builds` below `/v1`.
 pub fn list_builds() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[9], &[])
+    crate::mock::Route::new(crate::catalog::LIST_BUILDS, &[])
 }
 ///The route of `createBuild`: `POST /builds` below `/v1`.
 pub fn create_build() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[10], &[])
+    crate::mock::Route::new(crate::catalog::CREATE_BUILD, &[])
 }
 ///The route of `getBuildUploadUrl`: `POST /builds/upload-url` below `/v1`.
 pub fn get_build_upload_url() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[11], &[])
+    crate::mock::Route::new(crate::catalog::GET_BUILD_UPLOAD_URL, &[])
 }
 ///The route of `getBuild`: `GET /builds/{buildId}` below `/v1`.
 pub fn get_build(build_id: ::uuid::Uuid) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[12],
+        crate::catalog::GET_BUILD,
         &[crate::mock::PathValue::Uuid(build_id)],
     )
 }
 ///The route of `getBuildLogs`: `GET /builds/{buildId}/logs` below `/v1`.
 pub fn get_build_logs(build_id: ::uuid::Uuid) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[13],
+        crate::catalog::GET_BUILD_LOGS,
         &[crate::mock::PathValue::Uuid(build_id)],
     )
 }
 ///The route of `getProperties`: `GET /properties` below `/v1`.
 pub fn get_properties() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[14], &[])
+    crate::mock::Route::new(crate::catalog::GET_PROPERTIES, &[])
 }
 ///The route of `updateProperties`: `PATCH /properties` below `/v1`.
 pub fn update_properties() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[15], &[])
+    crate::mock::Route::new(crate::catalog::UPDATE_PROPERTIES, &[])
 }
 ///The route of `getPropertiesSchema`: `GET /properties/schema` below `/v1`.
 pub fn get_properties_schema() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[16], &[])
+    crate::mock::Route::new(crate::catalog::GET_PROPERTIES_SCHEMA, &[])
 }
 ///The route of `startService`: `POST /{agentName}/start` below `/v1/public`.
 pub fn start_service(agent_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[17],
+        crate::catalog::START_SERVICE,
         &[crate::mock::PathValue::Text(agent_name)],
     )
 }
@@ -11322,7 +11377,7 @@ pub fn session_proxy_get(
     path: &str,
 ) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[18],
+        crate::catalog::SESSION_PROXY_GET,
         &[
             crate::mock::PathValue::Text(service_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11337,7 +11392,7 @@ pub fn session_proxy_put(
     path: &str,
 ) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[19],
+        crate::catalog::SESSION_PROXY_PUT,
         &[
             crate::mock::PathValue::Text(service_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11352,7 +11407,7 @@ pub fn session_proxy_post(
     path: &str,
 ) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[20],
+        crate::catalog::SESSION_PROXY_POST,
         &[
             crate::mock::PathValue::Text(service_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11367,7 +11422,7 @@ pub fn session_proxy_delete(
     path: &str,
 ) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[21],
+        crate::catalog::SESSION_PROXY_DELETE,
         &[
             crate::mock::PathValue::Text(service_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11382,7 +11437,7 @@ pub fn session_proxy_options(
     path: &str,
 ) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[22],
+        crate::catalog::SESSION_PROXY_OPTIONS,
         &[
             crate::mock::PathValue::Text(service_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11397,7 +11452,7 @@ pub fn session_proxy_head(
     path: &str,
 ) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[23],
+        crate::catalog::SESSION_PROXY_HEAD,
         &[
             crate::mock::PathValue::Text(service_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11412,7 +11467,7 @@ pub fn session_proxy_patch(
     path: &str,
 ) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[24],
+        crate::catalog::SESSION_PROXY_PATCH,
         &[
             crate::mock::PathValue::Text(service_name),
             crate::mock::PathValue::Uuid(session_id),
@@ -11422,37 +11477,37 @@ pub fn session_proxy_patch(
 }
 ///The route of `listRegions`: `GET /regions` below `/v1`.
 pub fn list_regions() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[25], &[])
+    crate::mock::Route::new(crate::catalog::LIST_REGIONS, &[])
 }
 ///The route of `listSecretSets`: `GET /secrets` below `/v1`.
 pub fn list_secret_sets() -> crate::mock::Route {
-    crate::mock::Route::new(&crate::catalog::OPERATIONS[26], &[])
+    crate::mock::Route::new(crate::catalog::LIST_SECRET_SETS, &[])
 }
 ///The route of `getSecretSet`: `GET /secrets/{setName}` below `/v1`.
 pub fn get_secret_set(set_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[27],
+        crate::catalog::GET_SECRET_SET,
         &[crate::mock::PathValue::Text(set_name)],
     )
 }
 ///The route of `upsertSecretSet`: `PUT /secrets/{setName}` below `/v1`.
 pub fn upsert_secret_set(set_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[28],
+        crate::catalog::UPSERT_SECRET_SET,
         &[crate::mock::PathValue::Text(set_name)],
     )
 }
 ///The route of `deleteSecretSet`: `DELETE /secrets/{setName}` below `/v1`.
 pub fn delete_secret_set(set_name: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[29],
+        crate::catalog::DELETE_SECRET_SET,
         &[crate::mock::PathValue::Text(set_name)],
     )
 }
 ///The route of `deleteSecretFromSet`: `DELETE /secrets/{setName}/{secretKey}` below `/v1`.
 pub fn delete_secret_from_set(set_name: &str, secret_key: &str) -> crate::mock::Route {
     crate::mock::Route::new(
-        &crate::catalog::OPERATIONS[30],
+        crate::catalog::DELETE_SECRET_FROM_SET,
         &[
             crate::mock::PathValue::Text(set_name),
             crate::mock::PathValue::Text(secret_key),

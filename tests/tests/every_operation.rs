@@ -1,4 +1,4 @@
-//! Every one of the 31 operations, called through the wrapper against a local server that answers only
+//! Every operation of the catalog, called through the wrapper against a local server that answers only
 //! when the method, the full path (with `/v1` or `/v1/public`) and the key are the expected ones.
 #![allow(clippy::unwrap_used)]
 
@@ -143,7 +143,6 @@ async fn every_operation_reaches_its_route_with_its_key() {
     );
 
     assert_eq!(called, pipecat_cloud::catalog::OPERATIONS.len(), "every catalog operation is called once");
-    assert_eq!(called, 31);
 }
 
 #[tokio::test]

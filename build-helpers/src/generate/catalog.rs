@@ -1,6 +1,7 @@
 //! Emits the operation catalog: for every operation, its spec name, method, full path, key and
-//! path-parameter rules. The wrapper reads an operation's entry when it builds a request (by index,
-//! fixed at generation time: no look-up by name per call); tests use it to reach every operation.
+//! path-parameter rules, in `OPERATIONS` and as a named static (`catalog::DELETE_SECRET_FROM_SET`). The
+//! wrapper names an operation's static when it builds a request (fixed at generation time: no look-up
+//! by name per call); tests use `OPERATIONS` to reach every operation.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -16,9 +17,14 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
     let mut patterns: Vec<String> = Vec::new();
     let mut entries = Vec::new();
     let mut ids = Vec::new();
+    let mut names = Vec::new();
+    let mut docs = Vec::new();
     for op in operations(doc) {
         entries.push(entry(doc, &op, &mut patterns)?);
-        ids.push(op.operation_id().unwrap_or_default().to_string());
+        let id = op.operation_id().unwrap_or_default().to_string();
+        names.push(static_name(&op)?);
+        docs.push(format!("`{id}`: {} {}.", op.method.to_uppercase(), op.path));
+        ids.push(id);
     }
     let count = entries.len();
     let indexes: Vec<syn::Index> = (0..count).map(syn::Index::from).collect();
@@ -42,14 +48,39 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
             /// All operations, in spec order.
             pub static OPERATIONS: [Operation; #count] = [ #( #entries ),* ];
 
+            #(
+                #[doc = #docs]
+                pub static #names: &Operation = &OPERATIONS[#indexes];
+            )*
+
             /// The operation with the spec's `operationId`.
             pub fn by_id(operation_id: &str) -> Option<&'static Operation> {
                 match operation_id {
-                    #( #ids => Some(&OPERATIONS[#indexes]), )*
+                    #( #ids => Some(#names), )*
                     _ => None,
                 }
             }
         }
+    })
+}
+
+/// The catalog's own names, which no operation's static may take.
+const CATALOG_NAMES: [&str; 3] = ["OPERATIONS", "SPEC_VERSION", "SPEC_TITLE"];
+
+/// The name of `op`'s static in the catalog: its operationId in SHOUTY_SNAKE_CASE.
+pub fn static_name(op: &OperationRef<'_>) -> Result<syn::Ident> {
+    let id = op.operation_id().unwrap_or_default();
+    let name = heck::ToShoutySnakeCase::to_shouty_snake_case(crate::document::snake_case(id).as_str());
+    if CATALOG_NAMES.contains(&name.as_str()) || name.starts_with("PATTERN_") {
+        return Err(SpecError::invalid(
+            op.label(),
+            format!(
+                "operationId `{id}` becomes the catalog static `{name}`, a name the catalog uses itself; rename it"
+            ),
+        ));
+    }
+    syn::parse_str(&name).map_err(|_| {
+        SpecError::invalid(op.label(), format!("operationId `{id}` does not make a Rust name (`{name}`); rename it"))
     })
 }
 

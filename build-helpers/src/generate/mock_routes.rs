@@ -16,7 +16,7 @@ use crate::validate::template_names;
 /// The route functions, expanded inside the wrapper's `mock::routes` module.
 pub fn mock_routes(normalized: &Value) -> Result<TokenStream> {
     let mut functions = Vec::new();
-    for (index, op) in operations(normalized).iter().enumerate() {
+    for op in &operations(normalized) {
         let id = op.operation_id().unwrap_or_default();
         let label = op.label();
         let name = snake_ident(id, &label)?;
@@ -33,14 +33,14 @@ pub fn mock_routes(normalized: &Value) -> Result<TokenStream> {
                 values.push(quote!(crate::mock::PathValue::Text(#ident)));
             }
         }
-        let index = syn::Index::from(index);
+        let operation = crate::generate::catalog::static_name(op)?;
         let base = op.operation.get(X_BASE).and_then(Value::as_str).unwrap_or("");
         let spec_path = op.path.strip_prefix(base).unwrap_or(op.path);
         let doc = format!("The route of `{id}`: `{} {spec_path}` below `/v1{base}`.", op.method.to_uppercase());
         functions.push(quote! {
             #[doc = #doc]
             pub fn #name(#( #params ),*) -> crate::mock::Route {
-                crate::mock::Route::new(&crate::catalog::OPERATIONS[#index], &[#( #values ),*])
+                crate::mock::Route::new(crate::catalog::#operation, &[#( #values ),*])
             }
         });
     }

@@ -5,7 +5,7 @@
 //! expands inside itself (its facade and its typed mock routes).
 
 mod additive;
-mod catalog;
+pub(crate) mod catalog;
 pub mod facade;
 mod fast_timestamps;
 pub(crate) mod idents;

@@ -321,3 +321,13 @@ fn accepted_regressions_compile() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Each operation is also a static of the catalog (`catalog::GET_THING`): an operationId that would
+/// take one of the catalog's own names is refused.
+#[test]
+fn operation_ids_colliding_with_catalog_names() {
+    for id in ["operations", "specVersion", "pattern_0"] {
+        let doc = spec(json!({"/a": {"get": op(id, ok())}}), json!({}));
+        refused(&format!("catalog-name-{id}"), &doc, &["#/paths/~1a/get", "a name the catalog uses itself"]);
+    }
+}

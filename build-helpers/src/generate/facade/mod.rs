@@ -89,8 +89,7 @@ fn refuse_colliding_names(doc: &Value) -> Result<()> {
 }
 
 fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
-    let OperationModel { index, method, builder, .. } = model;
-    let index = syn::Index::from(*index);
+    let OperationModel { method, builder, .. } = model;
     let method_doc = docs::method_doc(doc, model);
     let summary = model.op.operation.get("summary").and_then(Value::as_str).unwrap_or(&model.id).trim();
     let builder_doc = format!(
@@ -162,7 +161,7 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
         (None, false) => {}
     }
 
-    let build = build_request(model, &index)?;
+    let build = build_request(model)?;
     let (output, send, send_with_response) = match &model.success {
         Success::Json(ty) => (
             quote!(#ty),
@@ -297,7 +296,8 @@ fn pass_through_setters(takes_body: bool) -> TokenStream {
 
 /// The statements that turn a builder into `client` and `request`: the key checked, each path value
 /// checked and escaped, the query and the body written.
-fn build_request(model: &OperationModel<'_>, index: &syn::Index) -> Result<TokenStream> {
+fn build_request(model: &OperationModel<'_>) -> Result<TokenStream> {
+    let operation = crate::generate::catalog::static_name(&model.op)?;
     let mut steps = Vec::new();
     let mut rest = model.op.path;
     let names = template_names(model.op.path);
@@ -355,7 +355,7 @@ fn build_request(model: &OperationModel<'_>, index: &syn::Index) -> Result<Token
     }
     Ok(quote! {
         let client = self.client;
-        let mut request = client.request(&crate::catalog::OPERATIONS[#index], self.settings)?;
+        let mut request = client.request(crate::catalog::#operation, self.settings)?;
         #( #steps )*
     })
 }
