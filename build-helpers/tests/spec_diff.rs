@@ -351,3 +351,23 @@ fn a_header_parameter_is_refused_by_check_and_by_diff_with_its_place() {
     assert!(stderr.contains("header parameter `X-Request-Region`") && !stdout.contains("new setter"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `cargo spec rules` prints every rule, so that the README points to it instead of restating them.
+#[test]
+fn cargo_spec_rules_prints_every_rule_as_text_or_markdown() {
+    for format in ["text", "markdown"] {
+        let (code, stdout, stderr) = cargo_spec(&["rules", "--format", format]);
+        assert_eq!(code, Some(0), "{stderr}");
+        for rule in build_helpers::diff::rules::ALL {
+            assert!(stdout.contains(rule.id) && stdout.contains(rule.meaning), "{format}: {} missing", rule.id);
+        }
+        assert_eq!(
+            stdout.lines().count(),
+            build_helpers::diff::rules::ALL.len() + if format == "markdown" { 2 } else { 0 }
+        );
+    }
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    assert!(readme.contains("`cargo spec rules`"), "the README points to the command");
+    let restated = build_helpers::diff::rules::ALL.iter().filter(|rule| readme.contains(rule.meaning)).count();
+    assert_eq!(restated, 0, "the README restates rules instead of pointing to `cargo spec rules`");
+}

@@ -5,6 +5,7 @@
 //!                                         normalization changed
 //! cargo spec generate [PATH] [-o FILE]    write the code the generator makes of any valid spec
 //! cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]
+//! cargo spec rules [--format text|markdown]   every rule of the diff, with its level and meaning
 //! ```
 //! PATH is a spec file or a folder of fragments; it defaults to `openapi/` in the current folder (never
 //! to a path fixed when the tool was built). A diff side may also be `REV:PATH`, read from git.
@@ -22,7 +23,8 @@ use build_helpers::normalize::PASSES;
 use build_helpers::pipeline::{check as check_spec, prepare_and_generate, write_if_changed};
 
 const USAGE: &str = "usage: cargo spec check [PATH]\n       cargo spec generate [PATH] [-o FILE]\n       \
-cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]\n\
+cargo spec diff BASE NEW [--format text|json|markdown] [--fail-on ERR|WARN|INFO] [--accepted FILE]\n       \
+cargo spec rules [--format text|markdown]\n\
 PATH: a spec file or a folder of fragment files (default: ./openapi); BASE and NEW may also be REV:PATH";
 
 /// Writes to standard output; a closed pipe ends the program quietly (a reader such as `head` has what
@@ -63,6 +65,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             generate(&path, output.as_deref()).map(|()| ExitCode::SUCCESS)
         }
         "diff" => diff(rest),
+        "rules" => rules(rest).map(|()| ExitCode::SUCCESS),
         "-h" | "--help" | "help" => {
             say!("{USAGE}\n");
             Ok(ExitCode::SUCCESS)
@@ -200,4 +203,33 @@ fn diff(args: &[String]) -> Result<ExitCode, String> {
 fn naming_side(side: &str, error: &build_helpers::error::SpecError) -> String {
     let message = error.to_string();
     if message.starts_with(side) { message } else { format!("{side}: {message}") }
+}
+
+/// Prints every rule of the diff, by level: what the README points to rather than restating.
+fn rules(args: &[String]) -> Result<(), String> {
+    let markdown = match args {
+        [] => false,
+        [flag, format] if flag == "--format" && format == "text" => false,
+        [flag, format] if flag == "--format" && format == "markdown" => true,
+        _ => return Err(format!("usage: cargo spec rules [--format text|markdown]\n{USAGE}")),
+    };
+    let mut all: Vec<&build_helpers::diff::Rule> = build_helpers::diff::rules::ALL.to_vec();
+    all.sort_by_key(|rule| std::cmp::Reverse(rule.level));
+    if markdown {
+        say!("| level | rule | oasdiff's id | what it means for callers |\n|---|---|---|---|\n");
+        for rule in all {
+            say!(
+                "| {} | `{}` | {} | {} |\n",
+                rule.level,
+                rule.id,
+                if rule.oasdiff { "yes" } else { "no" },
+                rule.meaning
+            );
+        }
+    } else {
+        for rule in all {
+            say!("{:<4} {}: {}\n", rule.level.to_string(), rule.id, rule.meaning);
+        }
+    }
+    Ok(())
 }
