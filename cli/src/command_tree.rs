@@ -24,7 +24,7 @@ pub fn command() -> Command {
     let mut root = Command::new("pipecat-cloud")
         .version(version())
         .about("The Pipecat Cloud REST API from the command line: every operation a command, plus deploy, logs --follow, secrets from .env files and cloud builds.")
-        .after_help(exit::HELP)
+        .after_help(exit::help())
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args());

@@ -18,9 +18,26 @@ pub const CONFLICT: u8 = 4;
 /// The API answered 429 Too Many Requests.
 pub const RATE_LIMITED: u8 = 5;
 
-/// The table `--help` shows.
-pub const HELP: &str = "Exit codes: 0 success, 1 API error, 2 usage or refused input (nothing sent), \
-3 wait timed out, 4 conflict (409), 5 rate limited (429).";
+/// Every exit code with what it means: the one place they are stated. `--help` and both READMEs show
+/// [`summary`], and a test holds the READMEs to it.
+pub const CODES: [(u8, &str); 6] = [
+    (SUCCESS, "success"),
+    (API_ERROR, "API error"),
+    (USAGE, "usage or refused input (nothing sent)"),
+    (WAIT_TIMED_OUT, "wait timed out"),
+    (CONFLICT, "conflict (409)"),
+    (RATE_LIMITED, "rate limited (429)"),
+];
+
+/// `0 success, 1 API error, ...`: the codes in one line.
+pub fn summary() -> String {
+    CODES.iter().map(|(code, meaning)| format!("{code} {meaning}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The line `--help` ends with.
+pub fn help() -> String {
+    format!("Exit codes: {}.", summary())
+}
 
 /// Input this tool refused before sending anything: a bad file, a missing value, a malformed flag.
 #[derive(Debug)]
@@ -87,4 +104,22 @@ pub fn error_json(error: &anyhow::Error) -> serde_json::Value {
         "code": api.and_then(|a| a.code.clone()).unwrap_or_else(|| kind.to_string()),
         "message": format!("{error:#}"),
     }})
+}
+
+#[cfg(test)]
+mod tests {
+    /// Both READMEs state the codes as [`super::summary`] does, word for word.
+    #[test]
+    fn the_readmes_state_the_exit_codes_as_the_code_does() {
+        let summary = super::summary();
+        for (name, text) in
+            [("README.md", include_str!("../../README.md")), ("cli/README.md", include_str!("../README.md"))]
+        {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                flat.contains(&format!("**Exit codes**: {summary}.")),
+                "{name} should say `**Exit codes**: {summary}.`"
+            );
+        }
+    }
 }
