@@ -69,8 +69,8 @@ fn global_args() -> Vec<Arg> {
             .global(true)
             .env("PIPECAT_OUTPUT")
             .value_name("FORMAT")
-            .value_parser(["table", "plain", "json", "rich"])
-            .help("How to print results: a table (the default in a terminal), plain tab-separated text (the default in a pipe), or JSON; `rich`, the official CLI's name for its tables, is the table"),
+            .value_parser(["table", "wide", "plain", "json", "rich"])
+            .help("How to print results: a table of the columns a person looks for first (the default in a terminal), `wide` for every column, plain tab-separated text (the default in a pipe), or JSON; `rich`, the official CLI's name for its tables, is the table"),
         Arg::new("verbose")
             .long("verbose")
             .short('v')

@@ -10,8 +10,10 @@ use serde_json::Value;
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// Aligned columns with a header.
+    /// Aligned columns with a header: the columns a person looks for first (see [`column_rank`]).
     Table,
+    /// Aligned columns with a header: every field.
+    Wide,
     /// Tab-separated values, no header: for `cut`, `awk`, `while read`.
     Plain,
     /// One JSON document on stdout (one per line for streams).
@@ -26,6 +28,7 @@ impl Mode {
             Some("plain") => Mode::Plain,
             // `rich` is what the official CLI (`pcc`) calls its tables: users of both set it once.
             Some("table" | "rich") => Mode::Table,
+            Some("wide") => Mode::Wide,
             _ if std::io::stdout().is_terminal() => Mode::Table,
             _ => Mode::Plain,
         }
@@ -71,8 +74,8 @@ pub fn wrapped(answer: &pipecat_cloud::PassThroughResponse) -> Value {
 pub fn value(mode: Mode, value: &Value) {
     match mode {
         Mode::Json => line(&serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())),
-        Mode::Table | Mode::Plain => {
-            for row in render(value, mode == Mode::Table) {
+        Mode::Table | Mode::Wide | Mode::Plain => {
+            for row in render(value, mode) {
                 line(&row);
             }
         }
@@ -81,9 +84,10 @@ pub fn value(mode: Mode, value: &Value) {
 
 /// The rows of `value`: a list of objects as columns, an object holding one such list as that list,
 /// any other object as `key value` pairs (nested fields dotted), a scalar as itself.
-fn render(value: &Value, table: bool) -> Vec<String> {
-    if let Some(rows) = listing(value) {
-        return columns(rows, table);
+fn render(value: &Value, mode: Mode) -> Vec<String> {
+    let table = mode != Mode::Plain;
+    if let Some((list, rows)) = listing(value) {
+        return columns(list, rows, mode);
     }
     match value {
         Value::Object(_) => {
@@ -99,18 +103,19 @@ fn render(value: &Value, table: bool) -> Vec<String> {
     }
 }
 
-/// The list of objects `value` is, or holds as its only list.
-fn listing(value: &Value) -> Option<&Vec<Value>> {
+/// The list of objects `value` is, or holds as its only list, with the list's name (`sessions`) when
+/// it has one.
+fn listing(value: &Value) -> Option<(&str, &Vec<Value>)> {
     match value {
-        Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => Some(items),
+        Value::Array(items) if items.iter().all(Value::is_object) && !items.is_empty() => Some(("", items)),
         Value::Object(map) => {
-            let lists: Vec<&Vec<Value>> = map
-                .values()
-                .filter_map(Value::as_array)
-                .filter(|items| !items.is_empty() && items.iter().all(Value::is_object))
+            let lists: Vec<(&str, &Vec<Value>)> = map
+                .iter()
+                .filter_map(|(name, field)| Some((name.as_str(), field.as_array()?)))
+                .filter(|(_, items)| !items.is_empty() && items.iter().all(Value::is_object))
                 .collect();
             match lists.as_slice() {
-                [only] => Some(only),
+                [only] => Some(*only),
                 _ => None,
             }
         }
@@ -118,21 +123,71 @@ fn listing(value: &Value) -> Option<&Vec<Value>> {
     }
 }
 
-const MAX_COLUMNS: usize = 8;
 const MAX_CELL: usize = 48;
+/// Columns shown for a list whose fields the rule does not know.
+const FALLBACK_COLUMNS: usize = 6;
 
-fn columns(rows: &[Value], table: bool) -> Vec<String> {
+/// Where a field goes in a table, by one rule over its name, so that a new resource gets sensible
+/// columns: a time leads a list of events (log lines), then what identifies an item (`name`, its own
+/// id: `id`, or `sessionId` in a list of `sessions`), its state (`status`, `state`, `phase`, `ready`, a
+/// `type`), its region, its times (`createdAt`, `…At`, `…Time`), and the text it carries (`log`,
+/// `message`). `None` for every other field: shown with `-o wide`.
+pub fn column_rank(list: &str, key: &str) -> Option<u8> {
+    let own_id = list.strip_suffix('s').map(|item| format!("{item}Id"));
+    match key {
+        "timestamp" => Some(0),
+        "name" | "serviceName" | "code" | "fieldName" => Some(1),
+        "id" => Some(2),
+        _ if own_id.as_deref() == Some(key) => Some(2),
+        "status" | "state" | "phase" | "ready" | "completionStatus" | "type" => Some(3),
+        "region" => Some(4),
+        _ if key.ends_with("At") || key.ends_with("Time") => Some(5),
+        "log" | "message" | "display_name" | "description" => Some(6),
+        _ => None,
+    }
+}
+
+fn columns(list: &str, rows: &[Value], mode: Mode) -> Vec<String> {
+    let table = mode != Mode::Plain;
     let mut keys: Vec<&str> = Vec::new();
     for row in rows {
         for (key, field) in row.as_object().into_iter().flatten() {
-            if !field.is_object() && !field.is_array() && !keys.contains(&key.as_str()) && keys.len() < MAX_COLUMNS {
+            let shown = mode == Mode::Wide || column_rank(list, key).is_some();
+            if shown && !field.is_object() && !field.is_array() && !keys.contains(&key.as_str()) {
                 keys.push(key);
             }
         }
     }
+    // A resource none of whose fields the rule knows still shows: its first fields, as they came.
+    if keys.is_empty() {
+        keys = rows
+            .iter()
+            .flat_map(|row| row.as_object().into_iter().flatten())
+            .filter(|(_, f)| !f.is_object() && !f.is_array())
+            .map(|(k, _)| k.as_str())
+            .fold(Vec::new(), |mut all, key| {
+                if !all.contains(&key) && all.len() < FALLBACK_COLUMNS {
+                    all.push(key);
+                }
+                all
+            });
+    }
+    // The ranked fields first, in rank order; the others (with `-o wide`) after them, as they came.
+    keys.sort_by_key(|key| column_rank(list, key).unwrap_or(u8::MAX));
+    // Cells are cut to keep the columns after them readable; the last column has none after it, so a
+    // log line or a message shows whole.
+    let last = keys.len().saturating_sub(1);
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| keys.iter().map(|k| cut(&row.get(*k).map(scalar).unwrap_or_default(), table)).collect())
+        .map(|row| {
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let text = row.get(*k).map(scalar).unwrap_or_default();
+                    if i == last { text } else { cut(&text, table) }
+                })
+                .collect()
+        })
         .collect();
     if !table {
         return cells.into_iter().map(|row| row.join("\t")).collect();
@@ -187,10 +242,28 @@ mod tests {
 
     #[test]
     fn a_listing_becomes_columns_and_an_object_pairs() {
-        let list = json!({"services": [{"name": "a", "ready": true, "nested": {"x": 1}}, {"name": "bb", "ready": false}], "total": 2});
-        assert_eq!(render(&list, true), ["name  ready", "a     true", "bb    false"]);
-        assert_eq!(render(&list, false), ["a\ttrue", "bb\tfalse"]);
+        let list = json!({"services": [{"ready": true, "name": "a", "nested": {"x": 1}}, {"name": "bb", "ready": false}], "total": 2});
+        assert_eq!(render(&list, Mode::Table), ["name  ready", "a     true", "bb    false"]);
+        assert_eq!(render(&list, Mode::Plain), ["a\ttrue", "bb\tfalse"]);
         let one = json!({"name": "a", "autoScaling": {"minAgents": 1}});
-        assert_eq!(render(&one, false), ["autoScaling.minAgents\t1", "name\ta"]);
+        assert_eq!(render(&one, Mode::Plain), ["autoScaling.minAgents\t1", "name\ta"]);
+    }
+
+    #[test]
+    fn tables_lead_with_identity_state_region_and_time_and_wide_shows_the_rest() {
+        let sessions = json!({"sessions": [{"botStartSeconds": 2, "coldStart": true, "createdAt": "t1",
+            "deploymentId": "d", "sessionId": "s1", "completionStatus": "ok"}], "total_count": 1});
+        assert_eq!(
+            render(&sessions, Mode::Table)[0].split_whitespace().collect::<Vec<_>>(),
+            ["sessionId", "completionStatus", "createdAt"]
+        );
+        let wide = render(&sessions, Mode::Wide);
+        assert!(
+            wide[0].starts_with("sessionId") && wide[0].contains("botStartSeconds") && wide[0].contains("deploymentId")
+        );
+        let logs = json!({"logs": [{"log": "hello", "deploymentId": "d", "timestamp": "t"}], "total": {"value": 1}});
+        assert_eq!(render(&logs, Mode::Plain), ["t\thello"]);
+        let builds = json!({"builds": [{"contextHash": "h", "buildDurationSeconds": 3, "status": "success", "region": "us-west", "id": "b1", "createdAt": "t"}]});
+        assert_eq!(render(&builds, Mode::Plain), ["b1\tsuccess\tus-west\tt"]);
     }
 }

@@ -194,6 +194,7 @@ fn print_line(mode: Mode, item: &GetLogsResponseLogsItem) {
             output::line(&json!({"timestamp": time, "log": text, "deploymentId": item.deployment_id}).to_string())
         }
         Mode::Table => output::line(&format!("{time}  {text}")),
+        Mode::Wide => output::line(&format!("{time}  {}  {text}", item.deployment_id.as_deref().unwrap_or("-"))),
         Mode::Plain => output::line(&format!("{time}\t{text}")),
     }
 }

@@ -12,6 +12,7 @@ mod logs;
 mod on_emulator;
 mod secrets;
 mod sessions;
+mod tables;
 
 use std::path::PathBuf;
 use std::sync::Arc;
