@@ -447,6 +447,8 @@ impl<T> Stream for Items<'_, T> {
             if let Some(item) = this.current.next() {
                 return std::task::Poll::Ready(Some(Ok(item)));
             }
+            // The page handed out is done: its buffer goes before the next page is read.
+            this.current = Vec::new().into_iter();
             match std::task::ready!(this.pages.as_mut().poll_next(context)) {
                 Some(Ok(page)) => this.current = page.items.into_iter(),
                 Some(Err(error)) => return std::task::Poll::Ready(Some(Err(error))),
