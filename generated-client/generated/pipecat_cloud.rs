@@ -7388,7 +7388,7 @@ pub mod catalog {
 #[macro_export]
 macro_rules! __pipecat_cloud_facade {
     () => {
-impl crate::Client {
+impl crate::contract::Client {
     /**List agents
 
 Returns every agent of the organization, optionally filtered by region.
@@ -7428,7 +7428,7 @@ let answer = response.into_body();
             client: self,
             include_active_deployment: ::std::option::Option::None,
             region: ::std::option::Option::None,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -7437,10 +7437,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct ListServices<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     include_active_deployment: ::std::option::Option<bool>,
     region: ::std::option::Option<::std::string::String>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> ListServices<'a> {
     ///Embed each agent's deployment in the answer.
@@ -7470,22 +7470,22 @@ impl<'a> ListServices<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::ListServicesResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::ListServicesResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::ListServicesResponse>,
-        crate::Error,
+        crate::contract::Response<types::ListServicesResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::LIST_SERVICES, self.settings)?;
@@ -7497,8 +7497,11 @@ impl<'a> ListServices<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for ListServices<'a> {
-    type Output = ::std::result::Result<types::ListServicesResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::ListServicesResponse>;
+    type Output = ::std::result::Result<
+        types::ListServicesResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::ListServicesResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -7508,7 +7511,7 @@ impl ::std::fmt::Debug for ListServices<'_> {
         f.debug_struct(::std::stringify!(ListServices)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Deploy a new agent
 
 Creates an agent from a container image or a finished build and starts rolling out its first deployment. The response describes the agent as it stands right after creation.
@@ -7550,7 +7553,7 @@ let answer = response.into_body();
         CreateService {
             client: self,
             body: body.into(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -7559,9 +7562,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct CreateService<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     body: types::CreateServiceRequest,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> CreateService<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -7575,22 +7578,22 @@ impl<'a> CreateService<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::ServiceDetailsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::ServiceDetailsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::ServiceDetailsResponse>,
-        crate::Error,
+        crate::contract::Response<types::ServiceDetailsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::CREATE_SERVICE, self.settings)?;
@@ -7600,8 +7603,11 @@ impl<'a> CreateService<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateService<'a> {
-    type Output = ::std::result::Result<types::ServiceDetailsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::ServiceDetailsResponse>;
+    type Output = ::std::result::Result<
+        types::ServiceDetailsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::ServiceDetailsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -7611,7 +7617,7 @@ impl ::std::fmt::Debug for CreateService<'_> {
         f.debug_struct(::std::stringify!(CreateService)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Get an agent
 
 Returns an agent with its deployment, scaling and the state of its current and previous revisions.
@@ -7650,7 +7656,7 @@ let answer = response.into_body();
         GetService {
             client: self,
             agent_name,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -7659,9 +7665,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetService<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetService<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -7675,22 +7681,22 @@ impl<'a> GetService<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::ServiceDetailsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::ServiceDetailsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::ServiceDetailsResponse>,
-        crate::Error,
+        crate::contract::Response<types::ServiceDetailsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_SERVICE, self.settings)?;
@@ -7700,8 +7706,11 @@ impl<'a> GetService<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetService<'a> {
-    type Output = ::std::result::Result<types::ServiceDetailsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::ServiceDetailsResponse>;
+    type Output = ::std::result::Result<
+        types::ServiceDetailsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::ServiceDetailsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -7711,7 +7720,7 @@ impl ::std::fmt::Debug for GetService<'_> {
         f.debug_struct(::std::stringify!(GetService)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Update an agent
 
 Changes an agent's image, build, scaling, secrets or profile. A change of deployment-relevant fields rolls out a new revision; `forceRedeploy` rolls one out even when nothing changed.
@@ -7758,7 +7767,7 @@ let answer = response.into_body();
             client: self,
             agent_name,
             body: body.into(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -7767,10 +7776,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct UpdateService<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
     body: types::UpdateServiceRequest,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> UpdateService<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -7784,22 +7793,22 @@ impl<'a> UpdateService<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::ServiceDetailsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::ServiceDetailsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::ServiceDetailsResponse>,
-        crate::Error,
+        crate::contract::Response<types::ServiceDetailsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::UPDATE_SERVICE, self.settings)?;
@@ -7810,8 +7819,11 @@ impl<'a> UpdateService<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateService<'a> {
-    type Output = ::std::result::Result<types::ServiceDetailsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::ServiceDetailsResponse>;
+    type Output = ::std::result::Result<
+        types::ServiceDetailsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::ServiceDetailsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -7821,7 +7833,7 @@ impl ::std::fmt::Debug for UpdateService<'_> {
         f.debug_struct(::std::stringify!(UpdateService)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Delete an agent
 
 Removes an agent together with its deployments. Running sessions are ended.
@@ -7860,7 +7872,7 @@ let answer = response.into_body();
         DeleteService {
             client: self,
             agent_name,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -7869,9 +7881,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct DeleteService<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> DeleteService<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -7885,22 +7897,22 @@ impl<'a> DeleteService<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::DeleteServiceResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::DeleteServiceResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::DeleteServiceResponse>,
-        crate::Error,
+        crate::contract::Response<types::DeleteServiceResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::DELETE_SERVICE, self.settings)?;
@@ -7910,8 +7922,11 @@ impl<'a> DeleteService<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for DeleteService<'a> {
-    type Output = ::std::result::Result<types::DeleteServiceResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::DeleteServiceResponse>;
+    type Output = ::std::result::Result<
+        types::DeleteServiceResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::DeleteServiceResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -7921,7 +7936,7 @@ impl ::std::fmt::Debug for DeleteService<'_> {
         f.debug_struct(::std::stringify!(DeleteService)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Read an agent's logs
 
 Returns log lines of an agent, newest first unless `order` says otherwise, filtered by deployment, session, text or time range.
@@ -7982,7 +7997,7 @@ let answer = response.into_body();
             order: ::std::option::Option::None,
             start_time: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -7991,7 +8006,7 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetLogs<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
@@ -8001,7 +8016,7 @@ pub struct GetLogs<'a> {
     order: ::std::option::Option<types::GetLogsOrder>,
     start_time: ::std::option::Option<i64>,
     end_time: ::std::option::Option<i64>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetLogs<'a> {
     ///How many items to return at most (the server assumes `10` when not sent).
@@ -8067,20 +8082,23 @@ impl<'a> GetLogs<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::GetLogsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::GetLogsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::Response<types::GetLogsResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::Response<types::GetLogsResponse>,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_LOGS, self.settings)?;
         request.literal("/agents/");
@@ -8098,8 +8116,8 @@ impl<'a> GetLogs<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetLogs<'a> {
-    type Output = ::std::result::Result<types::GetLogsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::GetLogsResponse>;
+    type Output = ::std::result::Result<types::GetLogsResponse, crate::contract::Error>;
+    type IntoFuture = crate::contract::SendFuture<'a, types::GetLogsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -8109,32 +8127,32 @@ impl ::std::fmt::Debug for GetLogs<'_> {
         f.debug_struct(::std::stringify!(GetLogs)).finish_non_exhaustive()
     }
 }
-impl crate::paging::Paged for types::GetLogsResponse {
+impl crate::contract::Paged for types::GetLogsResponse {
     type Item = types::GetLogsResponseLogsItem;
     fn into_items(self) -> ::std::vec::Vec<Self::Item> {
         self.logs
     }
-    fn total(&self) -> ::std::option::Option<crate::paging::Total> {
-        crate::paging::Total::read(&self.total)
+    fn total(&self) -> ::std::option::Option<crate::contract::Total> {
+        crate::contract::Total::read(&self.total)
     }
-    fn key(item: &Self::Item) -> crate::paging::Key {
-        let mut hasher = crate::paging::KeyHasher::default();
-        crate::paging::KeyPart::feed(&item.deployment_id, &mut hasher);
-        crate::paging::KeyPart::feed(&item.log, &mut hasher);
-        crate::paging::KeyPart::feed(&item.timestamp, &mut hasher);
+    fn key(item: &Self::Item) -> crate::contract::Key {
+        let mut hasher = crate::contract::KeyHasher::default();
+        crate::contract::KeyPart::feed(&item.deployment_id, &mut hasher);
+        crate::contract::KeyPart::feed(&item.log, &mut hasher);
+        crate::contract::KeyPart::feed(&item.timestamp, &mut hasher);
         hasher.finish()
     }
     const IDENTIFIED: bool = false;
 }
-impl<'a> crate::paging::PagedRequest<'a> for GetLogs<'a> {
+impl<'a> crate::contract::PagedRequest<'a> for GetLogs<'a> {
     type Page = types::GetLogsResponse;
     const OPERATION: &'static str = "getLogs";
     const MAX_LIMIT: ::std::option::Option<u64> = ::std::option::Option::None;
     fn start_offset(&self) -> u64 {
-        crate::paging::as_u64(&self.offset).unwrap_or(0)
+        crate::contract::as_u64(&self.offset).unwrap_or(0)
     }
     fn requested_limit(&self) -> ::std::option::Option<u64> {
-        crate::paging::as_u64(&self.limit)
+        crate::contract::as_u64(&self.limit)
     }
     fn for_page(&self, limit: u64, offset: u64) -> Self {
         let mut page = GetLogs {
@@ -8154,25 +8172,29 @@ impl<'a> crate::paging::PagedRequest<'a> for GetLogs<'a> {
         page.offset = ::std::convert::TryFrom::try_from(offset).ok();
         page
     }
-    fn fetch(self) -> crate::request::SendFuture<'a, Self::Page> {
+    fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
         ::std::boxed::Box::pin(self.send())
     }
 }
 impl<'a> GetLogs<'a> {
     ///A walk over every page of [`Client::get_logs`](crate::Client::get_logs), to set its page size and limits before streaming it: see [`crate::paging`] for what a walk does when the data moves.
-    pub fn paginate(self) -> crate::paging::Paginator<'a, Self> {
-        crate::paging::Paginator::new(self)
+    pub fn paginate(self) -> crate::contract::Paginator<'a, Self> {
+        crate::contract::Paginator::new(self)
     }
     ///Every item of [`Client::get_logs`](crate::Client::get_logs), one at a time, requesting pages as they are needed; none twice (see [`crate::paging`]).
-    pub fn items(self) -> crate::paging::ItemStream<'a, types::GetLogsResponseLogsItem> {
+    pub fn items(
+        self,
+    ) -> crate::contract::ItemStream<'a, types::GetLogsResponseLogsItem> {
         self.paginate().items()
     }
     ///Every page of [`Client::get_logs`](crate::Client::get_logs), each with its total and its new items.
-    pub fn pages(self) -> crate::paging::PageStream<'a, types::GetLogsResponseLogsItem> {
+    pub fn pages(
+        self,
+    ) -> crate::contract::PageStream<'a, types::GetLogsResponseLogsItem> {
         self.paginate().pages()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**List an agent's sessions
 
 Returns sessions of an agent page by page, filtered by deployment, state, start type and time range.
@@ -8235,7 +8257,7 @@ let answer = response.into_body();
             start_type: ::std::option::Option::None,
             start_time_min: ::std::option::Option::None,
             start_time_max: ::std::option::Option::None,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -8244,7 +8266,7 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetSessions<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
     limit: ::std::option::Option<i64>,
     offset: ::std::option::Option<i64>,
@@ -8255,7 +8277,7 @@ pub struct GetSessions<'a> {
     start_type: ::std::option::Option<types::GetSessionsStartType>,
     start_time_min: ::std::option::Option<i64>,
     start_time_max: ::std::option::Option<i64>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetSessions<'a> {
     ///How many items to return at most (the server assumes `10` when not sent).
@@ -8323,22 +8345,22 @@ impl<'a> GetSessions<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::GetSessionsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::GetSessionsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::GetSessionsResponse>,
-        crate::Error,
+        crate::contract::Response<types::GetSessionsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_SESSIONS, self.settings)?;
@@ -8358,8 +8380,11 @@ impl<'a> GetSessions<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetSessions<'a> {
-    type Output = ::std::result::Result<types::GetSessionsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::GetSessionsResponse>;
+    type Output = ::std::result::Result<
+        types::GetSessionsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::GetSessionsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -8369,30 +8394,30 @@ impl ::std::fmt::Debug for GetSessions<'_> {
         f.debug_struct(::std::stringify!(GetSessions)).finish_non_exhaustive()
     }
 }
-impl crate::paging::Paged for types::GetSessionsResponse {
+impl crate::contract::Paged for types::GetSessionsResponse {
     type Item = types::GetSessionsResponseSessionsItem;
     fn into_items(self) -> ::std::vec::Vec<Self::Item> {
         self.sessions
     }
-    fn total(&self) -> ::std::option::Option<crate::paging::Total> {
-        crate::paging::Total::read(&self.total_count)
+    fn total(&self) -> ::std::option::Option<crate::contract::Total> {
+        crate::contract::Total::read(&self.total_count)
     }
-    fn key(item: &Self::Item) -> crate::paging::Key {
-        let mut hasher = crate::paging::KeyHasher::default();
-        crate::paging::KeyPart::feed(&item.session_id, &mut hasher);
+    fn key(item: &Self::Item) -> crate::contract::Key {
+        let mut hasher = crate::contract::KeyHasher::default();
+        crate::contract::KeyPart::feed(&item.session_id, &mut hasher);
         hasher.finish()
     }
     const IDENTIFIED: bool = true;
 }
-impl<'a> crate::paging::PagedRequest<'a> for GetSessions<'a> {
+impl<'a> crate::contract::PagedRequest<'a> for GetSessions<'a> {
     type Page = types::GetSessionsResponse;
     const OPERATION: &'static str = "getSessions";
     const MAX_LIMIT: ::std::option::Option<u64> = ::std::option::Option::None;
     fn start_offset(&self) -> u64 {
-        crate::paging::as_u64(&self.offset).unwrap_or(0)
+        crate::contract::as_u64(&self.offset).unwrap_or(0)
     }
     fn requested_limit(&self) -> ::std::option::Option<u64> {
-        crate::paging::as_u64(&self.limit)
+        crate::contract::as_u64(&self.limit)
     }
     fn for_page(&self, limit: u64, offset: u64) -> Self {
         let mut page = GetSessions {
@@ -8413,29 +8438,29 @@ impl<'a> crate::paging::PagedRequest<'a> for GetSessions<'a> {
         page.offset = ::std::convert::TryFrom::try_from(offset).ok();
         page
     }
-    fn fetch(self) -> crate::request::SendFuture<'a, Self::Page> {
+    fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
         ::std::boxed::Box::pin(self.send())
     }
 }
 impl<'a> GetSessions<'a> {
     ///A walk over every page of [`Client::get_sessions`](crate::Client::get_sessions), to set its page size and limits before streaming it: see [`crate::paging`] for what a walk does when the data moves.
-    pub fn paginate(self) -> crate::paging::Paginator<'a, Self> {
-        crate::paging::Paginator::new(self)
+    pub fn paginate(self) -> crate::contract::Paginator<'a, Self> {
+        crate::contract::Paginator::new(self)
     }
     ///Every item of [`Client::get_sessions`](crate::Client::get_sessions), one at a time, requesting pages as they are needed; none twice (see [`crate::paging`]).
     pub fn items(
         self,
-    ) -> crate::paging::ItemStream<'a, types::GetSessionsResponseSessionsItem> {
+    ) -> crate::contract::ItemStream<'a, types::GetSessionsResponseSessionsItem> {
         self.paginate().items()
     }
     ///Every page of [`Client::get_sessions`](crate::Client::get_sessions), each with its total and its new items.
     pub fn pages(
         self,
-    ) -> crate::paging::PageStream<'a, types::GetSessionsResponseSessionsItem> {
+    ) -> crate::contract::PageStream<'a, types::GetSessionsResponseSessionsItem> {
         self.paginate().pages()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Get a session
 
 Returns one session of an agent, including its resource metrics once they are recorded.
@@ -8482,7 +8507,7 @@ let answer = response.into_body();
             client: self,
             agent_name,
             session_id,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -8491,10 +8516,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetSession<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
     session_id: ::uuid::Uuid,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetSession<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -8508,20 +8533,23 @@ impl<'a> GetSession<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::SessionResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::SessionResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::Response<types::SessionResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::Response<types::SessionResponse>,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_SESSION, self.settings)?;
         request.literal("/agents/");
@@ -8532,8 +8560,8 @@ impl<'a> GetSession<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetSession<'a> {
-    type Output = ::std::result::Result<types::SessionResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::SessionResponse>;
+    type Output = ::std::result::Result<types::SessionResponse, crate::contract::Error>;
+    type IntoFuture = crate::contract::SendFuture<'a, types::SessionResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -8543,7 +8571,7 @@ impl ::std::fmt::Debug for GetSession<'_> {
         f.debug_struct(::std::stringify!(GetSession)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Stop a session
 
 Ends a running session of an agent.
@@ -8590,7 +8618,7 @@ let answer = response.into_body();
             client: self,
             agent_name,
             session_id,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -8599,10 +8627,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct StopSession<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
     session_id: ::uuid::Uuid,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> StopSession<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -8616,18 +8644,23 @@ impl<'a> StopSession<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
-    pub async fn send(self) -> ::std::result::Result<types::StopResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::StopResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::Response<types::StopResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::Response<types::StopResponse>,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client.request(crate::catalog::STOP_SESSION, self.settings)?;
         request.literal("/agents/");
@@ -8638,8 +8671,8 @@ impl<'a> StopSession<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for StopSession<'a> {
-    type Output = ::std::result::Result<types::StopResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::StopResponse>;
+    type Output = ::std::result::Result<types::StopResponse, crate::contract::Error>;
+    type IntoFuture = crate::contract::SendFuture<'a, types::StopResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -8649,7 +8682,7 @@ impl ::std::fmt::Debug for StopSession<'_> {
         f.debug_struct(::std::stringify!(StopSession)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**List builds
 
 Returns the organization's builds page by page, optionally filtered by status, region or context hash.
@@ -8694,7 +8727,7 @@ let answer = response.into_body();
             context_hash: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -8703,13 +8736,13 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct ListBuilds<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     status: ::std::option::Option<types::ListBuildsStatus>,
     region: ::std::option::Option<::std::string::String>,
     context_hash: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<::std::num::NonZeroU64>,
     offset: ::std::option::Option<u64>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> ListBuilds<'a> {
     ///Only return builds in this state (one of `pending`, `building`, `success`, `failed`, `timeout`).
@@ -8760,22 +8793,22 @@ impl<'a> ListBuilds<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::ListBuildsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::ListBuildsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::ListBuildsResponse>,
-        crate::Error,
+        crate::contract::Response<types::ListBuildsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::LIST_BUILDS, self.settings)?;
@@ -8789,8 +8822,11 @@ impl<'a> ListBuilds<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for ListBuilds<'a> {
-    type Output = ::std::result::Result<types::ListBuildsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::ListBuildsResponse>;
+    type Output = ::std::result::Result<
+        types::ListBuildsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::ListBuildsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -8800,30 +8836,30 @@ impl ::std::fmt::Debug for ListBuilds<'_> {
         f.debug_struct(::std::stringify!(ListBuilds)).finish_non_exhaustive()
     }
 }
-impl crate::paging::Paged for types::ListBuildsResponse {
+impl crate::contract::Paged for types::ListBuildsResponse {
     type Item = types::Build;
     fn into_items(self) -> ::std::vec::Vec<Self::Item> {
         self.builds
     }
-    fn total(&self) -> ::std::option::Option<crate::paging::Total> {
-        crate::paging::Total::read(&self.total)
+    fn total(&self) -> ::std::option::Option<crate::contract::Total> {
+        crate::contract::Total::read(&self.total)
     }
-    fn key(item: &Self::Item) -> crate::paging::Key {
-        let mut hasher = crate::paging::KeyHasher::default();
-        crate::paging::KeyPart::feed(&item.id, &mut hasher);
+    fn key(item: &Self::Item) -> crate::contract::Key {
+        let mut hasher = crate::contract::KeyHasher::default();
+        crate::contract::KeyPart::feed(&item.id, &mut hasher);
         hasher.finish()
     }
     const IDENTIFIED: bool = true;
 }
-impl<'a> crate::paging::PagedRequest<'a> for ListBuilds<'a> {
+impl<'a> crate::contract::PagedRequest<'a> for ListBuilds<'a> {
     type Page = types::ListBuildsResponse;
     const OPERATION: &'static str = "listBuilds";
     const MAX_LIMIT: ::std::option::Option<u64> = ::std::option::Option::Some(100u64);
     fn start_offset(&self) -> u64 {
-        crate::paging::as_u64(&self.offset).unwrap_or(0)
+        crate::contract::as_u64(&self.offset).unwrap_or(0)
     }
     fn requested_limit(&self) -> ::std::option::Option<u64> {
-        crate::paging::as_u64(&self.limit)
+        crate::contract::as_u64(&self.limit)
     }
     fn for_page(&self, limit: u64, offset: u64) -> Self {
         let mut page = ListBuilds {
@@ -8839,25 +8875,25 @@ impl<'a> crate::paging::PagedRequest<'a> for ListBuilds<'a> {
         page.offset = ::std::convert::TryFrom::try_from(offset).ok();
         page
     }
-    fn fetch(self) -> crate::request::SendFuture<'a, Self::Page> {
+    fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
         ::std::boxed::Box::pin(self.send())
     }
 }
 impl<'a> ListBuilds<'a> {
     ///A walk over every page of [`Client::list_builds`](crate::Client::list_builds), to set its page size and limits before streaming it: see [`crate::paging`] for what a walk does when the data moves.
-    pub fn paginate(self) -> crate::paging::Paginator<'a, Self> {
-        crate::paging::Paginator::new(self)
+    pub fn paginate(self) -> crate::contract::Paginator<'a, Self> {
+        crate::contract::Paginator::new(self)
     }
     ///Every item of [`Client::list_builds`](crate::Client::list_builds), one at a time, requesting pages as they are needed; none twice (see [`crate::paging`]).
-    pub fn items(self) -> crate::paging::ItemStream<'a, types::Build> {
+    pub fn items(self) -> crate::contract::ItemStream<'a, types::Build> {
         self.paginate().items()
     }
     ///Every page of [`Client::list_builds`](crate::Client::list_builds), each with its total and its new items.
-    pub fn pages(self) -> crate::paging::PageStream<'a, types::Build> {
+    pub fn pages(self) -> crate::contract::PageStream<'a, types::Build> {
         self.paginate().pages()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Start a cloud build
 
 Builds a container image from a build context uploaded earlier through the URL that `getBuildUploadUrl` returned. When an identical context was built before, the cached build is returned instead.
@@ -8897,7 +8933,7 @@ let answer = response.into_body();
         CreateBuild {
             client: self,
             body: body.into(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -8906,9 +8942,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct CreateBuild<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     body: types::CreateBuildRequest,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> CreateBuild<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -8922,22 +8958,22 @@ impl<'a> CreateBuild<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::CreateBuildResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::CreateBuildResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::CreateBuildResponse>,
-        crate::Error,
+        crate::contract::Response<types::CreateBuildResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::CREATE_BUILD, self.settings)?;
@@ -8947,8 +8983,11 @@ impl<'a> CreateBuild<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateBuild<'a> {
-    type Output = ::std::result::Result<types::CreateBuildResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::CreateBuildResponse>;
+    type Output = ::std::result::Result<
+        types::CreateBuildResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::CreateBuildResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -8958,7 +8997,7 @@ impl ::std::fmt::Debug for CreateBuild<'_> {
         f.debug_struct(::std::stringify!(CreateBuild)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Get a build-context upload URL
 
 Returns a presigned form upload for a build context archive. Post the archive with the returned fields, then start the build with the returned `uploadId`.
@@ -8998,7 +9037,7 @@ let answer = response.into_body();
         GetBuildUploadUrl {
             client: self,
             body: body.into(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9007,9 +9046,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetBuildUploadUrl<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     body: types::UploadUrlRequest,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetBuildUploadUrl<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -9023,20 +9062,23 @@ impl<'a> GetBuildUploadUrl<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::UploadUrlResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::UploadUrlResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::Response<types::UploadUrlResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::Response<types::UploadUrlResponse>,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::GET_BUILD_UPLOAD_URL, self.settings)?;
@@ -9046,8 +9088,11 @@ impl<'a> GetBuildUploadUrl<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetBuildUploadUrl<'a> {
-    type Output = ::std::result::Result<types::UploadUrlResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::UploadUrlResponse>;
+    type Output = ::std::result::Result<
+        types::UploadUrlResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::UploadUrlResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9057,7 +9102,7 @@ impl ::std::fmt::Debug for GetBuildUploadUrl<'_> {
         f.debug_struct(::std::stringify!(GetBuildUploadUrl)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Get a build
 
 Returns one build and its current status.
@@ -9097,7 +9142,7 @@ let answer = response.into_body();
         GetBuild {
             client: self,
             build_id,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9106,9 +9151,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetBuild<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     build_id: ::uuid::Uuid,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetBuild<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -9122,20 +9167,23 @@ impl<'a> GetBuild<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::GetBuildResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::GetBuildResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::Response<types::GetBuildResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::Response<types::GetBuildResponse>,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_BUILD, self.settings)?;
         request.literal("/builds/");
@@ -9144,8 +9192,8 @@ impl<'a> GetBuild<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetBuild<'a> {
-    type Output = ::std::result::Result<types::GetBuildResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::GetBuildResponse>;
+    type Output = ::std::result::Result<types::GetBuildResponse, crate::contract::Error>;
+    type IntoFuture = crate::contract::SendFuture<'a, types::GetBuildResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9155,7 +9203,7 @@ impl ::std::fmt::Debug for GetBuild<'_> {
         f.debug_struct(::std::stringify!(GetBuild)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Read a build's logs
 
 Returns the log lines a build produced so far.
@@ -9202,7 +9250,7 @@ let answer = response.into_body();
             client: self,
             build_id,
             limit: ::std::option::Option::None,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9211,10 +9259,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetBuildLogs<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     build_id: ::uuid::Uuid,
     limit: ::std::option::Option<::std::num::NonZeroU64>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetBuildLogs<'a> {
     ///How many log lines to return at most (1 to 10000; the server assumes `500` when not sent).
@@ -9236,22 +9284,22 @@ impl<'a> GetBuildLogs<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::GetBuildLogsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::GetBuildLogsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::GetBuildLogsResponse>,
-        crate::Error,
+        crate::contract::Response<types::GetBuildLogsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_BUILD_LOGS, self.settings)?;
@@ -9263,8 +9311,11 @@ impl<'a> GetBuildLogs<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetBuildLogs<'a> {
-    type Output = ::std::result::Result<types::GetBuildLogsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::GetBuildLogsResponse>;
+    type Output = ::std::result::Result<
+        types::GetBuildLogsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::GetBuildLogsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9274,7 +9325,7 @@ impl ::std::fmt::Debug for GetBuildLogs<'_> {
         f.debug_struct(::std::stringify!(GetBuildLogs)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Read organization properties
 
 Returns the organization's current configuration values.
@@ -9306,7 +9357,7 @@ let answer = response.into_body();
     pub fn get_properties<'a>(&'a self) -> GetProperties<'a> {
         GetProperties {
             client: self,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9315,8 +9366,8 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetProperties<'a> {
-    client: &'a crate::Client,
-    settings: crate::request::CallSettings,
+    client: &'a crate::contract::Client,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetProperties<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -9330,22 +9381,22 @@ impl<'a> GetProperties<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::GetPropertiesResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::GetPropertiesResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::GetPropertiesResponse>,
-        crate::Error,
+        crate::contract::Response<types::GetPropertiesResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_PROPERTIES, self.settings)?;
@@ -9354,8 +9405,11 @@ impl<'a> GetProperties<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetProperties<'a> {
-    type Output = ::std::result::Result<types::GetPropertiesResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::GetPropertiesResponse>;
+    type Output = ::std::result::Result<
+        types::GetPropertiesResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::GetPropertiesResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9365,7 +9419,7 @@ impl ::std::fmt::Debug for GetProperties<'_> {
         f.debug_struct(::std::stringify!(GetProperties)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Change organization properties
 
 Sets one or more organization configuration values and returns every property with its schema.
@@ -9407,7 +9461,7 @@ let answer = response.into_body();
         UpdateProperties {
             client: self,
             body: body.into(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9416,9 +9470,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct UpdateProperties<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     body: types::UpdatePropertiesBody,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> UpdateProperties<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -9432,22 +9486,22 @@ impl<'a> UpdateProperties<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::UpdatePropertiesResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::UpdatePropertiesResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::UpdatePropertiesResponse>,
-        crate::Error,
+        crate::contract::Response<types::UpdatePropertiesResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client
@@ -9458,8 +9512,11 @@ impl<'a> UpdateProperties<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateProperties<'a> {
-    type Output = ::std::result::Result<types::UpdatePropertiesResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::UpdatePropertiesResponse>;
+    type Output = ::std::result::Result<
+        types::UpdatePropertiesResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::UpdatePropertiesResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9469,7 +9526,7 @@ impl ::std::fmt::Debug for UpdateProperties<'_> {
         f.debug_struct(::std::stringify!(UpdateProperties)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Describe organization properties
 
 Returns, for every organization property, its type, default, current value and allowed values.
@@ -9501,7 +9558,7 @@ let answer = response.into_body();
     pub fn get_properties_schema<'a>(&'a self) -> GetPropertiesSchema<'a> {
         GetPropertiesSchema {
             client: self,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9510,8 +9567,8 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetPropertiesSchema<'a> {
-    client: &'a crate::Client,
-    settings: crate::request::CallSettings,
+    client: &'a crate::contract::Client,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetPropertiesSchema<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -9525,22 +9582,25 @@ impl<'a> GetPropertiesSchema<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::GetPropertiesSchemaResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<
+        types::GetPropertiesSchemaResponse,
+        crate::contract::Error,
+    > {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::GetPropertiesSchemaResponse>,
-        crate::Error,
+        crate::contract::Response<types::GetPropertiesSchemaResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client
@@ -9552,9 +9612,12 @@ impl<'a> GetPropertiesSchema<'a> {
 impl<'a> ::std::future::IntoFuture for GetPropertiesSchema<'a> {
     type Output = ::std::result::Result<
         types::GetPropertiesSchemaResponse,
-        crate::Error,
+        crate::contract::Error,
     >;
-    type IntoFuture = crate::request::SendFuture<'a, types::GetPropertiesSchemaResponse>;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        types::GetPropertiesSchemaResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9564,7 +9627,7 @@ impl ::std::fmt::Debug for GetPropertiesSchema<'_> {
         f.debug_struct(::std::stringify!(GetPropertiesSchema)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Start a session
 
 Starts a new session of an agent, optionally creating a Daily room or preparing a WebRTC or WebSocket connection, and passes `body` to the agent.
@@ -9610,7 +9673,7 @@ let answer = response.into_body();
             client: self,
             agent_name,
             body: body.into(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9619,10 +9682,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct StartService<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     agent_name: &'a str,
     body: types::StartRequest,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> StartService<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -9636,20 +9699,23 @@ impl<'a> StartService<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::StartResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::StartResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::Response<types::StartResponse>, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::Response<types::StartResponse>,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client.request(crate::catalog::START_SERVICE, self.settings)?;
         request.literal("/public/");
@@ -9660,8 +9726,8 @@ impl<'a> StartService<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for StartService<'a> {
-    type Output = ::std::result::Result<types::StartResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::StartResponse>;
+    type Output = ::std::result::Result<types::StartResponse, crate::contract::Error>;
+    type IntoFuture = crate::contract::SendFuture<'a, types::StartResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9671,7 +9737,7 @@ impl ::std::fmt::Debug for StartService<'_> {
         f.debug_struct(::std::stringify!(StartService)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Proxy a GET to a session
 
 Forwards a GET request to an endpoint your agent exposes, inside a running session.
@@ -9722,7 +9788,7 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
             path,
             body: ::std::option::Option::None,
             query: ::std::vec::Vec::new(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9731,13 +9797,13 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct SessionProxyGet<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     service_name: &'a str,
     session_id: ::uuid::Uuid,
     path: &'a str,
-    body: ::std::option::Option<crate::request::Payload>,
+    body: ::std::option::Option<crate::contract::Payload>,
     query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> SessionProxyGet<'a> {
     /// Adds `name=value` to the query string your agent receives (escaped as a form value).
@@ -9760,7 +9826,7 @@ impl<'a> SessionProxyGet<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
@@ -9769,7 +9835,10 @@ impl<'a> SessionProxyGet<'a> {
     /// message when the body is JSON carrying them, else the start of the body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::SESSION_PROXY_GET, self.settings)?;
@@ -9789,8 +9858,14 @@ impl<'a> SessionProxyGet<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for SessionProxyGet<'a> {
-    type Output = ::std::result::Result<crate::PassThroughResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, crate::PassThroughResponse>;
+    type Output = ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        crate::contract::PassThroughResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9800,7 +9875,7 @@ impl ::std::fmt::Debug for SessionProxyGet<'_> {
         f.debug_struct(::std::stringify!(SessionProxyGet)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Proxy a PUT to a session
 
 Forwards a PUT request with an optional JSON body to an endpoint your agent exposes, inside a running session.
@@ -9857,7 +9932,7 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
             path,
             body: ::std::option::Option::None,
             query: ::std::vec::Vec::new(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -9866,13 +9941,13 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct SessionProxyPut<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     service_name: &'a str,
     session_id: ::uuid::Uuid,
     path: &'a str,
-    body: ::std::option::Option<crate::request::Payload>,
+    body: ::std::option::Option<crate::contract::Payload>,
     query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> SessionProxyPut<'a> {
     /// Adds `name=value` to the query string your agent receives (escaped as a form value).
@@ -9886,7 +9961,7 @@ impl<'a> SessionProxyPut<'a> {
     }
     /// Sends `value` as a JSON body (`content-type: application/json`).
     pub fn json(mut self, value: &impl ::serde::Serialize) -> Self {
-        self.body = ::std::option::Option::Some(crate::request::Payload::json(value));
+        self.body = ::std::option::Option::Some(crate::contract::Payload::json(value));
         self
     }
     /// Sends `bytes` as the body, with the given content type.
@@ -9896,7 +9971,7 @@ impl<'a> SessionProxyPut<'a> {
         bytes: impl ::std::convert::Into<::bytes::Bytes>,
     ) -> Self {
         self.body = ::std::option::Option::Some(
-            crate::request::Payload::bytes(content_type, bytes.into()),
+            crate::contract::Payload::bytes(content_type, bytes.into()),
         );
         self
     }
@@ -9911,7 +9986,7 @@ impl<'a> SessionProxyPut<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
@@ -9920,7 +9995,10 @@ impl<'a> SessionProxyPut<'a> {
     /// message when the body is JSON carrying them, else the start of the body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::SESSION_PROXY_PUT, self.settings)?;
@@ -9940,8 +10018,14 @@ impl<'a> SessionProxyPut<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for SessionProxyPut<'a> {
-    type Output = ::std::result::Result<crate::PassThroughResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, crate::PassThroughResponse>;
+    type Output = ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        crate::contract::PassThroughResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -9951,7 +10035,7 @@ impl ::std::fmt::Debug for SessionProxyPut<'_> {
         f.debug_struct(::std::stringify!(SessionProxyPut)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Proxy a POST to a session
 
 Forwards a POST request with an optional JSON body to an endpoint your agent exposes, inside a running session.
@@ -10008,7 +10092,7 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
             path,
             body: ::std::option::Option::None,
             query: ::std::vec::Vec::new(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10017,13 +10101,13 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct SessionProxyPost<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     service_name: &'a str,
     session_id: ::uuid::Uuid,
     path: &'a str,
-    body: ::std::option::Option<crate::request::Payload>,
+    body: ::std::option::Option<crate::contract::Payload>,
     query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> SessionProxyPost<'a> {
     /// Adds `name=value` to the query string your agent receives (escaped as a form value).
@@ -10037,7 +10121,7 @@ impl<'a> SessionProxyPost<'a> {
     }
     /// Sends `value` as a JSON body (`content-type: application/json`).
     pub fn json(mut self, value: &impl ::serde::Serialize) -> Self {
-        self.body = ::std::option::Option::Some(crate::request::Payload::json(value));
+        self.body = ::std::option::Option::Some(crate::contract::Payload::json(value));
         self
     }
     /// Sends `bytes` as the body, with the given content type.
@@ -10047,7 +10131,7 @@ impl<'a> SessionProxyPost<'a> {
         bytes: impl ::std::convert::Into<::bytes::Bytes>,
     ) -> Self {
         self.body = ::std::option::Option::Some(
-            crate::request::Payload::bytes(content_type, bytes.into()),
+            crate::contract::Payload::bytes(content_type, bytes.into()),
         );
         self
     }
@@ -10062,7 +10146,7 @@ impl<'a> SessionProxyPost<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
@@ -10071,7 +10155,10 @@ impl<'a> SessionProxyPost<'a> {
     /// message when the body is JSON carrying them, else the start of the body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::SESSION_PROXY_POST, self.settings)?;
@@ -10091,8 +10178,14 @@ impl<'a> SessionProxyPost<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for SessionProxyPost<'a> {
-    type Output = ::std::result::Result<crate::PassThroughResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, crate::PassThroughResponse>;
+    type Output = ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        crate::contract::PassThroughResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10102,7 +10195,7 @@ impl ::std::fmt::Debug for SessionProxyPost<'_> {
         f.debug_struct(::std::stringify!(SessionProxyPost)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Proxy a DELETE to a session
 
 Forwards a DELETE request to an endpoint your agent exposes, inside a running session.
@@ -10153,7 +10246,7 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
             path,
             body: ::std::option::Option::None,
             query: ::std::vec::Vec::new(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10162,13 +10255,13 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct SessionProxyDelete<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     service_name: &'a str,
     session_id: ::uuid::Uuid,
     path: &'a str,
-    body: ::std::option::Option<crate::request::Payload>,
+    body: ::std::option::Option<crate::contract::Payload>,
     query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> SessionProxyDelete<'a> {
     /// Adds `name=value` to the query string your agent receives (escaped as a form value).
@@ -10191,7 +10284,7 @@ impl<'a> SessionProxyDelete<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
@@ -10200,7 +10293,10 @@ impl<'a> SessionProxyDelete<'a> {
     /// message when the body is JSON carrying them, else the start of the body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::SESSION_PROXY_DELETE, self.settings)?;
@@ -10220,8 +10316,14 @@ impl<'a> SessionProxyDelete<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for SessionProxyDelete<'a> {
-    type Output = ::std::result::Result<crate::PassThroughResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, crate::PassThroughResponse>;
+    type Output = ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        crate::contract::PassThroughResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10231,7 +10333,7 @@ impl ::std::fmt::Debug for SessionProxyDelete<'_> {
         f.debug_struct(::std::stringify!(SessionProxyDelete)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Proxy an OPTIONS request to a session
 
 Forwards an OPTIONS request (for example a CORS preflight) to an endpoint your agent exposes. The answer has no documented body.
@@ -10282,7 +10384,7 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
             path,
             body: ::std::option::Option::None,
             query: ::std::vec::Vec::new(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10291,13 +10393,13 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct SessionProxyOptions<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     service_name: &'a str,
     session_id: ::uuid::Uuid,
     path: &'a str,
-    body: ::std::option::Option<crate::request::Payload>,
+    body: ::std::option::Option<crate::contract::Payload>,
     query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> SessionProxyOptions<'a> {
     /// Adds `name=value` to the query string your agent receives (escaped as a form value).
@@ -10320,7 +10422,7 @@ impl<'a> SessionProxyOptions<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
@@ -10329,7 +10431,10 @@ impl<'a> SessionProxyOptions<'a> {
     /// message when the body is JSON carrying them, else the start of the body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::SESSION_PROXY_OPTIONS, self.settings)?;
@@ -10349,8 +10454,14 @@ impl<'a> SessionProxyOptions<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for SessionProxyOptions<'a> {
-    type Output = ::std::result::Result<crate::PassThroughResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, crate::PassThroughResponse>;
+    type Output = ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        crate::contract::PassThroughResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10360,7 +10471,7 @@ impl ::std::fmt::Debug for SessionProxyOptions<'_> {
         f.debug_struct(::std::stringify!(SessionProxyOptions)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Proxy a HEAD request to a session
 
 Forwards a HEAD request to an endpoint your agent exposes. The answer carries headers only.
@@ -10411,7 +10522,7 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
             path,
             body: ::std::option::Option::None,
             query: ::std::vec::Vec::new(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10420,13 +10531,13 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct SessionProxyHead<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     service_name: &'a str,
     session_id: ::uuid::Uuid,
     path: &'a str,
-    body: ::std::option::Option<crate::request::Payload>,
+    body: ::std::option::Option<crate::contract::Payload>,
     query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> SessionProxyHead<'a> {
     /// Adds `name=value` to the query string your agent receives (escaped as a form value).
@@ -10449,7 +10560,7 @@ impl<'a> SessionProxyHead<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
@@ -10458,7 +10569,10 @@ impl<'a> SessionProxyHead<'a> {
     /// message when the body is JSON carrying them, else the start of the body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::SESSION_PROXY_HEAD, self.settings)?;
@@ -10478,8 +10592,14 @@ impl<'a> SessionProxyHead<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for SessionProxyHead<'a> {
-    type Output = ::std::result::Result<crate::PassThroughResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, crate::PassThroughResponse>;
+    type Output = ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        crate::contract::PassThroughResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10489,7 +10609,7 @@ impl ::std::fmt::Debug for SessionProxyHead<'_> {
         f.debug_struct(::std::stringify!(SessionProxyHead)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Proxy a PATCH to a session
 
 Forwards a PATCH request with an optional JSON body to an endpoint your agent exposes, inside a running session.
@@ -10546,7 +10666,7 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
             path,
             body: ::std::option::Option::None,
             query: ::std::vec::Vec::new(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10555,13 +10675,13 @@ println!("HTTP {}: {}", answer.status(), answer.text()?);
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct SessionProxyPatch<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     service_name: &'a str,
     session_id: ::uuid::Uuid,
     path: &'a str,
-    body: ::std::option::Option<crate::request::Payload>,
+    body: ::std::option::Option<crate::contract::Payload>,
     query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> SessionProxyPatch<'a> {
     /// Adds `name=value` to the query string your agent receives (escaped as a form value).
@@ -10575,7 +10695,7 @@ impl<'a> SessionProxyPatch<'a> {
     }
     /// Sends `value` as a JSON body (`content-type: application/json`).
     pub fn json(mut self, value: &impl ::serde::Serialize) -> Self {
-        self.body = ::std::option::Option::Some(crate::request::Payload::json(value));
+        self.body = ::std::option::Option::Some(crate::contract::Payload::json(value));
         self
     }
     /// Sends `bytes` as the body, with the given content type.
@@ -10585,7 +10705,7 @@ impl<'a> SessionProxyPatch<'a> {
         bytes: impl ::std::convert::Into<::bytes::Bytes>,
     ) -> Self {
         self.body = ::std::option::Option::Some(
-            crate::request::Payload::bytes(content_type, bytes.into()),
+            crate::contract::Payload::bytes(content_type, bytes.into()),
         );
         self
     }
@@ -10600,7 +10720,7 @@ impl<'a> SessionProxyPatch<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
@@ -10609,7 +10729,10 @@ impl<'a> SessionProxyPatch<'a> {
     /// message when the body is JSON carrying them, else the start of the body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+    ) -> ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    > {
         let client = self.client;
         let mut request = client
             .request(crate::catalog::SESSION_PROXY_PATCH, self.settings)?;
@@ -10629,8 +10752,14 @@ impl<'a> SessionProxyPatch<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for SessionProxyPatch<'a> {
-    type Output = ::std::result::Result<crate::PassThroughResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, crate::PassThroughResponse>;
+    type Output = ::std::result::Result<
+        crate::contract::PassThroughResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        crate::contract::PassThroughResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10640,7 +10769,7 @@ impl ::std::fmt::Debug for SessionProxyPatch<'_> {
         f.debug_struct(::std::stringify!(SessionProxyPatch)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**List regions
 
 Returns the regions where agents, secrets and builds can live.
@@ -10672,7 +10801,7 @@ let answer = response.into_body();
     pub fn list_regions<'a>(&'a self) -> ListRegions<'a> {
         ListRegions {
             client: self,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10681,8 +10810,8 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct ListRegions<'a> {
-    client: &'a crate::Client,
-    settings: crate::request::CallSettings,
+    client: &'a crate::contract::Client,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> ListRegions<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -10696,22 +10825,22 @@ impl<'a> ListRegions<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::ListRegionsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::ListRegionsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::ListRegionsResponse>,
-        crate::Error,
+        crate::contract::Response<types::ListRegionsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::LIST_REGIONS, self.settings)?;
@@ -10720,8 +10849,11 @@ impl<'a> ListRegions<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for ListRegions<'a> {
-    type Output = ::std::result::Result<types::ListRegionsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::ListRegionsResponse>;
+    type Output = ::std::result::Result<
+        types::ListRegionsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::ListRegionsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10731,7 +10863,7 @@ impl ::std::fmt::Debug for ListRegions<'_> {
         f.debug_struct(::std::stringify!(ListRegions)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**List secret sets
 
 Returns every secret set of the organization with its type and status.
@@ -10763,7 +10895,7 @@ let answer = response.into_body();
     pub fn list_secret_sets<'a>(&'a self) -> ListSecretSets<'a> {
         ListSecretSets {
             client: self,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10772,8 +10904,8 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct ListSecretSets<'a> {
-    client: &'a crate::Client,
-    settings: crate::request::CallSettings,
+    client: &'a crate::contract::Client,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> ListSecretSets<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -10787,22 +10919,22 @@ impl<'a> ListSecretSets<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::ListSecretSetsResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::ListSecretSetsResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::ListSecretSetsResponse>,
-        crate::Error,
+        crate::contract::Response<types::ListSecretSetsResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client
@@ -10812,8 +10944,11 @@ impl<'a> ListSecretSets<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for ListSecretSets<'a> {
-    type Output = ::std::result::Result<types::ListSecretSetsResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::ListSecretSetsResponse>;
+    type Output = ::std::result::Result<
+        types::ListSecretSetsResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::ListSecretSetsResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10823,7 +10958,7 @@ impl ::std::fmt::Debug for ListSecretSets<'_> {
         f.debug_struct(::std::stringify!(ListSecretSets)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Get a secret set
 
 Returns a secret set's region, provisioning status and the names of its keys. Values are never returned.
@@ -10864,7 +10999,7 @@ let answer = response.into_body();
         GetSecretSet {
             client: self,
             set_name,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10873,9 +11008,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct GetSecretSet<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     set_name: &'a str,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> GetSecretSet<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -10889,22 +11024,22 @@ impl<'a> GetSecretSet<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::GetSecretSetResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::GetSecretSetResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::GetSecretSetResponse>,
-        crate::Error,
+        crate::contract::Response<types::GetSecretSetResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client.request(crate::catalog::GET_SECRET_SET, self.settings)?;
@@ -10914,8 +11049,11 @@ impl<'a> GetSecretSet<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for GetSecretSet<'a> {
-    type Output = ::std::result::Result<types::GetSecretSetResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::GetSecretSetResponse>;
+    type Output = ::std::result::Result<
+        types::GetSecretSetResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::GetSecretSetResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -10925,7 +11063,7 @@ impl ::std::fmt::Debug for GetSecretSet<'_> {
         f.debug_struct(::std::stringify!(GetSecretSet)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Create a secret set or add keys to one
 
 Creates a secret set or adds and replaces keys in an existing one; either plain secrets or one image pull secret. The set provisions in the background: the call answers 202 and the set's `status` turns `ready` when it can be used.
@@ -10973,7 +11111,7 @@ let answer = response.into_body();
             client: self,
             set_name,
             body: body.into(),
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -10982,10 +11120,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct UpsertSecretSet<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     set_name: &'a str,
     body: types::UpsertSecretSetBody,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> UpsertSecretSet<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -10999,22 +11137,22 @@ impl<'a> UpsertSecretSet<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::UpsertSecretSetResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::UpsertSecretSetResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::UpsertSecretSetResponse>,
-        crate::Error,
+        crate::contract::Response<types::UpsertSecretSetResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client
@@ -11026,8 +11164,11 @@ impl<'a> UpsertSecretSet<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for UpsertSecretSet<'a> {
-    type Output = ::std::result::Result<types::UpsertSecretSetResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::UpsertSecretSetResponse>;
+    type Output = ::std::result::Result<
+        types::UpsertSecretSetResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::UpsertSecretSetResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -11037,7 +11178,7 @@ impl ::std::fmt::Debug for UpsertSecretSet<'_> {
         f.debug_struct(::std::stringify!(UpsertSecretSet)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Delete a secret set
 
 Removes a secret set and every key in it.
@@ -11077,7 +11218,7 @@ let answer = response.into_body();
         DeleteSecretSet {
             client: self,
             set_name,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -11086,9 +11227,9 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct DeleteSecretSet<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     set_name: &'a str,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> DeleteSecretSet<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -11102,22 +11243,22 @@ impl<'a> DeleteSecretSet<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::DeleteSecretSetResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<types::DeleteSecretSetResponse, crate::contract::Error> {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::DeleteSecretSetResponse>,
-        crate::Error,
+        crate::contract::Response<types::DeleteSecretSetResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client
@@ -11128,8 +11269,11 @@ impl<'a> DeleteSecretSet<'a> {
     }
 }
 impl<'a> ::std::future::IntoFuture for DeleteSecretSet<'a> {
-    type Output = ::std::result::Result<types::DeleteSecretSetResponse, crate::Error>;
-    type IntoFuture = crate::request::SendFuture<'a, types::DeleteSecretSetResponse>;
+    type Output = ::std::result::Result<
+        types::DeleteSecretSetResponse,
+        crate::contract::Error,
+    >;
+    type IntoFuture = crate::contract::SendFuture<'a, types::DeleteSecretSetResponse>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -11139,7 +11283,7 @@ impl ::std::fmt::Debug for DeleteSecretSet<'_> {
         f.debug_struct(::std::stringify!(DeleteSecretSet)).finish_non_exhaustive()
     }
 }
-impl crate::Client {
+impl crate::contract::Client {
     /**Delete one key from a secret set
 
 Removes a single key and its value from a secret set. Image pull secret sets cannot be edited this way.
@@ -11185,7 +11329,7 @@ let answer = response.into_body();
             client: self,
             set_name,
             secret_key,
-            settings: crate::request::CallSettings::default(),
+            settings: crate::contract::CallSettings::default(),
         }
     }
 }
@@ -11194,10 +11338,10 @@ let answer = response.into_body();
 Set optional values with its methods, then `.send().await` it (or `.await` it directly). Per call, `.header()`, `.timeout()` and `.retry()` change what this one request sends and how long it may take.*/
 #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
 pub struct DeleteSecretFromSet<'a> {
-    client: &'a crate::Client,
+    client: &'a crate::contract::Client,
     set_name: &'a str,
     secret_key: &'a str,
-    settings: crate::request::CallSettings,
+    settings: crate::contract::CallSettings,
 }
 impl<'a> DeleteSecretFromSet<'a> {
     /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
@@ -11211,22 +11355,25 @@ impl<'a> DeleteSecretFromSet<'a> {
         self
     }
     /// The retry policy of this request, instead of the client's.
-    pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+    pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
         self.settings.retry = ::std::option::Option::Some(retry);
         self
     }
     /// Sends the request; the decoded body on success.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<types::DeleteSecretFromSetResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_body)
+    ) -> ::std::result::Result<
+        types::DeleteSecretFromSetResponse,
+        crate::contract::Error,
+    > {
+        self.send_with_response().await.map(crate::contract::Response::into_body)
     }
     /// Sends the request; the decoded body with the status and headers on success.
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        crate::Response<types::DeleteSecretFromSetResponse>,
-        crate::Error,
+        crate::contract::Response<types::DeleteSecretFromSetResponse>,
+        crate::contract::Error,
     > {
         let client = self.client;
         let mut request = client
@@ -11241,9 +11388,12 @@ impl<'a> DeleteSecretFromSet<'a> {
 impl<'a> ::std::future::IntoFuture for DeleteSecretFromSet<'a> {
     type Output = ::std::result::Result<
         types::DeleteSecretFromSetResponse,
-        crate::Error,
+        crate::contract::Error,
     >;
-    type IntoFuture = crate::request::SendFuture<'a, types::DeleteSecretFromSetResponse>;
+    type IntoFuture = crate::contract::SendFuture<
+        'a,
+        types::DeleteSecretFromSetResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
@@ -11263,111 +11413,117 @@ impl ::std::fmt::Debug for DeleteSecretFromSet<'_> {
 macro_rules! __pipecat_cloud_mock_routes {
     () => {
 ///The route of `listServices`: `GET /agents` below `/v1`.
-pub fn list_services() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::LIST_SERVICES, &[])
+pub fn list_services() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::LIST_SERVICES, &[])
 }
 ///The route of `createService`: `POST /agents` below `/v1`.
-pub fn create_service() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::CREATE_SERVICE, &[])
+pub fn create_service() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::CREATE_SERVICE, &[])
 }
 ///The route of `getService`: `GET /agents/{agentName}` below `/v1`.
-pub fn get_service(agent_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn get_service(agent_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::GET_SERVICE,
-        &[crate::mock::PathValue::Text(agent_name)],
+        &[crate::contract::PathValue::Text(agent_name)],
     )
 }
 ///The route of `updateService`: `POST /agents/{agentName}` below `/v1`.
-pub fn update_service(agent_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn update_service(agent_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::UPDATE_SERVICE,
-        &[crate::mock::PathValue::Text(agent_name)],
+        &[crate::contract::PathValue::Text(agent_name)],
     )
 }
 ///The route of `deleteService`: `DELETE /agents/{agentName}` below `/v1`.
-pub fn delete_service(agent_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn delete_service(agent_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::DELETE_SERVICE,
-        &[crate::mock::PathValue::Text(agent_name)],
+        &[crate::contract::PathValue::Text(agent_name)],
     )
 }
 ///The route of `getLogs`: `GET /agents/{agentName}/logs` below `/v1`.
-pub fn get_logs(agent_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn get_logs(agent_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::GET_LOGS,
-        &[crate::mock::PathValue::Text(agent_name)],
+        &[crate::contract::PathValue::Text(agent_name)],
     )
 }
 ///The route of `getSessions`: `GET /agents/{agentName}/sessions` below `/v1`.
-pub fn get_sessions(agent_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn get_sessions(agent_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::GET_SESSIONS,
-        &[crate::mock::PathValue::Text(agent_name)],
+        &[crate::contract::PathValue::Text(agent_name)],
     )
 }
 ///The route of `getSession`: `GET /agents/{agentName}/sessions/{sessionId}` below `/v1`.
-pub fn get_session(agent_name: &str, session_id: ::uuid::Uuid) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn get_session(
+    agent_name: &str,
+    session_id: ::uuid::Uuid,
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::GET_SESSION,
         &[
-            crate::mock::PathValue::Text(agent_name),
-            crate::mock::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(agent_name),
+            crate::contract::PathValue::Uuid(session_id),
         ],
     )
 }
 ///The route of `stopSession`: `DELETE /agents/{agentName}/sessions/{sessionId}` below `/v1`.
-pub fn stop_session(agent_name: &str, session_id: ::uuid::Uuid) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn stop_session(
+    agent_name: &str,
+    session_id: ::uuid::Uuid,
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::STOP_SESSION,
         &[
-            crate::mock::PathValue::Text(agent_name),
-            crate::mock::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(agent_name),
+            crate::contract::PathValue::Uuid(session_id),
         ],
     )
 }
 ///The route of `listBuilds`: `GET /builds` below `/v1`.
-pub fn list_builds() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::LIST_BUILDS, &[])
+pub fn list_builds() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::LIST_BUILDS, &[])
 }
 ///The route of `createBuild`: `POST /builds` below `/v1`.
-pub fn create_build() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::CREATE_BUILD, &[])
+pub fn create_build() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::CREATE_BUILD, &[])
 }
 ///The route of `getBuildUploadUrl`: `POST /builds/upload-url` below `/v1`.
-pub fn get_build_upload_url() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::GET_BUILD_UPLOAD_URL, &[])
+pub fn get_build_upload_url() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::GET_BUILD_UPLOAD_URL, &[])
 }
 ///The route of `getBuild`: `GET /builds/{buildId}` below `/v1`.
-pub fn get_build(build_id: ::uuid::Uuid) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn get_build(build_id: ::uuid::Uuid) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::GET_BUILD,
-        &[crate::mock::PathValue::Uuid(build_id)],
+        &[crate::contract::PathValue::Uuid(build_id)],
     )
 }
 ///The route of `getBuildLogs`: `GET /builds/{buildId}/logs` below `/v1`.
-pub fn get_build_logs(build_id: ::uuid::Uuid) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn get_build_logs(build_id: ::uuid::Uuid) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::GET_BUILD_LOGS,
-        &[crate::mock::PathValue::Uuid(build_id)],
+        &[crate::contract::PathValue::Uuid(build_id)],
     )
 }
 ///The route of `getProperties`: `GET /properties` below `/v1`.
-pub fn get_properties() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::GET_PROPERTIES, &[])
+pub fn get_properties() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::GET_PROPERTIES, &[])
 }
 ///The route of `updateProperties`: `PATCH /properties` below `/v1`.
-pub fn update_properties() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::UPDATE_PROPERTIES, &[])
+pub fn update_properties() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::UPDATE_PROPERTIES, &[])
 }
 ///The route of `getPropertiesSchema`: `GET /properties/schema` below `/v1`.
-pub fn get_properties_schema() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::GET_PROPERTIES_SCHEMA, &[])
+pub fn get_properties_schema() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::GET_PROPERTIES_SCHEMA, &[])
 }
 ///The route of `startService`: `POST /{agentName}/start` below `/v1/public`.
-pub fn start_service(agent_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn start_service(agent_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::START_SERVICE,
-        &[crate::mock::PathValue::Text(agent_name)],
+        &[crate::contract::PathValue::Text(agent_name)],
     )
 }
 ///The route of `sessionProxyGet`: `GET /{serviceName}/sessions/{sessionId}/{path}` below `/v1/public`.
@@ -11375,13 +11531,13 @@ pub fn session_proxy_get(
     service_name: &str,
     session_id: ::uuid::Uuid,
     path: &str,
-) -> crate::mock::Route {
-    crate::mock::Route::new(
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::SESSION_PROXY_GET,
         &[
-            crate::mock::PathValue::Text(service_name),
-            crate::mock::PathValue::Uuid(session_id),
-            crate::mock::PathValue::Text(path),
+            crate::contract::PathValue::Text(service_name),
+            crate::contract::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(path),
         ],
     )
 }
@@ -11390,13 +11546,13 @@ pub fn session_proxy_put(
     service_name: &str,
     session_id: ::uuid::Uuid,
     path: &str,
-) -> crate::mock::Route {
-    crate::mock::Route::new(
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::SESSION_PROXY_PUT,
         &[
-            crate::mock::PathValue::Text(service_name),
-            crate::mock::PathValue::Uuid(session_id),
-            crate::mock::PathValue::Text(path),
+            crate::contract::PathValue::Text(service_name),
+            crate::contract::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(path),
         ],
     )
 }
@@ -11405,13 +11561,13 @@ pub fn session_proxy_post(
     service_name: &str,
     session_id: ::uuid::Uuid,
     path: &str,
-) -> crate::mock::Route {
-    crate::mock::Route::new(
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::SESSION_PROXY_POST,
         &[
-            crate::mock::PathValue::Text(service_name),
-            crate::mock::PathValue::Uuid(session_id),
-            crate::mock::PathValue::Text(path),
+            crate::contract::PathValue::Text(service_name),
+            crate::contract::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(path),
         ],
     )
 }
@@ -11420,13 +11576,13 @@ pub fn session_proxy_delete(
     service_name: &str,
     session_id: ::uuid::Uuid,
     path: &str,
-) -> crate::mock::Route {
-    crate::mock::Route::new(
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::SESSION_PROXY_DELETE,
         &[
-            crate::mock::PathValue::Text(service_name),
-            crate::mock::PathValue::Uuid(session_id),
-            crate::mock::PathValue::Text(path),
+            crate::contract::PathValue::Text(service_name),
+            crate::contract::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(path),
         ],
     )
 }
@@ -11435,13 +11591,13 @@ pub fn session_proxy_options(
     service_name: &str,
     session_id: ::uuid::Uuid,
     path: &str,
-) -> crate::mock::Route {
-    crate::mock::Route::new(
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::SESSION_PROXY_OPTIONS,
         &[
-            crate::mock::PathValue::Text(service_name),
-            crate::mock::PathValue::Uuid(session_id),
-            crate::mock::PathValue::Text(path),
+            crate::contract::PathValue::Text(service_name),
+            crate::contract::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(path),
         ],
     )
 }
@@ -11450,13 +11606,13 @@ pub fn session_proxy_head(
     service_name: &str,
     session_id: ::uuid::Uuid,
     path: &str,
-) -> crate::mock::Route {
-    crate::mock::Route::new(
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::SESSION_PROXY_HEAD,
         &[
-            crate::mock::PathValue::Text(service_name),
-            crate::mock::PathValue::Uuid(session_id),
-            crate::mock::PathValue::Text(path),
+            crate::contract::PathValue::Text(service_name),
+            crate::contract::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(path),
         ],
     )
 }
@@ -11465,52 +11621,55 @@ pub fn session_proxy_patch(
     service_name: &str,
     session_id: ::uuid::Uuid,
     path: &str,
-) -> crate::mock::Route {
-    crate::mock::Route::new(
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::SESSION_PROXY_PATCH,
         &[
-            crate::mock::PathValue::Text(service_name),
-            crate::mock::PathValue::Uuid(session_id),
-            crate::mock::PathValue::Text(path),
+            crate::contract::PathValue::Text(service_name),
+            crate::contract::PathValue::Uuid(session_id),
+            crate::contract::PathValue::Text(path),
         ],
     )
 }
 ///The route of `listRegions`: `GET /regions` below `/v1`.
-pub fn list_regions() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::LIST_REGIONS, &[])
+pub fn list_regions() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::LIST_REGIONS, &[])
 }
 ///The route of `listSecretSets`: `GET /secrets` below `/v1`.
-pub fn list_secret_sets() -> crate::mock::Route {
-    crate::mock::Route::new(crate::catalog::LIST_SECRET_SETS, &[])
+pub fn list_secret_sets() -> crate::contract::Route {
+    crate::contract::Route::new(crate::catalog::LIST_SECRET_SETS, &[])
 }
 ///The route of `getSecretSet`: `GET /secrets/{setName}` below `/v1`.
-pub fn get_secret_set(set_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn get_secret_set(set_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::GET_SECRET_SET,
-        &[crate::mock::PathValue::Text(set_name)],
+        &[crate::contract::PathValue::Text(set_name)],
     )
 }
 ///The route of `upsertSecretSet`: `PUT /secrets/{setName}` below `/v1`.
-pub fn upsert_secret_set(set_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn upsert_secret_set(set_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::UPSERT_SECRET_SET,
-        &[crate::mock::PathValue::Text(set_name)],
+        &[crate::contract::PathValue::Text(set_name)],
     )
 }
 ///The route of `deleteSecretSet`: `DELETE /secrets/{setName}` below `/v1`.
-pub fn delete_secret_set(set_name: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn delete_secret_set(set_name: &str) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::DELETE_SECRET_SET,
-        &[crate::mock::PathValue::Text(set_name)],
+        &[crate::contract::PathValue::Text(set_name)],
     )
 }
 ///The route of `deleteSecretFromSet`: `DELETE /secrets/{setName}/{secretKey}` below `/v1`.
-pub fn delete_secret_from_set(set_name: &str, secret_key: &str) -> crate::mock::Route {
-    crate::mock::Route::new(
+pub fn delete_secret_from_set(
+    set_name: &str,
+    secret_key: &str,
+) -> crate::contract::Route {
+    crate::contract::Route::new(
         crate::catalog::DELETE_SECRET_FROM_SET,
         &[
-            crate::mock::PathValue::Text(set_name),
-            crate::mock::PathValue::Text(secret_key),
+            crate::contract::PathValue::Text(set_name),
+            crate::contract::PathValue::Text(secret_key),
         ],
     )
 }

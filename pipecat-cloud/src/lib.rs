@@ -7,6 +7,7 @@ mod auth;
 mod base_url;
 mod client;
 mod config;
+mod contract;
 mod dynamic;
 mod error;
 #[cfg(feature = "mock")]

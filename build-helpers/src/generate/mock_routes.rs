@@ -27,10 +27,10 @@ pub fn mock_routes(normalized: &Value) -> Result<TokenStream> {
                 ident(&typify_name(template, NameCase::Snake), &format!("{label}: path parameter `{template}`"))?;
             if is_uuid(normalized, op, template) {
                 params.push(quote!(#ident: ::uuid::Uuid));
-                values.push(quote!(crate::mock::PathValue::Uuid(#ident)));
+                values.push(quote!(crate::contract::PathValue::Uuid(#ident)));
             } else {
                 params.push(quote!(#ident: &str));
-                values.push(quote!(crate::mock::PathValue::Text(#ident)));
+                values.push(quote!(crate::contract::PathValue::Text(#ident)));
             }
         }
         let operation = crate::generate::catalog::static_name(op)?;
@@ -39,8 +39,8 @@ pub fn mock_routes(normalized: &Value) -> Result<TokenStream> {
         let doc = format!("The route of `{id}`: `{} {spec_path}` below `/v1{base}`.", op.method.to_uppercase());
         functions.push(quote! {
             #[doc = #doc]
-            pub fn #name(#( #params ),*) -> crate::mock::Route {
-                crate::mock::Route::new(crate::catalog::#operation, &[#( #values ),*])
+            pub fn #name(#( #params ),*) -> crate::contract::Route {
+                crate::contract::Route::new(crate::catalog::#operation, &[#( #values ),*])
             }
         });
     }

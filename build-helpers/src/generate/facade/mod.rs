@@ -135,7 +135,7 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
     let pass_through = matches!(model.success, Success::PassThrough);
     match (&model.body, pass_through) {
         (_, true) => {
-            fields.push(quote!(body: ::std::option::Option<crate::request::Payload>));
+            fields.push(quote!(body: ::std::option::Option<crate::contract::Payload>));
             inits.push(quote!(body: ::std::option::Option::None));
             fields.push(quote!(query: ::std::vec::Vec<(::std::string::String, ::std::string::String)>));
             inits.push(quote!(query: ::std::vec::Vec::new()));
@@ -167,13 +167,13 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
             quote!(#ty),
             quote! {
                 /// Sends the request; the decoded body on success.
-                pub async fn send(self) -> ::std::result::Result<#ty, crate::Error> {
-                    self.send_with_response().await.map(crate::Response::into_body)
+                pub async fn send(self) -> ::std::result::Result<#ty, crate::contract::Error> {
+                    self.send_with_response().await.map(crate::contract::Response::into_body)
                 }
             },
             quote! {
                 /// Sends the request; the decoded body with the status and headers on success.
-                pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<#ty>, crate::Error> {
+                pub async fn send_with_response(self) -> ::std::result::Result<crate::contract::Response<#ty>, crate::contract::Error> {
                     #build
                     client.send_json(request).await
                 }
@@ -183,25 +183,25 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
             quote!(()),
             quote! {
                 /// Sends the request; `()` on success (the operation answers without a body).
-                pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-                    self.send_with_response().await.map(crate::Response::into_body)
+                pub async fn send(self) -> ::std::result::Result<(), crate::contract::Error> {
+                    self.send_with_response().await.map(crate::contract::Response::into_body)
                 }
             },
             quote! {
                 /// Sends the request; the status and headers on success.
-                pub async fn send_with_response(self) -> ::std::result::Result<crate::Response<()>, crate::Error> {
+                pub async fn send_with_response(self) -> ::std::result::Result<crate::contract::Response<()>, crate::contract::Error> {
                     #build
                     client.send_empty(request).await
                 }
             },
         ),
         Success::PassThrough => (
-            quote!(crate::PassThroughResponse),
+            quote!(crate::contract::PassThroughResponse),
             quote! {
                 /// Sends the request; your agent's answer as it came (status, headers, bytes) when it is
                 /// a success. An error status is [`crate::Error::Api`] with the status, the `code` and
                 /// message when the body is JSON carrying them, else the start of the body.
-                pub async fn send(self) -> ::std::result::Result<crate::PassThroughResponse, crate::Error> {
+                pub async fn send(self) -> ::std::result::Result<crate::contract::PassThroughResponse, crate::contract::Error> {
                     #build
                     client.send_pass_through(request).await
                 }
@@ -210,19 +210,19 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
         ),
     };
     Ok(quote! {
-        impl crate::Client {
+        impl crate::contract::Client {
             #[doc = #method_doc]
             pub fn #method<'a>(&'a self, #( #args ),*) -> #builder<'a> {
-                #builder { client: self, #( #inits, )* settings: crate::request::CallSettings::default() }
+                #builder { client: self, #( #inits, )* settings: crate::contract::CallSettings::default() }
             }
         }
 
         #[doc = #builder_doc]
         #[must_use = "a request does nothing until it is sent: call `.send().await` or `.await` it"]
         pub struct #builder<'a> {
-            client: &'a crate::Client,
+            client: &'a crate::contract::Client,
             #( #fields, )*
-            settings: crate::request::CallSettings,
+            settings: crate::contract::CallSettings,
         }
 
         impl<'a> #builder<'a> {
@@ -241,7 +241,7 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
             }
 
             /// The retry policy of this request, instead of the client's.
-            pub fn retry(mut self, retry: crate::RetryConfig) -> Self {
+            pub fn retry(mut self, retry: crate::contract::RetryConfig) -> Self {
                 self.settings.retry = ::std::option::Option::Some(retry);
                 self
             }
@@ -251,8 +251,8 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
         }
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = ::std::result::Result<#output, crate::Error>;
-            type IntoFuture = crate::request::SendFuture<'a, #output>;
+            type Output = ::std::result::Result<#output, crate::contract::Error>;
+            type IntoFuture = crate::contract::SendFuture<'a, #output>;
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
             }
@@ -273,13 +273,13 @@ fn pass_through_setters(takes_body: bool) -> TokenStream {
         quote! {
             /// Sends `value` as a JSON body (`content-type: application/json`).
             pub fn json(mut self, value: &impl ::serde::Serialize) -> Self {
-                self.body = ::std::option::Option::Some(crate::request::Payload::json(value));
+                self.body = ::std::option::Option::Some(crate::contract::Payload::json(value));
                 self
             }
 
             /// Sends `bytes` as the body, with the given content type.
             pub fn bytes(mut self, content_type: &str, bytes: impl ::std::convert::Into<::bytes::Bytes>) -> Self {
-                self.body = ::std::option::Option::Some(crate::request::Payload::bytes(content_type, bytes.into()));
+                self.body = ::std::option::Option::Some(crate::contract::Payload::bytes(content_type, bytes.into()));
                 self
             }
         }

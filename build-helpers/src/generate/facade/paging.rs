@@ -281,17 +281,17 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
         .iter()
         .map(|(field, direct)| {
             if *direct {
-                quote!(crate::paging::KeyPart::feed(&item.#field, &mut hasher);)
+                quote!(crate::contract::KeyPart::feed(&item.#field, &mut hasher);)
             } else {
-                quote!(crate::paging::feed_json(&item.#field, &mut hasher);)
+                quote!(crate::contract::feed_json(&item.#field, &mut hasher);)
             }
         })
         .collect();
     let key = if feeds.is_empty() {
-        quote!(crate::paging::key(item))
+        quote!(crate::contract::key(item))
     } else {
         quote! {
-            let mut hasher = crate::paging::KeyHasher::default();
+            let mut hasher = crate::contract::KeyHasher::default();
             #( #feeds )*
             hasher.finish()
         }
@@ -300,15 +300,15 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
     let page_text = quote!(#page).to_string();
     let paged = done.insert(page_text).then(|| {
         quote! {
-            impl crate::paging::Paged for #page {
+            impl crate::contract::Paged for #page {
                 type Item = #item;
                 fn into_items(self) -> ::std::vec::Vec<Self::Item> {
                     self.#items
                 }
-                fn total(&self) -> ::std::option::Option<crate::paging::Total> {
-                    crate::paging::Total::read(&self.#total)
+                fn total(&self) -> ::std::option::Option<crate::contract::Total> {
+                    crate::contract::Total::read(&self.#total)
                 }
-                fn key(item: &Self::Item) -> crate::paging::Key {
+                fn key(item: &Self::Item) -> crate::contract::Key {
                     #key
                 }
                 const IDENTIFIED: bool = #identified;
@@ -342,15 +342,15 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
     quote! {
         #paged
 
-        impl<'a> crate::paging::PagedRequest<'a> for #builder<'a> {
+        impl<'a> crate::contract::PagedRequest<'a> for #builder<'a> {
             type Page = #page;
             const OPERATION: &'static str = #id;
             const MAX_LIMIT: ::std::option::Option<u64> = #max;
             fn start_offset(&self) -> u64 {
-                crate::paging::as_u64(&self.#offset).unwrap_or(0)
+                crate::contract::as_u64(&self.#offset).unwrap_or(0)
             }
             fn requested_limit(&self) -> ::std::option::Option<u64> {
-                crate::paging::as_u64(&self.#limit)
+                crate::contract::as_u64(&self.#limit)
             }
             fn for_page(&self, limit: u64, offset: u64) -> Self {
                 let mut page = #builder {
@@ -362,24 +362,24 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
                 page.#offset = ::std::convert::TryFrom::try_from(offset).ok();
                 page
             }
-            fn fetch(self) -> crate::request::SendFuture<'a, Self::Page> {
+            fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
                 ::std::boxed::Box::pin(self.send())
             }
         }
 
         impl<'a> #builder<'a> {
             #[doc = #walk_doc]
-            pub fn paginate(self) -> crate::paging::Paginator<'a, Self> {
-                crate::paging::Paginator::new(self)
+            pub fn paginate(self) -> crate::contract::Paginator<'a, Self> {
+                crate::contract::Paginator::new(self)
             }
 
             #[doc = #items_doc]
-            pub fn items(self) -> crate::paging::ItemStream<'a, #item> {
+            pub fn items(self) -> crate::contract::ItemStream<'a, #item> {
                 self.paginate().items()
             }
 
             #[doc = #pages_doc]
-            pub fn pages(self) -> crate::paging::PageStream<'a, #item> {
+            pub fn pages(self) -> crate::contract::PageStream<'a, #item> {
                 self.paginate().pages()
             }
         }
