@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secret_set_sends_a_dotenv_file_in_one_call_then_waits() {
     let server = ScriptedServer::start_with(|request| match request.method.as_str() {
-        "PUT" => Reply::json(200, json!({"message": "ok"})),
+        "PUT" => Reply::json(202, json!({"status": "OK", "region": "us-west"})),
         _ => Reply::json(200, json!({"name": "bot-secrets", "status": "ready"})),
     })
     .await
@@ -66,7 +66,7 @@ async fn secret_set_sends_a_dotenv_file_in_one_call_then_waits() {
 async fn secret_set_reads_stdin_and_image_pull_secrets_are_encoded() {
     // The API reads an image pull secret only through the list (`GET /secrets`).
     let server = ScriptedServer::start_with(|request| match (request.method.as_str(), request.path()) {
-        ("PUT", _) => Reply::json(200, json!({"message": "ok"})),
+        ("PUT", _) => Reply::json(202, json!({"status": "OK", "region": "us-west"})),
         ("GET", "/v1/secrets") => {
             Reply::json(200, json!({"sets": [{"name": "pull", "type": "imagePullSecret", "status": "ready"}]}))
         }
