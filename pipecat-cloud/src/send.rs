@@ -66,33 +66,37 @@ impl Client {
         if let Some(message) = request.settings.refused.clone() {
             return Err(Error::InvalidRequest { operation: operation.id, message });
         }
-        let url = request.url(&self.shared().base_url);
+        let base = &self.shared().base_url;
         let method = method(operation.method);
         let (retry, timeout) = self.effective(&request.settings);
         let may_retry = retry.applies_to(&method);
-        let mut headers = HeaderMap::with_capacity(3 + request.settings.headers.len());
-        if wants_json {
-            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        }
-        for (name, value) in &request.settings.headers {
-            headers.append(name.clone(), value.clone());
-        }
-        if let Some((content_type, _)) = &request.body {
-            headers.insert(CONTENT_TYPE, content_type.clone());
-        }
-        if let Some(authorization) = &request.authorization {
-            headers.insert(reqwest::header::AUTHORIZATION, authorization.clone());
-        }
-        let mut body = request.body.map(|(_, bytes)| bytes);
+        // Each attempt builds its request from `request`, so the first one copies nothing for retries
+        // that mostly never come.
+        let headers = || {
+            let mut headers = HeaderMap::with_capacity(3 + request.settings.headers.len());
+            if wants_json {
+                headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+            }
+            for (name, value) in &request.settings.headers {
+                headers.append(name.clone(), value.clone());
+            }
+            if let Some((content_type, _)) = &request.body {
+                headers.insert(CONTENT_TYPE, content_type.clone());
+            }
+            if let Some(authorization) = &request.authorization {
+                headers.insert(reqwest::header::AUTHORIZATION, authorization.clone());
+            }
+            headers
+        };
         let span =
             tracing::info_span!("pipecat_cloud.call", operation = operation.id, method = operation.method.as_str());
         let started = Instant::now();
         let http = &self.shared().http;
-        let send = |url: url::Url, headers: HeaderMap, body: Option<Bytes>| {
-            let mut outgoing = reqwest::Request::new(method.clone(), url);
-            *outgoing.headers_mut() = headers;
-            if let Some(bytes) = body {
-                *outgoing.body_mut() = Some(reqwest::Body::from(bytes));
+        let send = || {
+            let mut outgoing = reqwest::Request::new(method.clone(), request.url(base));
+            *outgoing.headers_mut() = headers();
+            if let Some((_, bytes)) = &request.body {
+                *outgoing.body_mut() = Some(reqwest::Body::from(bytes.clone()));
             }
             if timeout.is_some() {
                 *outgoing.timeout_mut() = timeout;
@@ -104,13 +108,7 @@ impl Client {
         let attempts = async {
             let mut attempt: u32 = 1;
             loop {
-                // The last attempt takes the request's parts; an earlier one copies them for the next.
-                let last = !may_retry || attempt >= retry.max_attempts;
-                let sent = if last {
-                    send(url.clone(), std::mem::take(&mut headers), body.take()).await
-                } else {
-                    send(url.clone(), headers.clone(), body.clone()).await
-                };
+                let sent = send().await;
                 let ended = match sent {
                     Ok(response) => read(response).await,
                     Err(error) => Err((error, None)),
