@@ -17,7 +17,7 @@ fn main() {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
-    criterion.bench_function("spec diff: full spec against itself (load, normalize, compare)", |b| {
+    criterion.bench_function("spec diff: full spec against itself (the whole pipeline on each side, then compare)", |b| {
         b.iter(|| {
             // What is timed must have succeeded: a failure stops the benchmark.
             let base = load_side(&spec).unwrap_or_else(|e| panic!("{e}"));
