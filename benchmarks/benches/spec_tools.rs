@@ -17,16 +17,19 @@ fn main() {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
-    criterion.bench_function("spec diff: full spec against itself (the whole pipeline on each side, then compare)", |b| {
-        b.iter(|| {
-            // What is timed must have succeeded: a failure stops the benchmark.
-            let base = load_side(&spec).unwrap_or_else(|e| panic!("{e}"));
-            let new = load_side(&spec).unwrap_or_else(|e| panic!("{e}"));
-            let changes = diff_documents(&base, &new);
-            assert!(changes.is_empty(), "the spec differs from itself: {} changes", changes.len());
-            black_box(changes.len())
-        })
-    });
+    criterion.bench_function(
+        "spec diff: full spec against itself (the whole pipeline on each side, then compare)",
+        |b| {
+            b.iter(|| {
+                // What is timed must have succeeded: a failure stops the benchmark.
+                let base = load_side(&spec).unwrap_or_else(|e| panic!("{e}"));
+                let new = load_side(&spec).unwrap_or_else(|e| panic!("{e}"));
+                let changes = diff_documents(&base, &new);
+                assert!(changes.is_empty(), "the spec differs from itself: {} changes", changes.len());
+                black_box(changes.len())
+            })
+        },
+    );
     criterion.bench_function("spec generate: full spec (load, normalize, validate, progenitor, format)", |b| {
         b.iter(|| {
             let prepared = prepare(Path::new(&spec)).unwrap_or_else(|e| panic!("{e}"));

@@ -137,11 +137,8 @@ impl Fixture {
     pub async fn connect(url: &str) -> Fixture {
         // The wrapper as users get it: its default retry policy (3 attempts for idempotent calls) is
         // part of what a call costs, even when no attempt fails.
-        let wrapper = pipecat_cloud::Client::builder()
-            .private_key(KEY)
-            .host(url)
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let wrapper =
+            pipecat_cloud::Client::builder().private_key(KEY).host(url).build().unwrap_or_else(|e| panic!("{e}"));
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("Bearer {KEY}")).unwrap_or_else(|e| panic!("{e}"));
         auth.set_sensitive(true);

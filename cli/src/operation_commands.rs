@@ -84,6 +84,16 @@ pub fn generated_at(words: &[&str]) -> Option<&'static OperationCommand> {
     OPERATION_COMMANDS.iter().find(|row| row.made == Made::Generated && row.command == words)
 }
 
+/// For each of `operation_ids` without a row here, what to do, naming this file: the check a new
+/// operation meets (its own test, and the scratch "new operation" test, call it).
+pub fn missing_rows(operation_ids: &[&str]) -> Vec<String> {
+    operation_ids
+        .iter()
+        .filter(|id| for_operation(id).is_none())
+        .map(|id| format!("{id} has no command: add its row to OPERATION_COMMANDS in cli/src/operation_commands.rs"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -96,8 +106,9 @@ mod tests {
         let rows: Vec<&str> = OPERATION_COMMANDS.iter().map(|row| row.operation_id).collect();
         let table: BTreeSet<&str> = rows.iter().copied().collect();
         assert_eq!(rows.len(), table.len(), "an operation has two rows");
-        let missing: Vec<&&str> = spec.difference(&table).collect();
-        assert!(missing.is_empty(), "operations without a command: {missing:?} (add them to OPERATION_COMMANDS)");
+        let ids: Vec<&str> = spec.iter().copied().collect();
+        let missing = super::missing_rows(&ids);
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
         let unknown: Vec<&&str> = table.difference(&spec).collect();
         assert!(unknown.is_empty(), "rows for operations the spec does not have: {unknown:?}");
     }

@@ -461,6 +461,13 @@ impl Drop for Emulator {
     }
 }
 
+/// Whether this emulator has a handler for the operation `operation_id`. Every operation of the spec
+/// it was built from has one (a test holds it to that); a new operation needs one in
+/// `emulator/src/handlers/`.
+pub fn serves(operation_id: &str) -> bool {
+    handlers::handler(operation_id).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     /// The README states these figures; each is the constant the code uses.

@@ -9,6 +9,7 @@ mod deploy;
 mod exit_and_output;
 mod keys;
 mod logs;
+mod new_operation;
 mod on_emulator;
 mod secrets;
 mod sessions;
