@@ -145,7 +145,7 @@ impl Fixture {
         headers.insert(AUTHORIZATION, auth);
         let base = format!("{url}/v1");
         // The wrapper's own timeouts and user agent, so that both clients do the same work per request.
-        pipecat_cloud::tls::install_ring_provider();
+        pipecat_cloud::tls::install_provider();
         let hand = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(pipecat_cloud::USER_AGENT)

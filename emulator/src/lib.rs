@@ -238,7 +238,7 @@ impl EmulatorBuilder {
         let changed = self.state_file.as_ref().map(|_| Arc::new(Notify::new()));
         let http = match &self.bot_url {
             Some(_) => {
-                pipecat_cloud::tls::install_ring_provider();
+                pipecat_cloud::tls::install_provider();
                 Some(reqwest::Client::builder().build().map_err(EmulatorError::BotClient)?)
             }
             None => None,

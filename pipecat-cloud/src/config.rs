@@ -130,8 +130,7 @@ impl ClientBuilder {
     /// ignored; [`timeout`](Self::timeout), the retry policy and the keys still apply per request.
     ///
     /// ```
-    /// # #[cfg(feature = "rustls-ring")]
-    /// pipecat_cloud::tls::install_ring_provider(); // see the `tls` module
+    /// pipecat_cloud::tls::install_provider(); // see the `tls` module
     /// let http = reqwest::Client::builder().build()?;
     /// let client = pipecat_cloud::Client::builder().private_key("pk_example").http_client(http).build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -157,8 +156,7 @@ impl ClientBuilder {
         let (http, timeout) = match self.http_client {
             Some(http) => (http, self.timeout),
             None => {
-                #[cfg(feature = "rustls-ring")]
-                crate::tls::install_ring_provider();
+                crate::tls::install_provider();
                 let builder = reqwest::Client::builder();
                 // Asked for by name: the platform's TLS even when a rustls feature is on too.
                 #[cfg(feature = "native-tls")]

@@ -135,7 +135,7 @@ async fn a_refused_connection_says_so() {
 #[tokio::test]
 async fn a_client_built_over_a_users_reqwest_client_sends_through_it() {
     let server = ScriptedServer::start(vec![], Reply::json(200, json!({"sets": []}))).await.unwrap();
-    pipecat_cloud::tls::install_ring_provider();
+    pipecat_cloud::tls::install_provider();
     let http = pipecat_cloud::reqwest::Client::builder().user_agent("my-own-client/1.0").build().unwrap();
     let client = Client::builder().private_key(PRIVATE).host(server.url()).http_client(http).build().unwrap();
     client.list_secret_sets().send().await.unwrap();

@@ -23,7 +23,7 @@ fn spellings(value: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_path_values_get_an_answer_below_500() {
     let emulator = Emulator::builder().progression(Progression::Immediate).start().await.unwrap();
-    pipecat_cloud::tls::install_ring_provider();
+    pipecat_cloud::tls::install_provider();
     let http = reqwest::Client::new();
     let mut sent = 0;
     for operation in OPERATIONS.iter() {

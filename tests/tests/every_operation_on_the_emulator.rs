@@ -59,7 +59,7 @@ async fn upload(answer: &Value) {
     }
     body +=
         &format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\ncontext\r\n--{boundary}--\r\n");
-    pipecat_cloud::tls::install_ring_provider();
+    pipecat_cloud::tls::install_provider();
     let status = reqwest::Client::new()
         .post(answer["uploadUrl"].as_str().unwrap())
         .header("content-type", format!("multipart/form-data; boundary={boundary}"))

@@ -134,7 +134,7 @@ async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid)
 /// Posts `archive` as the `file` of a multipart form with `fields`, streaming it so a progress bar in
 /// a terminal follows the upload.
 async fn send_upload(url: &str, fields: &[(String, String)], archive: Vec<u8>) -> anyhow::Result<()> {
-    pipecat_cloud::tls::install_ring_provider();
+    pipecat_cloud::tls::install_provider();
     let boundary = format!("pipecat-cloud-{:016x}", fastrand::u64(..));
     let mut head = Vec::new();
     for (name, value) in fields {

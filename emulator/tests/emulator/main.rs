@@ -45,7 +45,7 @@ pub fn agent(name: &str, image: &str, max_agents: i64) -> CreateServiceRequest {
 
 /// Raw HTTP, for what the SDK refuses to send.
 pub fn http() -> reqwest::Client {
-    pipecat_cloud::tls::install_ring_provider();
+    pipecat_cloud::tls::install_provider();
     reqwest::Client::new()
 }
 

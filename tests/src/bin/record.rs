@@ -43,7 +43,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let host = std::env::var(pipecat_cloud::ENV_HOST).unwrap_or_else(|_| pipecat_cloud::DEFAULT_HOST.to_string());
     let host = host.trim_end_matches('/').to_string();
-    pipecat_cloud::tls::install_ring_provider();
+    pipecat_cloud::tls::install_provider();
     let http = reqwest::Client::builder().user_agent(pipecat_cloud::USER_AGENT).build()?;
     for call in calls {
         let (id, params) = call.split_once(':').unwrap_or((call.as_str(), ""));

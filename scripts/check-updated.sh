@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Copies the tracked files to a scratch folder, runs `cargo update` there (the repository's Cargo.lock is
+# not touched) and lints the workspace with the newest compatible dependencies. Prints what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+git ls-files -z | xargs -0 cp --parents -P -t "$scratch"
+cd "$scratch"
+cargo update 2>&1 | grep -E "Updating|Adding|Removing|Locking" || true
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" cargo clippy --workspace --all-targets -- -D warnings
