@@ -7,6 +7,7 @@ pub mod hostile;
 pub mod operations;
 pub mod recording;
 pub mod replay;
+pub mod routes;
 pub mod scripted_server;
 
 /// Prints a line that a test reports (coverage, counts) even when cargo captures test output: the

@@ -21,25 +21,6 @@ pub fn operations_with_a_call() -> Vec<String> {
         .collect()
 }
 
-/// For each catalog operation that none of `calls` (`client.method(...)` as written) calls, what to
-/// do, naming `tests/tests/every_operation.rs`, the test that calls every operation once.
-pub fn not_called(calls: &[&str], operation_ids: &[&str]) -> Vec<String> {
-    let methods: Vec<String> = calls
-        .iter()
-        .filter_map(|call| call.split("client.").nth(1)?.split('(').next().map(|m| m.trim().to_string()))
-        .collect();
-    operation_ids
-        .iter()
-        .filter(|id| !methods.contains(&snake_case(id)))
-        .map(|id| {
-            format!(
-                "{id} is not called: add a `call!` for `client.{}` in tests/tests/every_operation.rs",
-                snake_case(id)
-            )
-        })
-        .collect()
-}
-
 /// For each of `operation_ids` that [`call`] has no arm for, what to do, naming this file.
 pub fn without_a_call(operation_ids: &[&str]) -> Vec<String> {
     let handled = operations_with_a_call();
@@ -48,18 +29,6 @@ pub fn without_a_call(operation_ids: &[&str]) -> Vec<String> {
         .filter(|id| !handled.iter().any(|h| h == *id))
         .map(|id| format!("{id} has no call: add its arm to `call` in tests/src/operations.rs"))
         .collect()
-}
-
-/// `getLogs` → `get_logs`: the facade's method name of an operationId.
-pub fn snake_case(id: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in id.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
 }
 
 /// Valid sample values for every path parameter, by name.

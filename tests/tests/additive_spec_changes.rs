@@ -131,7 +131,10 @@ fn caller_compiles_against(doc: &Value, name: &str) -> Result<(), String> {
     let out = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "-p", "caller"])
         .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root().join("target").join("compat").join("target"))
+        // The target directory the spec fuzz's checked copies use too (`build-helpers/tests/spec_fuzz`):
+        // the same dependencies, checked once for both.
+        .env("CARGO_TARGET_DIR", root().join("target").join("scratch-check"))
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();

@@ -30,7 +30,7 @@ pub fn compile_generated(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), Str
         members.extend([format!("gen{i}"), format!("wrap{i}")]);
     }
     write_workspace(dir, &members);
-    run(dir, &["check", "--workspace"], subjects, "spec-fuzz")
+    run(dir, &["check", "--workspace"], subjects, "scratch-check")
 }
 
 /// `cargo build`s, per spec, every crate of the workspace that depends on the spec.
@@ -49,7 +49,9 @@ pub fn build_workspace(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), Strin
     }
     write_workspace(dir, &members);
     let features = features.join(",");
-    run(dir, &["build", "--workspace", "--features", &features], subjects, "spec-fuzz-build")
+    // Libraries only: every crate's code is generated and compiled (where E0275 shows), without linking
+    // a CLI binary per copy.
+    run(dir, &["build", "--workspace", "--lib", "--features", &features], subjects, "spec-fuzz-build")
 }
 
 /// The scratch workspace's manifest: the real one's settings and dependencies (their paths made
@@ -73,7 +75,7 @@ fn run(dir: &Path, args: &[&str], subjects: &[Subject<'_>], target: &str) -> Res
         .args(args)
         .args(["--quiet", "--keep-going", "--message-format", "short"])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", workspace().join("target").join("spec-fuzz").join(target))
+        .env("CARGO_TARGET_DIR", workspace().join("target").join(target))
         // Each copy is built once: no incremental caches, no debug info to write and link.
         .env("CARGO_INCREMENTAL", "0")
         .env("CARGO_PROFILE_DEV_DEBUG", "false")

@@ -4,8 +4,9 @@
 //! catalog's operations and the new one.
 
 use pipecat_cloud_tests::conformance;
-use pipecat_cloud_tests::operations::{not_called, without_a_call};
+use pipecat_cloud_tests::operations::without_a_call;
 use pipecat_cloud_tests::recording::load_all;
+use pipecat_cloud_tests::routes::without_a_route;
 
 use super::*;
 
@@ -41,9 +42,7 @@ fn a_new_operation_fails_each_check_naming_the_file_to_touch() {
             .map(|id| format!("{id} is not served by the emulator: add its handler to emulator/src/handlers/mod.rs")),
     );
     failures.extend(without_a_call(&ids));
-    let every_operation = std::fs::read_to_string(workspace().join("tests/tests/every_operation.rs")).unwrap();
-    let calls: Vec<&str> = every_operation.split("call!(").skip(1).collect();
-    failures.extend(not_called(&calls, &ids));
+    failures.extend(without_a_route(&ids));
 
     for failure in &failures {
         pipecat_cloud_tests::report(&format!("new operation: {failure}"));
@@ -57,7 +56,7 @@ fn a_new_operation_fails_each_check_naming_the_file_to_touch() {
         "operation_commands.rs",
         "emulator/src/handlers",
         "tests/src/operations.rs",
-        "every_operation.rs",
+        "tests/src/routes.rs",
     ];
     for seam in seams {
         assert!(failures.iter().any(|f| f.contains(seam)), "no check named {seam}: {failures:#?}");
