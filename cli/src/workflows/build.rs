@@ -16,8 +16,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
-use pipecat_cloud::types::{CreateBuildRequest, UploadUrlRequest};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
@@ -30,7 +29,7 @@ const MAX_CONTEXT_BYTES: u64 = 500 * 1024 * 1024;
 const LOG_TAIL: usize = 30;
 /// getBuildLogs returns the first lines up to its `limit` and offers no way to start later: the tail is
 /// the end of the largest page it gives.
-const LOG_PAGE: u64 = 10_000;
+const LOG_PAGE: usize = 10_000;
 
 pub fn command() -> Command {
     Command::new("run")
@@ -72,35 +71,46 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
                 .ok_or_else(|| refused("the organization has no default region; give --region"))?
         }
     };
-    let upload = client.get_build_upload_url(UploadUrlRequest::new(region.clone())).await?;
-    let (Some(upload_id), Some(url)) = (upload.upload_id, upload.upload_url) else {
+    let catalog =
+        |id: &str| pipecat_cloud::catalog::by_id(id).ok_or_else(|| refused(format!("no {id} in the catalog")));
+    let upload: Value =
+        client.call(catalog("getBuildUploadUrl")?).json(&json!({"region": region})).send().await?.json()?;
+    let text = |key: &str| upload.get(key).and_then(Value::as_str).map(str::to_string);
+    let (Some(upload_id), Some(url)) = (text("uploadId"), text("uploadUrl")) else {
         return Err(anyhow::anyhow!("getBuildUploadUrl answered without uploadId and uploadUrl"));
     };
-    let fields: Vec<(String, String)> = upload.upload_fields.into_iter().collect();
+    let fields: Vec<(String, String)> = upload
+        .get("uploadFields")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect();
     send_upload(&url, &fields, archive).await?;
 
-    let request = CreateBuildRequest::new(region, upload_id).dockerfile_path(dockerfile.to_string());
-    let started = client.create_build(request).send_with_response().await?;
-    // 200 is a build of an identical context served from the cache, 201 a new one.
-    let cached = started.status() == 200;
-    let created = started.into_body();
-    let Some(id) = created.build.as_ref().and_then(|build| build.id) else {
-        return Err(anyhow::anyhow!("createBuild answered without a build id"));
-    };
-    if cached {
-        output::note(&format!("an identical context was built before: reusing build {id} (served from cache)"));
+    let started = client
+        .call(catalog("createBuild")?)
+        .json(&json!({"uploadId": upload_id, "region": region, "dockerfilePath": dockerfile}))
+        .send()
+        .await?;
+    let created: Value = started.json()?;
+    let build_id = created.pointer("/build/id").and_then(Value::as_str).unwrap_or_default().to_string();
+    if started.status() == 200 {
+        output::note(&format!("an identical context was built before: reusing build {build_id} (served from cache)"));
     } else {
-        output::note(&format!("build {id} started"));
+        output::note(&format!("build {build_id} started"));
     }
-    let build = if matches.get_flag("no-wait") {
-        created.build
+    let id: pipecat_cloud::Uuid =
+        build_id.parse().map_err(|_| anyhow::anyhow!("createBuild answered without a build id"))?;
+    let result = if matches.get_flag("no-wait") {
+        created
     } else {
         let (interval, timeout) = wait_times(matches)?;
         let reporter = Reporter::new();
         match client.wait_for_build(id, &reporter.options(interval, timeout)).await {
             Ok(done) => {
                 reporter.finish(&format!("build {id} succeeded"));
-                done.build
+                serde_json::to_value(&done).unwrap_or(Value::Null)
             }
             Err(error) => {
                 reporter.abandon();
@@ -110,24 +120,29 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         }
     };
     let summary = json!({
-        "buildId": id,
-        "cached": cached,
-        "status": build.as_ref().and_then(|b| b.status.as_ref()).map(|s| s.as_str().to_string()),
-        "imageUri": build.as_ref().and_then(|b| b.image_uri.clone()),
+        "buildId": build_id,
+        "cached": started.status() == 200,
+        "status": result.pointer("/build/status").cloned().unwrap_or(Value::Null),
+        "imageUri": result.pointer("/build/imageUri").cloned().unwrap_or(Value::Null),
     });
     output::value(context.mode, &summary);
     Ok(())
 }
 
 async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid) {
-    let Some(page) = std::num::NonZeroU64::new(LOG_PAGE) else { return };
-    let Ok(logs) = client.get_build_logs(id).limit(page).await else {
+    let Some(operation) = pipecat_cloud::catalog::by_id("getBuildLogs") else { return };
+    let answer = match crate::catalog_command::call_with_one_path_value(client, operation, &id.to_string()) {
+        Ok(call) => call.query("limit", LOG_PAGE.to_string()).send().await,
+        Err(_) => return,
+    };
+    let Ok(logs) = answer.map(|a| a.json::<Value>().unwrap_or(Value::Null)) else {
         output::note(&format!("see the log with: pipecat-cloud build logs {id}"));
         return;
     };
     output::note(&format!("the last lines of build {id}'s log:"));
-    for line in &logs.logs[logs.logs.len().saturating_sub(LOG_TAIL)..] {
-        output::note(&format!("  {line}"));
+    let lines = logs.get("logs").and_then(Value::as_array).cloned().unwrap_or_default();
+    for line in &lines[lines.len().saturating_sub(LOG_TAIL)..] {
+        output::note(&format!("  {}", line.as_str().map_or_else(|| line.to_string(), str::to_string)));
     }
 }
 

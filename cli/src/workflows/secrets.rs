@@ -8,10 +8,7 @@ use std::io::{BufRead, IsTerminal};
 
 use base64::Engine;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use pipecat_cloud::types::{
-    ImagePullSecretRequest, RegularSecretsRequest, RegularSecretsRequestSecretsItem, UpsertSecretSetBody,
-};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
@@ -86,13 +83,12 @@ pub async fn set(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         unique.retain(|(k, _)| *k != key);
         unique.push((key, value));
     }
-    let items: Vec<RegularSecretsRequestSecretsItem> =
-        unique.iter().map(|(key, value)| RegularSecretsRequestSecretsItem::new(key.clone(), value.clone())).collect();
-    let mut body = RegularSecretsRequest::new(items);
+    let list: Vec<Value> = unique.iter().map(|(k, v)| json!({"secretKey": k, "secretValue": v})).collect();
+    let mut body = json!({"secrets": list});
     if let Some(region) = matches.get_one::<String>("region") {
-        body = body.region(region.clone());
+        body["region"] = json!(region);
     }
-    upsert_and_wait(context, matches, &name, body.into(), SetKind::Secrets).await?;
+    upsert_and_wait(context, matches, &name, &body, SetKind::Secrets).await?;
     let keys: Vec<&str> = unique.iter().map(|(k, _)| k.as_str()).collect();
     report(context, &name, &keys, matches.get_flag("no-wait"));
     Ok(())
@@ -121,11 +117,11 @@ pub async fn image_pull_secret(context: &Context, matches: &ArgMatches) -> anyho
     }
     output::note("note: sending the credentials as base64 of `username:password`, the form the API expects");
     let encoded = base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes());
-    let mut body = ImagePullSecretRequest::new(host, true, encoded);
+    let mut body = json!({"isImagePullSecret": true, "host": host, "secretValue": encoded});
     if let Some(region) = matches.get_one::<String>("region") {
-        body = body.region(region.clone());
+        body["region"] = json!(region);
     }
-    upsert_and_wait(context, matches, &name, body.into(), SetKind::ImagePull).await?;
+    upsert_and_wait(context, matches, &name, &body, SetKind::ImagePull).await?;
     report(context, &name, &[], matches.get_flag("no-wait"));
     Ok(())
 }
@@ -141,11 +137,13 @@ async fn upsert_and_wait(
     context: &Context,
     matches: &ArgMatches,
     name: &str,
-    body: UpsertSecretSetBody,
+    body: &Value,
     kind: SetKind,
 ) -> anyhow::Result<()> {
     let client = context.client()?;
-    client.upsert_secret_set(name, body).await?;
+    let operation =
+        pipecat_cloud::catalog::by_id("upsertSecretSet").ok_or_else(|| refused("no upsertSecretSet in the catalog"))?;
+    crate::catalog_command::call_with_one_path_value(&client, operation, name)?.json(body).send().await?;
     if matches.get_flag("no-wait") {
         return Ok(());
     }
