@@ -124,6 +124,19 @@ pub enum WaitError {
     Api(#[from] Error),
 }
 
+/// What a secret set's status means for a wait, read by [`getSecretSet`] or from the list of sets:
+/// `ready` ends it, `failed` fails it with the API's reason, anything else (or nothing yet) waits on.
+///
+/// [`getSecretSet`]: Client::get_secret_set
+fn secret_set_poll<T>(status: Option<String>, reason: Option<String>, set: T) -> Poll<T> {
+    match status.as_deref() {
+        Some("ready") => Poll::Done(set),
+        Some("failed") => Poll::Failed(reason.unwrap_or_else(|| "no reason given".into())),
+        Some(other) => Poll::Pending(other.to_string()),
+        None => Poll::Pending("no status yet".into()),
+    }
+}
+
 /// What one poll decided.
 enum Poll<T> {
     Done(T),
@@ -145,14 +158,9 @@ impl Client {
         let resource = format!("secret set {name}");
         poll_until(&resource, options, || async {
             let set = self.get_secret_set(name).send().await?;
-            Ok(match &set.status {
-                Some(GetSecretSetResponseStatus::Ready) => Poll::Done(set),
-                Some(GetSecretSetResponseStatus::Failed) => {
-                    Poll::Failed(set.error_message.clone().unwrap_or_else(|| "no reason given".into()))
-                }
-                Some(other) => Poll::Pending(other.to_string()),
-                None => Poll::Pending("no status yet".into()),
-            })
+            let status = set.status.as_ref().map(GetSecretSetResponseStatus::as_str).map(str::to_string);
+            let reason = set.error_message.clone();
+            Ok(secret_set_poll(status, reason, set))
         })
         .await
     }
@@ -175,14 +183,9 @@ impl Client {
             let Some(set) = listed.sets.into_iter().find(|set| set.name.as_deref() == Some(name)) else {
                 return Ok(Poll::Pending("not listed yet".into()));
             };
-            Ok(match &set.status {
-                Some(SecretSetSummaryStatus::Ready) => Poll::Done(set),
-                Some(SecretSetSummaryStatus::Failed) => {
-                    Poll::Failed(set.error_message.clone().unwrap_or_else(|| "no reason given".into()))
-                }
-                Some(other) => Poll::Pending(other.to_string()),
-                None => Poll::Pending("no status yet".into()),
-            })
+            let status = set.status.as_ref().map(SecretSetSummaryStatus::as_str).map(str::to_string);
+            let reason = set.error_message.clone();
+            Ok(secret_set_poll(status, reason, set))
         })
         .await
     }

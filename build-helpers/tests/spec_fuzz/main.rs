@@ -48,6 +48,13 @@ fn fuzz_dir() -> PathBuf {
     workspace().join("target").join("spec-fuzz")
 }
 
+/// `SPEC_FUZZ_SEED`, or a new seed from the clock: each run prints it, to be repeated.
+fn seed() -> u64 {
+    std::env::var("SPEC_FUZZ_SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    })
+}
+
 /// How one case ended.
 enum Outcome {
     Accepted { generated: String },
@@ -68,9 +75,7 @@ struct Case {
 
 #[test]
 fn every_mutant_is_generated_or_refused_with_a_place() {
-    let seed = std::env::var("SPEC_FUZZ_SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
+    let seed = seed();
     let cases = std::env::var("SPEC_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_CASES);
     say(&format!("spec fuzz: seed {seed}, {cases} cases (repeat with SPEC_FUZZ_SEED={seed})"));
     let started = Instant::now();

@@ -33,9 +33,7 @@ enum Verdict {
 
 #[test]
 fn accepted_mutants_of_the_whole_spec_build_the_workspace() {
-    let seed = std::env::var("SPEC_FUZZ_SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
+    let seed = super::seed();
     let wanted = std::env::var("SPEC_FUZZ_BUILDS").ok().and_then(|s| s.parse().ok()).unwrap_or(BUILDS);
     say(&format!("spec fuzz (workspace): seed {seed}, {wanted} accepted mutants to build"));
     let started = Instant::now();
