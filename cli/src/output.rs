@@ -112,7 +112,7 @@ fn listing(value: &Value) -> Option<(&str, &Vec<Value>)> {
             let lists: Vec<(&str, &Vec<Value>)> = map
                 .iter()
                 .filter_map(|(name, field)| Some((name.as_str(), field.as_array()?)))
-                .filter(|(_, items)| !items.is_empty() && items.iter().all(Value::is_object))
+                .filter(|(_, items)| items.iter().all(Value::is_object))
                 .collect();
             match lists.as_slice() {
                 [only] => Some(*only),
@@ -149,11 +149,20 @@ pub fn column_rank(list: &str, key: &str) -> Option<u8> {
 
 fn columns(list: &str, rows: &[Value], mode: Mode) -> Vec<String> {
     let table = mode != Mode::Plain;
+    if rows.is_empty() {
+        // An empty list prints nothing a script would read; a person is told.
+        if table {
+            note(&format!("no {}", if list.is_empty() { "items" } else { list }));
+        }
+        return Vec::new();
+    }
     let mut keys: Vec<&str> = Vec::new();
     for row in rows {
         for (key, field) in row.as_object().into_iter().flatten() {
+            // In the table, a field no row has a value for (`deletedAt` of live agents) is no column.
+            let valued = mode == Mode::Wide || rows.iter().any(|r| r.get(key).is_some_and(|v| !v.is_null()));
             let shown = mode == Mode::Wide || column_rank(list, key).is_some();
-            if shown && !field.is_object() && !field.is_array() && !keys.contains(&key.as_str()) {
+            if shown && valued && !field.is_object() && !field.is_array() && !keys.contains(&key.as_str()) {
                 keys.push(key);
             }
         }
@@ -263,6 +272,15 @@ mod tests {
         );
         let logs = json!({"logs": [{"log": "hello", "deploymentId": "d", "timestamp": "t"}], "total": {"value": 1}});
         assert_eq!(render(&logs, Mode::Plain), ["t\thello"]);
+        let agents = json!({"services": [{"name": "a", "deletedAt": null, "region": "us-west"}]});
+        assert_eq!(
+            render(&agents, Mode::Table),
+            ["name  region", "a     us-west"],
+            "a column empty in every row is left out"
+        );
+        assert!(render(&agents, Mode::Wide)[0].contains("deletedAt"));
+        let none = json!({"builds": [], "total": 0, "limit": 20});
+        assert!(render(&none, Mode::Table).is_empty() && render(&none, Mode::Plain).is_empty());
         let builds = json!({"builds": [{"contextHash": "h", "buildDurationSeconds": 3, "status": "success", "region": "us-west", "id": "b1", "createdAt": "t"}]});
         assert_eq!(render(&builds, Mode::Plain), ["b1\tsuccess\tus-west\tt"]);
     }
