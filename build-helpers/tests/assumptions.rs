@@ -58,3 +58,19 @@ fn a_spec_without_an_assumption_is_refused_naming_it_its_place_and_the_code() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A field the code reads keeps its type: without `type` it would become a JSON value (a mutant the
+/// workspace fuzz found: `RevisionHealth.reason` without its `type` broke `wait.rs`).
+#[test]
+fn a_field_that_loses_its_type_is_refused() {
+    let mut doc = spec();
+    doc["components"]["schemas"]["RevisionHealth"]["properties"]["reason"].as_object_mut().unwrap().remove("type");
+    let file = std::env::temp_dir().join(format!("untyped-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let message = check(&file).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("RevisionHealth/properties/reason: the field has no `type`") && message.contains("wait.rs"),
+        "{message}"
+    );
+    let _ = std::fs::remove_file(&file);
+}

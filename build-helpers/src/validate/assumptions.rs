@@ -228,7 +228,12 @@ pub fn missing(doc: &Value, assumption: &Assumption) -> Option<(String, String)>
     };
     match assumption.needs {
         Needs::Operation => None,
-        Needs::Field(path) => field(doc, &op, path).err(),
+        // The code reads the field as the type the spec gives it: a field that loses its `type` becomes
+        // a JSON value, and the code no longer compiles.
+        Needs::Field(path) => match field(doc, &op, path) {
+            Err(problem) => Some(problem),
+            Ok((_, resolved)) => untyped(doc, &resolved),
+        },
         Needs::FieldValues(path, listed) => match field(doc, &op, path) {
             Err(problem) => Some(problem),
             Ok((_, resolved)) => missing_values(doc, &resolved, listed),
@@ -359,6 +364,14 @@ fn property<'a>(doc: &'a Value, pointer: &str, schema: &'a Value, name: &str) ->
         }
     }
     None
+}
+
+/// Where the schema at `pointer` says what kind of value it is not: no `type`, no reference, no
+/// composition.
+fn untyped(doc: &Value, pointer: &str) -> Option<(String, String)> {
+    let schema = doc.pointer(pointer)?;
+    let typed = ["type", "$ref", "allOf", "oneOf", "anyOf", "enum"].iter().any(|key| schema.get(*key).is_some());
+    (!typed).then(|| (format!("#{pointer}"), "the field has no `type`".to_string()))
 }
 
 /// The first of `listed` that the enum of the schema at `pointer` (or of an `allOf` part) lacks.
