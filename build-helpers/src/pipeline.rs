@@ -52,7 +52,9 @@ pub fn prepare_and_generate(path: &Path) -> Result<Checked> {
 /// ([`crate::validate::assumptions`]), so that the whole workspace builds on it.
 pub fn check(path: &Path) -> Result<Checked> {
     let checked = prepare_and_generate(path)?;
-    crate::validate::assumptions::check_assumptions(&checked.prepared.loaded.document).map_err(|e| e.in_spec(path))?;
+    let prepared = &checked.prepared;
+    crate::validate::assumptions::check_assumptions(&prepared.loaded.document, &prepared.normalized.document)
+        .map_err(|e| e.in_spec(path))?;
     Ok(checked)
 }
 

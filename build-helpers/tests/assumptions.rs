@@ -51,12 +51,28 @@ fn a_spec_without_an_assumption_is_refused_naming_it_its_place_and_the_code() {
         let line = message.lines().find(|l| l.contains(&assumption.describe())).unwrap_or_default().to_string();
         println!("{}\n  -> {}\n", assumption.describe(), line.trim_start_matches("  - "));
         assert!(
-            line.contains(assumption.relied_on_by) && line.contains("#/"),
+            assumption.callers().iter().all(|caller| line.contains(caller)) && line.contains("#/"),
             "without {} ({at}), check said:\n{message}",
             assumption.describe()
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The entry of the property `assumption` (described as `describe`) names, in `doc`.
+fn entry<'a>(doc: &'a mut Value, describe: &str) -> &'a mut serde_json::Map<String, Value> {
+    let assumption = ASSUMPTIONS.iter().find(|a| a.describe() == describe).unwrap();
+    let at = place(doc, assumption).unwrap();
+    doc.pointer_mut(&at).and_then(Value::as_object_mut).unwrap()
+}
+
+/// What `check` says of `doc`, written to a scratch file named after `case`.
+fn check_says(doc: &Value, case: &str) -> String {
+    let file = std::env::temp_dir().join(format!("{case}-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(doc).unwrap()).unwrap();
+    let said = check(&file).err().map(|e| e.to_string()).unwrap_or_default();
+    let _ = std::fs::remove_file(&file);
+    said
 }
 
 /// A field the code reads keeps its type: without `type` it would become a JSON value (a mutant the
@@ -65,12 +81,122 @@ fn a_spec_without_an_assumption_is_refused_naming_it_its_place_and_the_code() {
 fn a_field_that_loses_its_type_is_refused() {
     let mut doc = spec();
     doc["components"]["schemas"]["RevisionHealth"]["properties"]["reason"].as_object_mut().unwrap().remove("type");
-    let file = std::env::temp_dir().join(format!("untyped-{}.json", std::process::id()));
-    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
-    let message = check(&file).err().map(|e| e.to_string()).unwrap_or_default();
+    let message = check_says(&doc, "untyped");
     assert!(
         message.contains("RevisionHealth/properties/reason: the field has no `type`") && message.contains("wait.rs"),
         "{message}"
     );
-    let _ = std::fs::remove_file(&file);
+}
+
+/// Present is not enough: each change here keeps the field, but changes the type generated for it
+/// (`DateTime` becomes `String`, `Option<bool>` becomes `bool`, `String` becomes a checked newtype, the
+/// answer's type is renamed), and each would break the code that reads it. Check refuses each one at
+/// the property's place, saying what the code was written against.
+#[test]
+fn a_field_the_code_reads_that_changes_shape_is_refused_at_its_place() {
+    type Change = fn(&mut Value);
+    let cases: [(&str, Change, &str, &str); 8] = [
+        (
+            "format",
+            |doc| drop(entry(doc, "getLogs answers logs[].timestamp").remove("format")),
+            "/properties/timestamp: the code was written against `timestamp optional: {\"format\":\"date-time\",\"type\":\"string\"}`, and the spec now says `timestamp optional: {\"type\":\"string\"}`",
+            "cli/src/workflows/logs.rs",
+        ),
+        (
+            "required",
+            |doc| {
+                let details = &mut doc["components"]["schemas"]["ServiceDetailsResponse"];
+                details["required"] = serde_json::json!(["ready"]);
+            },
+            "/properties/ready: the code was written against `ready optional: {\"type\":\"boolean\"}`, and the spec now says `ready required:",
+            "pipecat-cloud/src/wait.rs",
+        ),
+        (
+            "pattern",
+            |doc| drop(entry(doc, "getBuild answers build.errorMessage").insert("pattern".into(), "^.+$".into())),
+            "/properties/errorMessage: the code was written against `errorMessage optional: {\"type\":\"string\"}`",
+            "pipecat-cloud/src/wait.rs",
+        ),
+        (
+            "renamed-answer",
+            |doc| {
+                let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
+                let details = schemas.remove("ServiceDetailsResponse").unwrap();
+                schemas.insert("AgentDetails".into(), details);
+                let text = serde_json::to_string(doc).unwrap().replace("/ServiceDetailsResponse\"", "/AgentDetails\"");
+                *doc = serde_json::from_str(&text).unwrap();
+            },
+            "its signature: operation getService",
+            "pipecat-cloud/src/wait.rs",
+        ),
+        (
+            // A `title` names the type generated for an inline schema: CreateServiceRequestAgentProfile
+            // would become Profile.
+            "title",
+            |doc| {
+                drop(entry(doc, "createService takes body field agentProfile").insert("title".into(), "Profile".into()))
+            },
+            "/properties/agentProfile: the code was written against `agentProfile optional:",
+            "cli/src/workflows/deploy.rs",
+        ),
+        (
+            // The same values under a component's name: GetLogsOrder would become SortOrder.
+            "parameter-ref",
+            |doc| {
+                let listed = ASSUMPTIONS.iter().find(|a| matches!(a.needs, Needs::QueryValues("order", _))).unwrap();
+                let at = place(doc, listed).unwrap();
+                let schema_at = at.trim_end_matches("/enum").to_string();
+                let schema = doc.pointer(&schema_at).unwrap().clone();
+                doc["components"]["schemas"]["SortOrder"] = schema;
+                *doc.pointer_mut(&schema_at).unwrap() = serde_json::json!({"$ref": "#/components/schemas/SortOrder"});
+            },
+            "the code was written against `query order: {",
+            "cli/src/workflows/logs.rs",
+        ),
+        (
+            // A map becomes a struct.
+            "map-to-struct",
+            |doc| {
+                let fields = entry(doc, "getBuildUploadUrl answers uploadFields");
+                fields.insert("properties".into(), serde_json::json!({"key": {"type": "string"}}));
+            },
+            "/properties/uploadFields: the code was written against `uploadFields optional:",
+            "cli/src/workflows/build.rs",
+        ),
+        (
+            "request-constructor",
+            |doc| {
+                let request = &mut doc["components"]["schemas"]["CreateServiceRequest"];
+                request["required"].as_array_mut().unwrap().push("image".into());
+            },
+            "its signature: operation createService",
+            "emulator/examples/quickstart.rs",
+        ),
+    ];
+    for (case, change, said, relied_on_by) in cases {
+        let mut doc = spec();
+        change(&mut doc);
+        let message = check_says(&doc, case);
+        println!("{case}: {message}\n");
+        let line = message.lines().find(|line| line.contains(said)).unwrap_or_default();
+        assert!(line.contains(relied_on_by) && line.contains("shapes.txt"), "{case}: check said:\n{message}");
+    }
+}
+
+/// What does not change a generated type the code uses stays accepted: new prose, a new property
+/// beside the ones the code reads, a new value in an enum it reads, a default's new value.
+#[test]
+fn changes_that_keep_every_shape_are_accepted() {
+    let mut doc = spec();
+    entry(&mut doc, "getService answers ready").insert("description".into(), "Reworded.".into());
+    let details = &mut doc["components"]["schemas"]["ServiceDetailsResponse"]["properties"];
+    details["newField"] = serde_json::json!({"type": "string"});
+    let status = ASSUMPTIONS.iter().find(|a| a.operation == "getBuild" && matches!(a.needs, Needs::FieldValues(..)));
+    let listed = place(&doc, status.unwrap()).unwrap();
+    doc.pointer_mut(&listed).and_then(Value::as_array_mut).unwrap().push("queued-again".into());
+    let assumption = ASSUMPTIONS.iter().find(|a| matches!(a.needs, Needs::Paged)).unwrap();
+    let offset = place(&doc, assumption).unwrap();
+    *doc.pointer_mut(&format!("{offset}/schema/default")).unwrap() = serde_json::json!(7);
+    let message = check_says(&doc, "harmless");
+    assert!(message.is_empty(), "{message}");
 }

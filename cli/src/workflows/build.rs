@@ -8,6 +8,7 @@
 //! root-relative, as Docker reads it); without one, `.git` is left out.
 
 use std::io::Write;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -16,7 +17,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{Value, json};
+use pipecat_cloud::types::{CreateBuildRequest, UploadUrlRequest};
+use serde_json::json;
 
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
@@ -29,7 +31,10 @@ const MAX_CONTEXT_BYTES: u64 = 500 * 1024 * 1024;
 const LOG_TAIL: usize = 30;
 /// getBuildLogs returns the first lines up to its `limit` and offers no way to start later: the tail is
 /// the end of the largest page it gives.
-const LOG_PAGE: usize = 10_000;
+const LOG_PAGE: NonZeroU64 = match NonZeroU64::new(10_000) {
+    Some(page) => page,
+    None => panic!("LOG_PAGE must not be zero"),
+};
 
 pub fn command() -> Command {
     Command::new("run")
@@ -71,46 +76,38 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
                 .ok_or_else(|| refused("the organization has no default region; give --region"))?
         }
     };
-    let catalog =
-        |id: &str| pipecat_cloud::catalog::by_id(id).ok_or_else(|| refused(format!("no {id} in the catalog")));
-    let upload: Value =
-        client.call(catalog("getBuildUploadUrl")?).json(&json!({"region": region})).send().await?.json()?;
-    let text = |key: &str| upload.get(key).and_then(Value::as_str).map(str::to_string);
-    let (Some(upload_id), Some(url)) = (text("uploadId"), text("uploadUrl")) else {
+    let upload = client.get_build_upload_url(UploadUrlRequest::new(region.as_str())).await?;
+    let (Some(upload_id), Some(url)) = (upload.upload_id, upload.upload_url) else {
         return Err(anyhow::anyhow!("getBuildUploadUrl answered without uploadId and uploadUrl"));
     };
-    let fields: Vec<(String, String)> = upload
-        .get("uploadFields")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-        .collect();
+    // Sorted, so the form is the same from run to run; the storage service reads fields by name.
+    let mut fields: Vec<(String, String)> = upload.upload_fields.into_iter().collect();
+    fields.sort();
     send_upload(&url, &fields, archive).await?;
 
-    let started = client
-        .call(catalog("createBuild")?)
-        .json(&json!({"uploadId": upload_id, "region": region, "dockerfilePath": dockerfile}))
-        .send()
-        .await?;
-    let created: Value = started.json()?;
-    let build_id = created.pointer("/build/id").and_then(Value::as_str).unwrap_or_default().to_string();
-    if started.status() == 200 {
-        output::note(&format!("an identical context was built before: reusing build {build_id} (served from cache)"));
+    let request = CreateBuildRequest::new(region, upload_id).dockerfile_path(dockerfile);
+    let started = client.create_build(request).send_with_response().await?;
+    let cached = started.status() == 200;
+    let created = started.into_body();
+    let id = created
+        .build
+        .as_ref()
+        .and_then(|build| build.id)
+        .ok_or_else(|| anyhow::anyhow!("createBuild answered without a build id"))?;
+    if cached {
+        output::note(&format!("an identical context was built before: reusing build {id} (served from cache)"));
     } else {
-        output::note(&format!("build {build_id} started"));
+        output::note(&format!("build {id} started"));
     }
-    let id: pipecat_cloud::Uuid =
-        build_id.parse().map_err(|_| anyhow::anyhow!("createBuild answered without a build id"))?;
-    let result = if matches.get_flag("no-wait") {
-        created
+    let build = if matches.get_flag("no-wait") {
+        created.build
     } else {
         let (interval, timeout) = wait_times(matches)?;
         let reporter = Reporter::new();
         match client.wait_for_build(id, &reporter.options(interval, timeout)).await {
             Ok(done) => {
                 reporter.finish(&format!("build {id} succeeded"));
-                serde_json::to_value(&done).unwrap_or(Value::Null)
+                done.build
             }
             Err(error) => {
                 reporter.abandon();
@@ -120,29 +117,24 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         }
     };
     let summary = json!({
-        "buildId": build_id,
-        "cached": started.status() == 200,
-        "status": result.pointer("/build/status").cloned().unwrap_or(Value::Null),
-        "imageUri": result.pointer("/build/imageUri").cloned().unwrap_or(Value::Null),
+        "buildId": id,
+        "cached": cached,
+        "status": build.as_ref().and_then(|b| b.status.as_ref()).map(|status| status.as_str()),
+        "imageUri": build.as_ref().and_then(|b| b.image_uri.clone()),
     });
     output::value(context.mode, &summary);
     Ok(())
 }
 
 async fn print_log_tail(client: &pipecat_cloud::Client, id: pipecat_cloud::Uuid) {
-    let Some(operation) = pipecat_cloud::catalog::by_id("getBuildLogs") else { return };
-    let answer = match crate::catalog_command::call_with_one_path_value(client, operation, &id.to_string()) {
-        Ok(call) => call.query("limit", LOG_PAGE.to_string()).send().await,
-        Err(_) => return,
-    };
-    let Ok(logs) = answer.map(|a| a.json::<Value>().unwrap_or(Value::Null)) else {
+    let Ok(answer) = client.get_build_logs(id).limit(LOG_PAGE).await else {
         output::note(&format!("see the log with: pipecat-cloud build logs {id}"));
         return;
     };
     output::note(&format!("the last lines of build {id}'s log:"));
-    let lines = logs.get("logs").and_then(Value::as_array).cloned().unwrap_or_default();
+    let lines = &answer.logs;
     for line in &lines[lines.len().saturating_sub(LOG_TAIL)..] {
-        output::note(&format!("  {}", line.as_str().map_or_else(|| line.to_string(), str::to_string)));
+        output::note(&format!("  {line}"));
     }
 }
 

@@ -11,8 +11,14 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use pipecat_cloud::Error;
+use pipecat_cloud::types::{
+    CreateServiceRequest, CreateServiceRequestAgentProfile, CreateServiceRequestAutoScaling,
+    CreateServiceRequestKrispViva, CreateServiceRequestServiceName, ServiceDetailsResponse, UpdateServiceRequest,
+    UpdateServiceRequestAgentProfile, UpdateServiceRequestAutoScaling, UpdateServiceRequestKrispViva,
+};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
@@ -138,6 +144,76 @@ pub fn command() -> Command {
         .args(wait_args(600, 5.0))
 }
 
+/// What is deployed: an image, or the image of a build.
+enum Source {
+    Image(String),
+    Build(pipecat_cloud::Uuid),
+}
+
+/// What a deploy sets, from the flags and the deploy file; the same for a new agent and an update.
+struct Settings {
+    source: Source,
+    secret_set: Option<String>,
+    image_pull_secret_set: Option<String>,
+    agent_profile: Option<String>,
+    max_session_duration: Option<i64>,
+    krisp_viva_audio_filter: Option<String>,
+    min_agents: Option<i64>,
+    max_agents: Option<i64>,
+}
+
+/// `request` with `settings` set. `createService` and `updateService` take the same settings, but
+/// each body is its own generated type with its own nested types (`CreateServiceRequestAgentProfile`,
+/// `UpdateServiceRequestAgentProfile`, ...), with setters of the same names: one macro sets both.
+/// A value the API does not list (a profile, a filter) is refused here, naming the accepted ones.
+macro_rules! with_settings {
+    ($request:expr, $settings:expr, $profile:ty, $scaling:ty, $krisp:ty) => {{
+        let settings: &Settings = $settings;
+        let mut request = match &settings.source {
+            Source::Image(image) => $request.image(image.as_str()),
+            Source::Build(id) => $request.build_id(*id),
+        };
+        if let Some(set) = &settings.secret_set {
+            request = request.secret_set(set.as_str());
+        }
+        if let Some(set) = &settings.image_pull_secret_set {
+            request = request.image_pull_secret_set(set.as_str());
+        }
+        if let Some(profile) = &settings.agent_profile {
+            request = request.agent_profile(listed::<$profile>("agent-profile", "agent_profile", profile)?);
+        }
+        if let Some(seconds) = settings.max_session_duration {
+            request = request.max_session_duration(seconds);
+        }
+        if let Some(filter) = &settings.krisp_viva_audio_filter {
+            request = request.krisp_viva(<$krisp>::new(Some(listed(
+                "krisp-viva-audio-filter",
+                "[krisp_viva] audio_filter",
+                filter,
+            )?)));
+        }
+        if settings.min_agents.is_some() || settings.max_agents.is_some() {
+            let mut scaling = <$scaling>::new();
+            if let Some(min) = settings.min_agents {
+                scaling = scaling.min_agents(min);
+            }
+            if let Some(max) = settings.max_agents {
+                scaling = scaling.max_agents(max);
+            }
+            request = request.auto_scaling(scaling);
+        }
+        request
+    }};
+}
+
+/// `text` as a value of the enum `T`, or a refusal that names where it came from (`--flag`, or
+/// `setting` in the deploy file) and the values the API lists (serde's own message for an unknown
+/// variant lists them).
+fn listed<T: DeserializeOwned>(flag: &str, setting: &str, text: &str) -> anyhow::Result<T> {
+    serde_json::from_value(Value::from(text))
+        .map_err(|e| refused(format!("--{flag} `{text}` (or {setting} in {DEPLOY_FILE}): {e}")))
+}
+
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
     let file = read_file(matches.get_one::<String>("config-file").map(PathBuf::from))?;
     let text =
@@ -148,38 +224,34 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let image = text("image", &file.image);
     let build_id = text("build-id", &file.build_id);
     let secret_set = text("secret-set", &file.secret_set);
-    let mut fields = Map::new();
-    match (&image, &build_id) {
+    let source = match (image, build_id) {
         (Some(_), Some(_)) => return Err(refused("give an image or a build id, not both")),
         (None, None) => return Err(refused("give the image to deploy (or --build-id)")),
-        (Some(image), None) => drop(fields.insert("image".into(), json!(image))),
-        (None, Some(id)) => drop(fields.insert("buildId".into(), json!(id))),
-    }
-    let mut set = |key: &str, value: Option<Value>| {
-        if let Some(value) = value {
-            fields.insert(key.into(), value);
-        }
+        (Some(image), None) => Source::Image(image),
+        (None, Some(id)) => Source::Build(id.parse().map_err(|_| {
+            refused(format!(
+                "--build-id `{id}` (or build_id in {DEPLOY_FILE}) is not a build id (a UUID, from `build run`)"
+            ))
+        })?),
     };
-    set("secretSet", secret_set.clone().map(Value::from));
-    set("imagePullSecretSet", text("image-pull-secret-set", &file.image_credentials).map(Value::from));
-    set("agentProfile", text("agent-profile", &file.agent_profile).map(Value::from));
-    set(
-        "maxSessionDuration",
-        matches.get_one::<i64>("max-session-duration").copied().or(file.max_session_duration).map(Value::from),
-    );
-    set("krispViva", text("krisp-viva-audio-filter", &file.krisp_viva.audio_filter).map(|f| json!({"audioFilter": f})));
-    let min = matches.get_one::<i64>("min-agents").copied().or(file.scaling.min_agents).or(file.scaling.min_instances);
-    let max = matches.get_one::<i64>("max-agents").copied().or(file.scaling.max_agents).or(file.scaling.max_instances);
-    if min.is_some() || max.is_some() {
-        let mut scaling = Map::new();
-        if let Some(min) = min {
-            scaling.insert("minAgents".into(), json!(min));
-        }
-        if let Some(max) = max {
-            scaling.insert("maxAgents".into(), json!(max));
-        }
-        fields.insert("autoScaling".into(), Value::Object(scaling));
-    }
+    let settings = Settings {
+        source,
+        secret_set: secret_set.clone(),
+        image_pull_secret_set: text("image-pull-secret-set", &file.image_credentials),
+        agent_profile: text("agent-profile", &file.agent_profile),
+        max_session_duration: matches.get_one::<i64>("max-session-duration").copied().or(file.max_session_duration),
+        krisp_viva_audio_filter: text("krisp-viva-audio-filter", &file.krisp_viva.audio_filter),
+        min_agents: matches
+            .get_one::<i64>("min-agents")
+            .copied()
+            .or(file.scaling.min_agents)
+            .or(file.scaling.min_instances),
+        max_agents: matches
+            .get_one::<i64>("max-agents")
+            .copied()
+            .or(file.scaling.max_agents)
+            .or(file.scaling.max_instances),
+    };
     if file.enable_krisp.is_some() || file.enable_managed_keys.is_some() || file.websocket_auth.is_some() {
         output::note(
             "note: enable_krisp, enable_managed_keys and websocket_auth in pcc-deploy.toml are not part of the \
@@ -187,6 +259,40 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         );
     }
     let region = text("region", &file.region);
+    let existing_request = |force: bool| -> anyhow::Result<UpdateServiceRequest> {
+        let request = with_settings!(
+            UpdateServiceRequest::new(),
+            &settings,
+            UpdateServiceRequestAgentProfile,
+            UpdateServiceRequestAutoScaling,
+            UpdateServiceRequestKrispViva
+        );
+        Ok(if force { request.force_redeploy(true) } else { request })
+    };
+    let new_request = |region: Option<String>| -> anyhow::Result<CreateServiceRequest> {
+        let service_name = CreateServiceRequestServiceName::try_from(name.as_str())
+            .map_err(|e| refused(format!("`{name}` cannot name an agent: {e}")))?;
+        let request = with_settings!(
+            CreateServiceRequest::new(service_name),
+            &settings,
+            CreateServiceRequestAgentProfile,
+            CreateServiceRequestAutoScaling,
+            CreateServiceRequestKrispViva
+        );
+        Ok(match region {
+            Some(region) => request.region(region),
+            None => request,
+        })
+    };
+    // Both bodies are built before anything is sent: a value the API does not list for either is
+    // refused here. A refusal of one alone (a name `createService` would not take) waits until the
+    // look-up says which one is sent, so an existing agent can still be updated.
+    let region_given = region.is_some();
+    let update = existing_request(matches.get_flag("force"));
+    let create = new_request(region);
+    if let (Err(refusal), Err(_)) = (&update, &create) {
+        return Err(refused(refusal.to_string()));
+    }
     let client = context.client()?;
     let (interval, timeout) = wait_times(matches)?;
     let wait = !matches.get_flag("no-wait");
@@ -203,30 +309,15 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         Err(Error::Api(api)) if api.status == 404 => false,
         Err(other) => return Err(other.into()),
     };
-    let answer = if existing {
-        if region.is_some() {
+    let agent = if existing {
+        if region_given {
             output::note("note: the region of an existing agent cannot change; --region is ignored");
         }
-        if matches.get_flag("force") {
-            fields.insert("forceRedeploy".into(), json!(true));
-        }
-        let operation =
-            pipecat_cloud::catalog::by_id("updateService").ok_or_else(|| refused("no updateService in the catalog"))?;
-        crate::catalog_command::call_with_one_path_value(&client, operation, &name)?
-            .json(&Value::Object(fields))
-            .send()
-            .await?
+        client.update_service(&name, update?).await?
     } else {
-        fields.insert("serviceName".into(), json!(name));
-        if let Some(region) = region {
-            fields.insert("region".into(), json!(region));
-        }
-        let operation =
-            pipecat_cloud::catalog::by_id("createService").ok_or_else(|| refused("no createService in the catalog"))?;
-        client.call(operation).json(&Value::Object(fields)).send().await?
+        client.create_service(create?).await?
     };
-    let agent: Value = answer.json().unwrap_or(Value::Null);
-    let deployment = agent.get("desiredDeploymentId").and_then(Value::as_str).map(str::to_string);
+    let deployment = agent.desired_deployment_id.clone();
     let verb = if existing { "updated" } else { "created" };
     if !wait {
         output::note(&format!(
@@ -243,12 +334,13 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
             output::note(&format!("see why with: pipecat-cloud agent logs {name}"));
         })?;
     reporter.finish(&format!("agent {name} {verb} and ready (deployment {})", deployment.as_deref().unwrap_or("?")));
-    print_agent(context, &serde_json::to_value(&ready).unwrap_or(agent))
+    print_agent(context, &ready)
 }
 
-fn print_agent(context: &Context, agent: &Value) -> anyhow::Result<()> {
+fn print_agent(context: &Context, agent: &ServiceDetailsResponse) -> anyhow::Result<()> {
+    let agent = serde_json::to_value(agent).unwrap_or(Value::Null);
     match context.mode {
-        Mode::Json => output::value(Mode::Json, agent),
+        Mode::Json => output::value(Mode::Json, &agent),
         mode => {
             let summary: Map<String, Value> =
                 ["name", "region", "ready", "desiredDeploymentId", "reconciledDeploymentId"]

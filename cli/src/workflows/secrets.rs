@@ -8,7 +8,10 @@ use std::io::{BufRead, IsTerminal};
 
 use base64::Engine;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use serde_json::{Value, json};
+use pipecat_cloud::types::{
+    ImagePullSecretRequest, RegularSecretsRequest, RegularSecretsRequestSecretsItem, UpsertSecretSetBody,
+};
+use serde_json::json;
 
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
@@ -83,12 +86,12 @@ pub async fn set(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         unique.retain(|(k, _)| *k != key);
         unique.push((key, value));
     }
-    let list: Vec<Value> = unique.iter().map(|(k, v)| json!({"secretKey": k, "secretValue": v})).collect();
-    let mut body = json!({"secrets": list});
+    let items: Vec<_> = unique.iter().map(|(key, value)| RegularSecretsRequestSecretsItem::new(key, value)).collect();
+    let mut body = RegularSecretsRequest::new(items);
     if let Some(region) = matches.get_one::<String>("region") {
-        body["region"] = json!(region);
+        body = body.region(region);
     }
-    upsert_and_wait(context, matches, &name, &body, SetKind::Secrets).await?;
+    upsert_and_wait(context, matches, &name, body.into(), SetKind::Secrets).await?;
     let keys: Vec<&str> = unique.iter().map(|(k, _)| k.as_str()).collect();
     report(context, &name, &keys, matches.get_flag("no-wait"));
     Ok(())
@@ -117,11 +120,11 @@ pub async fn image_pull_secret(context: &Context, matches: &ArgMatches) -> anyho
     }
     output::note("note: sending the credentials as base64 of `username:password`, the form the API expects");
     let encoded = base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes());
-    let mut body = json!({"isImagePullSecret": true, "host": host, "secretValue": encoded});
+    let mut body = ImagePullSecretRequest::new(host, true, encoded);
     if let Some(region) = matches.get_one::<String>("region") {
-        body["region"] = json!(region);
+        body = body.region(region);
     }
-    upsert_and_wait(context, matches, &name, &body, SetKind::ImagePull).await?;
+    upsert_and_wait(context, matches, &name, body.into(), SetKind::ImagePull).await?;
     report(context, &name, &[], matches.get_flag("no-wait"));
     Ok(())
 }
@@ -137,13 +140,11 @@ async fn upsert_and_wait(
     context: &Context,
     matches: &ArgMatches,
     name: &str,
-    body: &Value,
+    body: UpsertSecretSetBody,
     kind: SetKind,
 ) -> anyhow::Result<()> {
     let client = context.client()?;
-    let operation =
-        pipecat_cloud::catalog::by_id("upsertSecretSet").ok_or_else(|| refused("no upsertSecretSet in the catalog"))?;
-    crate::catalog_command::call_with_one_path_value(&client, operation, name)?.json(body).send().await?;
+    client.upsert_secret_set(name, body).await?;
     if matches.get_flag("no-wait") {
         return Ok(());
     }

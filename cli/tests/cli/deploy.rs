@@ -170,3 +170,105 @@ async fn deploy_reads_pcc_deploy_toml() {
     assert_eq!(body(&create)["image"], "registry.example.com/bot:5");
     assert_eq!(body(&create)["region"], "us-east");
 }
+
+/// Every setting reaches the body under the API's name, through the SDK's typed request; `--force`
+/// only on an update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_sends_every_setting_typed() {
+    let (server, _) = deploy_server(true, vec![Reply::json(200, agent(Some("d-2"), true))]).await;
+    let build = "5f0c3a52-6a4e-4f43-9d4e-1b2a3c4d5e6f";
+    let args = [
+        "--output",
+        "json",
+        "deploy",
+        "bot",
+        "--build-id",
+        build,
+        "--secret-set",
+        "bot-secrets",
+        "--image-pull-secret-set",
+        "regcred",
+        "--agent-profile",
+        "agent-2x",
+        "--max-session-duration",
+        "600",
+        "--krisp-viva-audio-filter",
+        "tel",
+        "--max-agents",
+        "4",
+        "--force",
+        "--interval",
+        "0",
+        "--timeout",
+        "30",
+    ];
+    let result = run(&server, "deploy-typed", &args).await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let update = server.requests().into_iter().find(|r| r.method == "POST").unwrap();
+    assert_eq!(
+        body(&update),
+        json!({"buildId": build, "secretSet": "bot-secrets", "imagePullSecretSet": "regcred", "agentProfile": "agent-2x",
+            "maxSessionDuration": 600, "krispViva": {"audioFilter": "tel"}, "autoScaling": {"maxAgents": 4},
+            "forceRedeploy": true})
+    );
+}
+
+/// A value the API does not list, or a build id that is not one, is refused before any request, and
+/// the message names the values the API accepts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deploy_refuses_unlisted_values_before_sending() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--agent-profile", "agent-9x"],
+            "--agent-profile `agent-9x` (or agent_profile in pcc-deploy.toml): unknown variant `agent-9x`, expected one of `agent-1x`, `agent-2x`, `agent-3x`",
+        ),
+        (
+            &["--krisp-viva-audio-filter", "studio"],
+            "--krisp-viva-audio-filter `studio` (or [krisp_viva] audio_filter in pcc-deploy.toml): unknown variant `studio`, expected `tel` or `pro`",
+        ),
+        (
+            &["--build-id", "latest"],
+            "--build-id `latest` (or build_id in pcc-deploy.toml) is not a build id (a UUID, from `build run`)",
+        ),
+    ];
+    for (flags, said) in cases {
+        let (server, _) = deploy_server(false, vec![Reply::json(200, agent(Some("d-2"), true))]).await;
+        let mut args = vec!["deploy", "bot"];
+        if flags[0] != "--build-id" {
+            args.push("registry.example.com/bot:1");
+        }
+        args.extend_from_slice(flags);
+        let result = run(&server, "deploy-refused", &args).await;
+        assert_eq!(result.code, 2, "{flags:?}: {}", result.stderr);
+        assert!(result.stderr.contains(said), "{flags:?}: {}", result.stderr);
+        assert!(server.requests().is_empty(), "{flags:?}: nothing is sent");
+    }
+}
+
+/// An existing agent whose name `createService` would not take (older rules, another tool) can still
+/// be updated: the create body's refusal counts only when the look-up says the agent is new.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_agent_with_a_name_create_would_refuse_is_updated() {
+    let name = "Legacy_Bot";
+    let server = ScriptedServer::start_with(move |request| match (request.method.as_str(), request.path()) {
+        ("GET", "/v1/agents/Legacy_Bot") => Reply::json(200, agent(Some("d-2"), true)),
+        ("POST", "/v1/agents/Legacy_Bot") => Reply::json(200, agent(Some("d-1"), false)),
+        _ => Reply::json(404, json!({"error": "Service not found", "code": "NOT_FOUND"})),
+    })
+    .await
+    .unwrap();
+    let args = ["--output", "json", "deploy", name, "registry.example.com/bot:3", "--no-wait"];
+    let result = run(&server, "deploy-legacy-name", &args).await;
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let posts: Vec<_> = server.requests().into_iter().filter(|r| r.method == "POST").collect();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].path(), "/v1/agents/Legacy_Bot", "updated, not created");
+    assert_eq!(body(&posts[0]), json!({"image": "registry.example.com/bot:3"}));
+
+    // A new agent with that name is refused before it is created, naming the rule.
+    let server = ScriptedServer::start_with(|_| Reply::json(404, json!({"error": "Service not found"}))).await.unwrap();
+    let result = run(&server, "deploy-legacy-name-new", &args).await;
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(result.stderr.contains("`Legacy_Bot` cannot name an agent"), "{}", result.stderr);
+    assert!(server.requests().iter().all(|r| r.method == "GET"), "only the look-up was sent");
+}
