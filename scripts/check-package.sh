@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The crates as a registry would serve them:
-#   1. `cargo package --workspace`, with verification: every package builds from its .crate alone;
+#   1. the published crates (every member without `publish = false`) packaged, with verification: each
+#      builds from its .crate alone; then `cargo publish --dry-run` (not verified again);
 #   2. the spec packaged in pipecat-cloud-generated is byte for byte the one in openapi/;
 #   3. a consumer that depends on `pipecat-cloud = "0.1"`, resolved from the unpacked .crate files under
 #      [patch.crates-io] (no path into this repository), builds and answers one call on 127.0.0.1;
@@ -25,11 +26,19 @@ for crate in pipecat-cloud pipecat-cloud-generated pipecat-cloud-build-helpers p
   rm -rf "$CARGO_TARGET_DIR"/debug/.fingerprint/"$crate"-*
 done
 
-echo "-- cargo package --workspace (with verification)"
-cargo package --workspace --locked ${CI:+--quiet} "$@"
+# A crate that is never published is never built from a .crate: verifying one would only compile its
+# dependencies again with its own features.
+UNPUBLISHED=()
+for manifest in */Cargo.toml examples/*/Cargo.toml; do
+  if grep -q '^publish = false' "$manifest"; then
+    UNPUBLISHED+=(--exclude "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$manifest" | head -1)")
+  fi
+done
+echo "-- cargo package of the published crates (with verification)"
+cargo package --workspace "${UNPUBLISHED[@]}" --locked ${CI:+--quiet} "$@"
 
-echo "-- cargo publish --dry-run, in dependency order"
-cargo publish --workspace --dry-run --locked ${CI:+--quiet} "$@"
+echo "-- cargo publish --dry-run, in dependency order (verified above)"
+cargo publish --workspace --dry-run --no-verify --locked ${CI:+--quiet} "$@"
 
 echo "-- the packaged spec is openapi/"
 WORK=$(mktemp -d)

@@ -1,6 +1,7 @@
-//! The README's workspace table against the files: every member of the workspace has a row with its
+//! The README against the workspace: every member of the workspace has a row in the table with its
 //! package name, every file or folder a row names exists in that crate, and the wrapper's row names every
-//! file of `pipecat-cloud/src` (it is the crate people read first).
+//! file of `pipecat-cloud/src` (it is the crate people read first); the semver policy names the crates
+//! that are published.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -58,10 +59,10 @@ fn exists_under(dir: &Path, name: &str) -> bool {
     false
 }
 
-#[test]
-fn every_member_has_a_row_and_every_named_file_exists() {
+/// The workspace's members, as `Cargo.toml` lists them.
+fn members() -> Vec<String> {
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
-    let members: Vec<String> = manifest
+    manifest
         .split("members = [")
         .nth(1)
         .and_then(|rest| rest.split(']').next())
@@ -69,7 +70,12 @@ fn every_member_has_a_row_and_every_named_file_exists() {
         .split(',')
         .map(|m| m.trim().trim_matches('"').to_string())
         .filter(|m| !m.is_empty())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn every_member_has_a_row_and_every_named_file_exists() {
+    let members = members();
     let rows = rows();
     let mut problems = Vec::new();
     for member in &members {
@@ -98,4 +104,23 @@ fn every_member_has_a_row_and_every_named_file_exists() {
         }
     }
     assert!(problems.is_empty(), "README.md's workspace table:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_semver_policy_names_every_published_crate() {
+    let mut published: Vec<String> = members()
+        .iter()
+        .map(|member| std::fs::read_to_string(root().join(member).join("Cargo.toml")).unwrap())
+        .filter(|manifest| !manifest.lines().any(|line| line.trim() == "publish = false"))
+        .map(|manifest| {
+            let name = manifest.lines().find_map(|line| line.strip_prefix("name = ")).unwrap();
+            name.trim_matches('"').to_string()
+        })
+        .collect();
+    published.sort();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let sentence = readme.split("The published crates (").nth(1).and_then(|rest| rest.split(':').next()).unwrap();
+    let mut named: Vec<String> = sentence.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    named.sort();
+    assert_eq!(named, published, "README.md's semver policy names other crates than those without `publish = false`");
 }
