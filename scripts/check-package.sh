@@ -7,10 +7,13 @@
 #      [patch.crates-io] (no path into this repository), builds and answers one call on 127.0.0.1;
 #   4. the same consumer depending on this repository by git (what `cargo vendor` users do), built from
 #      `cargo vendor`ed sources, offline: vendoring copies each package as it is packaged.
-# `.ci/run` runs it; it reuses the workspace's target directory so dependencies compile once.
+# `.ci/run` runs it; it reuses the workspace's target directory so dependencies compile once: the
+# verification reads the dev profile from .cargo/config.toml, and the consumers, built outside this
+# folder, are given that file with --config.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+SAME_PROFILE=(--config "$ROOT/.cargo/config.toml")
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 PACKAGES="$CARGO_TARGET_DIR/package"
@@ -85,11 +88,11 @@ TOML
 # The workspace's lock file pins the same third-party versions, so their builds are reused.
 cp Cargo.lock "$CONSUMER/Cargo.lock"
 # A [patch] that does not apply is only a warning to cargo: here it is a failure.
-(cd "$CONSUMER" && cargo build --quiet 2> "$WORK/consumer.err") || { cat "$WORK/consumer.err" >&2; exit 1; }
+(cd "$CONSUMER" && cargo build "${SAME_PROFILE[@]}" --quiet 2> "$WORK/consumer.err") || { cat "$WORK/consumer.err" >&2; exit 1; }
 if grep -q "was not used in the crate graph" "$WORK/consumer.err"; then
   cat "$WORK/consumer.err" >&2; echo "error: the consumer did not build from the packaged crates" >&2; exit 1
 fi
-(cd "$CONSUMER" && cargo run --quiet)
+(cd "$CONSUMER" && cargo run "${SAME_PROFILE[@]}" --quiet)
 
 echo "-- the same consumer as a git dependency, vendored, built offline"
 if [ -n "$(git status --porcelain)" ]; then
@@ -103,4 +106,4 @@ sed -e '/^\[patch.crates-io\]/,$d' -e "s|^pipecat-cloud = .*|pipecat-cloud = { g
 cp Cargo.lock "$VENDORED/Cargo.lock"
 (cd "$VENDORED" && cargo vendor --quiet vendor > vendor-config.toml \
   && test -f vendor/pipecat-cloud-generated/openapi/pipecat-cloud.yaml \
-  && cargo run --quiet --offline --config vendor-config.toml)
+  && cargo run "${SAME_PROFILE[@]}" --quiet --offline --config vendor-config.toml)

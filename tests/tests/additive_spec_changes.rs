@@ -127,15 +127,17 @@ fn caller_compiles_against(doc: &Value, name: &str) -> Result<(), String> {
          [dependencies]\npipecat-cloud.workspace = true\nserde_json.workspace = true\n",
     )
     .unwrap();
-    // One target directory for every copy: only the SDK's crates and the caller compile again.
+    // The copies check in this `cargo test`'s own target directory (its lock is released once the test
+    // binaries are built; `CARGO_TARGET_TMPDIR` is its `tmp/`), with the workspace's profiles: only the
+    // SDK's crates and the caller compile again, and third-party crates are checked once for the
+    // workspace's lints, the spec fuzz's copies (`build-helpers/tests/spec_fuzz`) and these.
+    let target =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| root().join("target"), Path::to_path_buf);
     let out = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "-p", "caller"])
         .current_dir(&dir)
-        // The target directory the spec fuzz's checked copies use too (`build-helpers/tests/spec_fuzz`):
-        // the same dependencies, checked once for both.
-        .env("CARGO_TARGET_DIR", root().join("target").join("scratch-check"))
+        .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", "0")
-        .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
     if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }

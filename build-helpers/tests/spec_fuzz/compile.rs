@@ -12,6 +12,11 @@ use std::process::Command;
 
 use super::workspace;
 
+/// The target directory of the `cargo test` that built this test (`CARGO_TARGET_TMPDIR` is its `tmp/`).
+pub fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| workspace().join("target"), Path::to_path_buf)
+}
+
 /// One spec to compile: a label for messages, its generated code, and the spec file itself (the
 /// emulator's build script reads it).
 pub struct Subject<'a> {
@@ -30,7 +35,7 @@ pub fn compile_generated(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), Str
         members.extend([format!("gen{i}"), format!("wrap{i}")]);
     }
     write_workspace(dir, &members);
-    run(dir, &["check", "--workspace"], subjects, "scratch-check")
+    run(dir, &["check", "--workspace"], subjects)
 }
 
 /// `cargo build`s, per spec, every crate of the workspace that depends on the spec.
@@ -51,7 +56,7 @@ pub fn build_workspace(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), Strin
     let features = features.join(",");
     // Libraries only: every crate's code is generated and compiled (where E0275 shows), without linking
     // a CLI binary per copy.
-    run(dir, &["build", "--workspace", "--lib", "--features", &features], subjects, "spec-fuzz-build")
+    run(dir, &["build", "--workspace", "--lib", "--features", &features], subjects)
 }
 
 /// The scratch workspace's manifest: the real one's settings and dependencies (their paths made
@@ -68,18 +73,22 @@ fn write_workspace(dir: &Path, members: &[String]) {
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
 
-/// Runs cargo in `dir` with its own target directory (the outer `cargo test` holds the workspace's);
-/// on failure, the labels of the subjects whose crates failed and the compiler's errors.
-fn run(dir: &Path, args: &[&str], subjects: &[Subject<'_>], target: &str) -> Result<(), String> {
+/// Runs cargo in `dir`; on failure, the labels of the subjects whose crates failed and the compiler's
+/// errors.
+///
+/// The copies build in the outer `cargo test`'s own target directory (its lock is released once the
+/// test binaries are built), with the workspace's profiles (the copy's manifest is the real one): every
+/// third-party crate is compiled once, for the workspace and every copy, instead of once more per target
+/// directory. The copies' own crates get their own artifacts, as their paths differ; they keep the same
+/// paths from run to run (see `scratch_dir`), so a run replaces the last one's artifacts.
+fn run(dir: &Path, args: &[&str], subjects: &[Subject<'_>]) -> Result<(), String> {
     let out = Command::new(env!("CARGO"))
         .args(args)
         .args(["--quiet", "--keep-going", "--message-format", "short"])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", workspace().join("target").join(target))
-        // Each copy is built once: no incremental caches, no debug info to write and link.
+        .env("CARGO_TARGET_DIR", target_dir())
+        // Each copy is built once: no incremental caches.
         .env("CARGO_INCREMENTAL", "0")
-        .env("CARGO_PROFILE_DEV_DEBUG", "false")
-        .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
     if out.status.success() {

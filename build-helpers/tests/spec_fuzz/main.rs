@@ -214,7 +214,7 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
         accepted.iter().step_by((accepted.len() / COMPILE_SAMPLE).max(1)).take(COMPILE_SAMPLE).cloned().collect();
     assert!(sample.len() >= COMPILE_SAMPLE.min(accepted.len()));
     let compile_started = Instant::now();
-    let compile_dir = fuzz_dir().join(format!("compile-{}", std::process::id()));
+    let compile_dir = fuzz_dir().join("compile");
     let subjects: Vec<compile::Subject<'_>> = sample
         .iter()
         .map(|(label, code)| compile::Subject { label: label.clone(), generated: code, spec: None })

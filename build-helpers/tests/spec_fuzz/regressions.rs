@@ -315,7 +315,7 @@ fn accepted_regressions_compile() {
         .iter()
         .map(|(label, code)| compile::Subject { label: label.clone(), generated: code, spec: None })
         .collect();
-    let dir = fuzz_dir().join(format!("compile-regressions-{}", std::process::id()));
+    let dir = fuzz_dir().join("compile-regressions");
     if let Err(broken) = compile::compile_generated(&dir, &subjects) {
         panic!("accepted regression specs that do not compile:\n{broken}");
     }

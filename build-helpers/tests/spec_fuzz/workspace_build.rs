@@ -138,7 +138,7 @@ fn accepted_mutants_of_the_whole_spec_build_the_workspace() {
     let mutants = subjects.len() - 1;
     assert!(mutants >= wanted, "seed {seed}: only {mutants} of {wanted} mutants were accepted");
     let build_started = Instant::now();
-    if let Err(broken) = build_workspace(&fuzz_dir().join(format!("build-{}", std::process::id())), &subjects) {
+    if let Err(broken) = build_workspace(&fuzz_dir().join("build"), &subjects) {
         panic!("seed {seed}: accepted mutants with which the workspace does not build:\n{broken}");
     }
     say(&format!(
@@ -147,7 +147,7 @@ fn accepted_mutants_of_the_whole_spec_build_the_workspace() {
         build_started.elapsed()
     ));
     let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(fuzz_dir().join(format!("build-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(fuzz_dir().join("build"));
 }
 
 fn run_on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
