@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Cold debug builds of the downstream example (examples/secret-sync), nothing cached but the registry:
 # the median of RUNS builds, and the ten slowest units of the last one (from `cargo build --timings`).
-# Usage: scripts/cold-build.sh [REV] [-- extra cargo build args]
+# Usage: [TLS=FEATURE] [RUNS=N] scripts/cold-build.sh [REV] [-- extra cargo build args]
 #   REV: a git revision to measure instead of the work tree (checked out in a temporary worktree).
+#   TLS: the SDK's TLS feature to build with instead of its default (e.g. TLS=rustls-ring): the
+#        example's dependency is given `default-features = false, features = [TLS]` in a scratch copy.
+# cargo runs from outside the tree, so this repository's .cargo/config.toml (its dev profile: less debug
+# info, optimized syn) does not apply: the build uses cargo's default dev profile, as a crate outside
+# this workspace that depends on the SDK does.
 # Not a test: each run compiles everything. Run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,17 +17,33 @@ REV=${1:-}
 shift $(( $# > 0 ? 1 : 0 )) || true
 [ "${1:-}" = "--" ] && shift
 TREE=$(pwd)
+SCRATCH=$(mktemp -d)
+cleanup() {
+  [ -n "$REV" ] && git worktree remove --force "$SCRATCH/tree" > /dev/null 2>&1
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
 if [ -n "$REV" ]; then
-  TREE=$(mktemp -d)
-  git worktree add --detach "$TREE" "$REV" > /dev/null 2>&1
-  trap 'git worktree remove --force "$TREE"' EXIT
+  git worktree add --detach "$SCRATCH/tree" "$REV" > /dev/null 2>&1
+  TREE="$SCRATCH/tree"
+elif [ -n "${TLS:-}" ]; then
+  # The tracked files as they are in the work tree, uncommitted changes included.
+  mkdir "$SCRATCH/tree"
+  git ls-files -z | xargs -0 cp --parents -P -t "$SCRATCH/tree"
+  TREE="$SCRATCH/tree"
 fi
-echo "machine: $(nproc) cores, $(rustc --version); tree: ${REV:-work tree}; extra args: ${*:-none}"
+if [ -n "${TLS:-}" ]; then
+  manifest="$TREE/examples/secret-sync/Cargo.toml"
+  sed -i "s|^pipecat-cloud = { path = \"../../pipecat-cloud\", version = \"\([^\"]*\)\" }$|pipecat-cloud = { path = \"../../pipecat-cloud\", version = \"\1\", default-features = false, features = [\"$TLS\"] }|" "$manifest"
+  grep -q "features = \[\"$TLS\"\]" "$manifest" || { echo "error: could not set the TLS feature in $manifest" >&2; exit 1; }
+fi
+echo "machine: $(nproc) cores, $(rustc --version); tree: ${REV:-work tree}; TLS: ${TLS:-the default}; extra args: ${*:-none}"
 times=()
 for run in $(seq "$RUNS"); do
-  target=$(mktemp -d)
+  target="$SCRATCH/target-$run"
+  mkdir "$target"
   start=$(date +%s.%N)
-  (cd "$TREE" && CARGO_TARGET_DIR="$target" cargo build -p secret-sync --locked --timings "$@" > /dev/null 2>&1)
+  (cd "$target" && CARGO_TARGET_DIR="$target" cargo build --manifest-path "$TREE/Cargo.toml" -p secret-sync --locked --timings "$@" > /dev/null 2>&1)
   end=$(date +%s.%N)
   times+=("$(python3 -c "print(round($end - $start, 2))")")
   if [ "$run" = "$RUNS" ]; then
