@@ -128,9 +128,10 @@ fn caller_compiles_against(doc: &Value, name: &str) -> Result<(), String> {
     )
     .unwrap();
     // The copies check in this `cargo test`'s own target directory (its lock is released once the test
-    // binaries are built; `CARGO_TARGET_TMPDIR` is its `tmp/`), with the workspace's profiles: only the
-    // SDK's crates and the caller compile again, and third-party crates are checked once for the
-    // workspace's lints, the spec fuzz's copies (`build-helpers/tests/spec_fuzz`) and these.
+    // binaries are built; `CARGO_TARGET_TMPDIR` is its `tmp/`), with the workspace's dev profile
+    // (`.cargo/config.toml`, found above `target/compat/`): only the SDK's crates and the caller compile
+    // again, and third-party crates are checked once for the workspace's lints, the spec fuzz's copies
+    // (`build-helpers/tests/spec_fuzz`) and these.
     let target =
         Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| root().join("target"), Path::to_path_buf);
     let out = Command::new(env!("CARGO"))

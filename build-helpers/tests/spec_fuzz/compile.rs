@@ -13,7 +13,7 @@ use std::process::Command;
 use super::workspace;
 
 /// The target directory of the `cargo test` that built this test (`CARGO_TARGET_TMPDIR` is its `tmp/`).
-pub fn target_dir() -> PathBuf {
+fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| workspace().join("target"), Path::to_path_buf)
 }
 
@@ -77,10 +77,11 @@ fn write_workspace(dir: &Path, members: &[String]) {
 /// errors.
 ///
 /// The copies build in the outer `cargo test`'s own target directory (its lock is released once the
-/// test binaries are built), with the workspace's profiles (the copy's manifest is the real one): every
-/// third-party crate is compiled once, for the workspace and every copy, instead of once more per target
-/// directory. The copies' own crates get their own artifacts, as their paths differ; they keep the same
-/// paths from run to run (see `scratch_dir`), so a run replaces the last one's artifacts.
+/// test binaries are built), with the workspace's dev profile (`.cargo/config.toml`, which cargo finds
+/// above the copy's folder in `target/spec-fuzz/`): every third-party crate is compiled once, for the
+/// workspace and every copy, instead of once more per target directory. The copies' own crates get
+/// their own artifacts, as their paths differ; the callers give each copy the same folder from run to
+/// run, so a run replaces the last one's artifacts instead of adding to them.
 fn run(dir: &Path, args: &[&str], subjects: &[Subject<'_>]) -> Result<(), String> {
     let out = Command::new(env!("CARGO"))
         .args(args)
