@@ -63,6 +63,8 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     if !dir.join(&dockerfile).is_file() {
         return Err(refused(format!("{} has no {dockerfile}; give --dockerfile", dir.display())));
     }
+    // Checked before the context is packed and uploaded: a bad --interval is refused at once.
+    let (interval, timeout) = wait_times(matches)?;
     let archive = pack(&dir)?;
     output::note(&format!("packed {} ({} bytes compressed)", dir.display(), archive.len()));
     let client = context.client()?;
@@ -102,7 +104,6 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let build = if matches.get_flag("no-wait") {
         created.build
     } else {
-        let (interval, timeout) = wait_times(matches)?;
         let reporter = Reporter::new();
         match client.wait_for_build(id, &reporter.options(interval, timeout)).await {
             Ok(done) => {

@@ -150,8 +150,17 @@ enum Source {
     Build(pipecat_cloud::Uuid),
 }
 
+/// The body a deploy sends: an update of an existing agent, or a new agent.
+enum Body {
+    Update(UpdateServiceRequest),
+    Create(CreateServiceRequest),
+}
+
 /// What a deploy sets, from the flags and the deploy file; the same for a new agent and an update.
 struct Settings {
+    /// The deploy file's name as the user gave it (`--config-file`), else `pcc-deploy.toml`: where a
+    /// refused value may have come from.
+    file: String,
     source: Source,
     secret_set: Option<String>,
     image_pull_secret_set: Option<String>,
@@ -180,13 +189,14 @@ macro_rules! with_settings {
             request = request.image_pull_secret_set(set.as_str());
         }
         if let Some(profile) = &settings.agent_profile {
-            request = request.agent_profile(listed::<$profile>("agent-profile", "agent_profile", profile)?);
+            request = request.agent_profile(listed::<$profile>(settings, "agent-profile", "agent_profile", profile)?);
         }
         if let Some(seconds) = settings.max_session_duration {
             request = request.max_session_duration(seconds);
         }
         if let Some(filter) = &settings.krisp_viva_audio_filter {
             request = request.krisp_viva(<$krisp>::new(Some(listed(
+                settings,
                 "krisp-viva-audio-filter",
                 "[krisp_viva] audio_filter",
                 filter,
@@ -209,17 +219,19 @@ macro_rules! with_settings {
 /// `text` as a value of the enum `T`, or a refusal that names where it came from (`--flag`, or
 /// `setting` in the deploy file) and the values the API lists (serde's own message for an unknown
 /// variant lists them).
-fn listed<T: DeserializeOwned>(flag: &str, setting: &str, text: &str) -> anyhow::Result<T> {
+fn listed<T: DeserializeOwned>(settings: &Settings, flag: &str, setting: &str, text: &str) -> anyhow::Result<T> {
     serde_json::from_value(Value::from(text))
-        .map_err(|e| refused(format!("--{flag} `{text}` (or {setting} in {DEPLOY_FILE}): {e}")))
+        .map_err(|e| refused(format!("--{flag} `{text}` (or {setting} in {}): {e}", settings.file)))
 }
 
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
-    let file = read_file(matches.get_one::<String>("config-file").map(PathBuf::from))?;
+    let file_name = matches.get_one::<String>("config-file").cloned();
+    let file = read_file(file_name.as_ref().map(PathBuf::from))?;
+    let file_name = file_name.unwrap_or_else(|| DEPLOY_FILE.to_string());
     let text =
         |flag: &str, from_file: &Option<String>| matches.get_one::<String>(flag).cloned().or_else(|| from_file.clone());
     let name = text("agent", &file.agent_name).ok_or_else(|| {
-        refused("name the agent: pipecat-cloud deploy AGENT IMAGE (or agent_name in pcc-deploy.toml)")
+        refused(format!("name the agent: pipecat-cloud deploy AGENT IMAGE (or agent_name in {file_name})"))
     })?;
     let image = text("image", &file.image);
     let build_id = text("build-id", &file.build_id);
@@ -230,11 +242,12 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         (Some(image), None) => Source::Image(image),
         (None, Some(id)) => Source::Build(id.parse().map_err(|_| {
             refused(format!(
-                "--build-id `{id}` (or build_id in {DEPLOY_FILE}) is not a build id (a UUID, from `build run`)"
+                "--build-id `{id}` (or build_id in {file_name}) is not a build id (a UUID, from `build run`)"
             ))
         })?),
     };
     let settings = Settings {
+        file: file_name.clone(),
         source,
         secret_set: secret_set.clone(),
         image_pull_secret_set: text("image-pull-secret-set", &file.image_credentials),
@@ -253,10 +266,10 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
             .or(file.scaling.max_instances),
     };
     if file.enable_krisp.is_some() || file.enable_managed_keys.is_some() || file.websocket_auth.is_some() {
-        output::note(
-            "note: enable_krisp, enable_managed_keys and websocket_auth in pcc-deploy.toml are not part of the \
-             published API; they are not sent",
-        );
+        output::note(&format!(
+            "note: enable_krisp, enable_managed_keys and websocket_auth in {file_name} are not part of the \
+                 published API; they are not sent"
+        ));
     }
     let region = text("region", &file.region);
     let existing_request = |force: bool| -> anyhow::Result<UpdateServiceRequest> {
@@ -288,7 +301,8 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     // refused here. A refusal of one alone (a name `createService` would not take) waits until the
     // look-up says which one is sent, so an existing agent can still be updated.
     let region_given = region.is_some();
-    let update = existing_request(matches.get_flag("force"));
+    let force = matches.get_flag("force");
+    let update = existing_request(force);
     let create = new_request(region);
     if let (Err(refusal), Err(_)) = (&update, &create) {
         return Err(refused(refusal.to_string()));
@@ -296,29 +310,46 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let client = context.client()?;
     let (interval, timeout) = wait_times(matches)?;
     let wait = !matches.get_flag("no-wait");
-    let reporter = Reporter::new();
 
+    // The look-up decides which body is sent, and a body that cannot be sent is refused before the
+    // wait for the secret set, which may take minutes.
+    let existing = match client.get_service(&name).send().await {
+        Ok(_) => true,
+        Err(Error::Api(api)) if api.status == 404 => false,
+        Err(other) => return Err(other.into()),
+    };
+    let body = if existing {
+        if region_given {
+            output::note("note: the region of an existing agent cannot change; --region is ignored");
+        }
+        Body::Update(update?)
+    } else {
+        if force {
+            output::note("note: --force redeploys an existing agent; a new agent is deployed anyway");
+        }
+        Body::Create(create?)
+    };
+    let reporter = Reporter::new();
     if let (Some(set_name), true) = (&secret_set, wait) {
         client
             .wait_until_secret_set_ready(set_name, &reporter.options(interval, timeout))
             .await
             .inspect_err(|_| reporter.abandon())?;
     }
-    let existing = match client.get_service(&name).send().await {
-        Ok(_) => true,
-        Err(Error::Api(api)) if api.status == 404 => false,
-        Err(other) => return Err(other.into()),
-    };
-    let agent = if existing {
-        if region_given {
-            output::note("note: the region of an existing agent cannot change; --region is ignored");
-        }
-        client.update_service(&name, update?).await?
-    } else {
-        client.create_service(create?).await?
-    };
-    let deployment = agent.desired_deployment_id.clone();
     let verb = if existing { "updated" } else { "created" };
+    let sent = match body {
+        Body::Update(request) => client.update_service(&name, request).await,
+        Body::Create(request) => client.create_service(request).await,
+    };
+    let agent = sent.map_err(|error| match error {
+        // The API took the change; only its answer could not be read. Said, so that nobody deploys twice.
+        Error::Decode { status, .. } => anyhow::Error::from(error).context(format!(
+            "agent {name} was {verb} (HTTP {status}), but its answer could not be read (see the agent with: \
+             pipecat-cloud agent get {name})"
+        )),
+        other => other.into(),
+    })?;
+    let deployment = agent.desired_deployment_id.clone();
     if !wait {
         output::note(&format!(
             "agent {name} {verb}; deployment {} rolling out (not waiting)",

@@ -143,12 +143,13 @@ async fn upsert_and_wait(
     body: UpsertSecretSetBody,
     kind: SetKind,
 ) -> anyhow::Result<()> {
+    // Checked before the secrets are written: a bad --interval is refused at once.
+    let (interval, timeout) = wait_times(matches)?;
     let client = context.client()?;
     client.upsert_secret_set(name, body).await?;
     if matches.get_flag("no-wait") {
         return Ok(());
     }
-    let (interval, timeout) = wait_times(matches)?;
     let reporter = Reporter::new();
     let options = reporter.options(interval, timeout);
     let waited = match kind {

@@ -92,3 +92,19 @@ async fn a_failed_build_prints_the_tail_of_its_log() {
     assert!(result.json()["error"]["message"].as_str().unwrap().contains("pip install failed"));
     assert!(result.stderr.contains("ERROR: no matching distribution"), "{}", result.stderr);
 }
+
+/// A wait flag that cannot be used is refused before anything is uploaded or written: `build run` and
+/// `secret set` check `--interval` first, not after the work it would only have paced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_interval_is_refused_before_any_request() {
+    let server = build_server(201, json!({})).await;
+    let dir = build_context("build-bad-interval");
+    let build = ["build", "run", dir.to_str().unwrap(), "--region", "us-west", "--interval=-1"];
+    let secret = ["secret", "set", "bot-secrets", "KEY=value", "--interval=-1"];
+    for (name, args) in [("build-bad-interval", &build[..]), ("secret-bad-interval", &secret[..])] {
+        let result = run(&server, name, args).await;
+        assert_eq!(result.code, 2, "{name}: {}", result.stderr);
+        assert!(result.stderr.contains("--interval takes seconds, 0 or more"), "{name}: {}", result.stderr);
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}

@@ -265,10 +265,35 @@ async fn an_existing_agent_with_a_name_create_would_refuse_is_updated() {
     assert_eq!(posts[0].path(), "/v1/agents/Legacy_Bot", "updated, not created");
     assert_eq!(body(&posts[0]), json!({"image": "registry.example.com/bot:3"}));
 
-    // A new agent with that name is refused before it is created, naming the rule.
+    // A new agent with that name is refused before it is created, naming the rule, and before the
+    // wait for its secret set (which could take minutes): the look-up is the only request.
     let server = ScriptedServer::start_with(|_| Reply::json(404, json!({"error": "Service not found"}))).await.unwrap();
+    let args = ["deploy", name, "registry.example.com/bot:3", "--secret-set", "bot-secrets", "--timeout", "30"];
     let result = run(&server, "deploy-legacy-name-new", &args).await;
     assert_eq!(result.code, 2, "{}", result.stderr);
     assert!(result.stderr.contains("`Legacy_Bot` cannot name an agent"), "{}", result.stderr);
-    assert!(server.requests().iter().all(|r| r.method == "GET"), "only the look-up was sent");
+    let sent: Vec<String> = server.requests().iter().map(|r| format!("{} {}", r.method, r.path())).collect();
+    assert_eq!(sent, ["GET /v1/agents/Legacy_Bot"], "only the look-up was sent");
+}
+
+/// The API took the deploy but its answer does not decode: the error says the agent was created, so
+/// that nobody deploys twice, and how to see it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deploy_whose_answer_does_not_decode_says_the_change_was_made() {
+    let server = ScriptedServer::start_with(|request| match (request.method.as_str(), request.path()) {
+        ("POST", "/v1/agents") => Reply::json(200, json!({"name": "bot", "ready": "not a boolean"})),
+        _ => Reply::json(404, json!({"error": "Service not found", "code": "NOT_FOUND"})),
+    })
+    .await
+    .unwrap();
+    let result =
+        run(&server, "deploy-undecodable", &["deploy", "bot", "registry.example.com/bot:1", "--no-wait"]).await;
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("agent bot was created (HTTP 200), but its answer could not be read")
+            && result.stderr.contains("pipecat-cloud agent get bot"),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(server.requests().iter().filter(|r| r.method == "POST").count(), 1, "sent once");
 }
