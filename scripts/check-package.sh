@@ -33,12 +33,12 @@ done
 # dependencies again with its own features.
 UNPUBLISHED=()
 for manifest in */Cargo.toml examples/*/Cargo.toml; do
-  if grep -q '^publish = false' "$manifest"; then
+  if grep -Eq '^publish *= *false' "$manifest"; then
     UNPUBLISHED+=(--exclude "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$manifest" | head -1)")
   fi
 done
 echo "-- cargo package of the published crates (with verification)"
-cargo package --workspace "${UNPUBLISHED[@]}" --locked ${CI:+--quiet} "$@"
+cargo package --workspace ${UNPUBLISHED[@]+"${UNPUBLISHED[@]}"} --locked ${CI:+--quiet} "$@"
 
 echo "-- cargo publish --dry-run, in dependency order (verified above)"
 cargo publish --workspace --dry-run --no-verify --locked ${CI:+--quiet} "$@"

@@ -7,7 +7,8 @@
 #        example's dependency is given `default-features = false, features = [TLS]` in a scratch copy.
 # cargo runs from outside the tree, so this repository's .cargo/config.toml (its dev profile: less debug
 # info, optimized syn) does not apply: the build uses cargo's default dev profile, as a crate outside
-# this workspace that depends on the SDK does.
+# this workspace that depends on the SDK does. (A REV from before the profile moved there, e5f6dc7, has
+# it in Cargo.toml, which applies wherever cargo runs.)
 # Not a test: each run compiles everything. Run it on an otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

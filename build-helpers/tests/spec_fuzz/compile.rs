@@ -81,7 +81,9 @@ fn write_workspace(dir: &Path, members: &[String]) {
 /// above the copy's folder in `target/spec-fuzz/`): every third-party crate is compiled once, for the
 /// workspace and every copy, instead of once more per target directory. The copies' own crates get
 /// their own artifacts, as their paths differ; the callers give each copy the same folder from run to
-/// run, so a run replaces the last one's artifacts instead of adding to them.
+/// run, so a run replaces the last one's artifacts instead of adding to them (and two test runs at once
+/// in one checkout would share those folders). The copies inherit `RUSTFLAGS`, with which the outer
+/// build's artifacts were built: `RUSTFLAGS=-Dwarnings` holds the generated copies to it too.
 fn run(dir: &Path, args: &[&str], subjects: &[Subject<'_>]) -> Result<(), String> {
     let out = Command::new(env!("CARGO"))
         .args(args)

@@ -29,8 +29,8 @@
 //! # Shapes
 //!
 //! `shapes.txt` holds, for each assumption and each operation called, the shape the code was written
-//! against; `UPDATE_GOLDEN=1 cargo test -p pipecat-cloud-build-helpers --lib assumptions` rewrites it from the
-//! workspace's spec, once the code is changed with it.
+//! against; `UPDATE_GOLDEN=1 cargo test -p pipecat-cloud-build-helpers --lib recorded_shapes` rewrites it
+//! from the workspace's spec (`openapi/`), once the code is changed with it.
 
 mod shape;
 mod table;
@@ -38,7 +38,7 @@ mod walk;
 
 use serde_json::Value;
 
-use self::shape::{Line, RECORDED_AT, changed, parameter_line, render, schema_shape, walk_lines};
+use self::shape::{Line, RECORDED_AT, REWRITE_SHAPES, changed, parameter_line, render, schema_shape, walk_lines};
 pub use self::table::ASSUMPTIONS;
 use self::walk::{Side, Stop, body, missing_values, parameter, parameters_in, untyped, walk};
 use crate::document::{OperationRef, operations};
@@ -134,7 +134,7 @@ pub fn check_assumptions(loaded: &Value, normalized: &Value) -> Result<()> {
             format!(
                 "{what}; relied on by {relied_on_by} ({describe}, declared in \
                  build-helpers/src/validate/assumptions/table.rs): keep it in the spec, or change that code in the same \
-                 change and rewrite {RECORDED_AT} with `UPDATE_GOLDEN=1 cargo test -p pipecat-cloud-build-helpers --lib assumptions`"
+                 change and, with the spec in openapi/, rewrite {RECORDED_AT} with `{REWRITE_SHAPES}`"
             ),
         )
     };
@@ -225,7 +225,13 @@ fn offered(doc: &Value, op: &OperationRef<'_>, assumption: &Assumption) -> std::
         Needs::UuidPathParameter(name) => {
             let (pointer, param) = parameter(doc, op, "path", name).ok_or_else(|| missing("path", name))?;
             if param.pointer("/schema/format").and_then(Value::as_str) != Some("uuid") {
-                return Err((format!("#{pointer}/schema"), format!("path parameter `{name}` is not `format: uuid`")));
+                return Err((
+                    format!("#{pointer}/schema"),
+                    format!(
+                        "path parameter `{name}` is not written `format: uuid` in place (the code passes a `Uuid`; \
+                         through a `$ref` the parameter can get a type of its own)"
+                    ),
+                ));
             }
             Ok(vec![parameter_line(doc, &pointer, param)])
         }
@@ -366,19 +372,17 @@ mod tests {
         assert!(!callers.contains("image-pull-secret), cli/src/workflows/secrets.rs"), "{callers}");
     }
 
-    fn spec() -> Value {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/pipecat-cloud.yaml");
-        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default()
-    }
-
-    fn normalized() -> Value {
-        crate::normalize::normalize(spec()).map(|n| n.document).unwrap_or_default()
+    /// The workspace's spec as `check` reads it: the folder loaded, then normalized. A spec that does not
+    /// load fails the test, so that shapes are never recorded from nothing.
+    fn prepared() -> crate::pipeline::PreparedSpec {
+        let openapi = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
+        crate::pipeline::prepare(&openapi).unwrap_or_else(|e| panic!("the workspace's spec: {e}"))
     }
 
     #[test]
     fn the_recorded_shapes_are_the_workspace_specs() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/validate/assumptions/shapes.txt");
-        let now = shapes(&normalized());
+        let now = shapes(&prepared().normalized.document);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
             std::fs::write(&path, &now).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             return;
@@ -386,21 +390,22 @@ mod tests {
         let recorded = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             recorded == now,
-            "{} differs from the shapes of openapi/pipecat-cloud.yaml; if the code was changed with the spec, \
-             rewrite it with `UPDATE_GOLDEN=1 cargo test -p pipecat-cloud-build-helpers --lib assumptions`\n{now}",
+            "{} differs from the shapes of the spec in openapi/; if the code was changed with the spec, \
+             rewrite it with `{REWRITE_SHAPES}`\n{now}",
             path.display()
         );
     }
 
     #[test]
     fn the_workspace_spec_offers_every_assumption() {
-        let (doc, normalized) = (spec(), normalized());
+        let prepared = prepared();
+        let (doc, normalized) = (&prepared.loaded.document, &prepared.normalized.document);
         let unmet: Vec<String> = ASSUMPTIONS
             .iter()
-            .filter_map(|a| unmet(&doc, &normalized, a).map(|(at, what)| format!("{}: {at}: {what}", a.describe())))
+            .filter_map(|a| unmet(doc, normalized, a).map(|(at, what)| format!("{}: {at}: {what}", a.describe())))
             .collect();
         assert!(unmet.is_empty(), "{unmet:#?}");
-        let checked = check_assumptions(&doc, &normalized);
+        let checked = check_assumptions(doc, normalized);
         assert!(checked.is_ok(), "{:?}", checked.err());
     }
 }

@@ -53,6 +53,8 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         needs: Needs::Operation,
         relied_on_by: "examples/secret-sync, emulator/examples/quickstart.rs",
     },
+    // `deploy` looks the agent up to choose between an update and a new agent.
+    Assumption { operation: "getService", needs: Needs::Operation, relied_on_by: DEPLOY },
     Assumption { operation: "getService", needs: Needs::Field(&["desiredDeploymentId"]), relied_on_by: WAIT },
     Assumption {
         operation: "getService",

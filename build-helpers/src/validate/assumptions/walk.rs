@@ -1,6 +1,7 @@
 //! Finding what an assumption names in the spec: an operation's parameters, and a field reached from
 //! its success answer or its request body by property names, through `$ref`s and compositions.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -171,6 +172,10 @@ fn variant<'a>(pointer: &str, schema: &'a Value, name: &str) -> Option<(String, 
 /// `allOf` (a nullable reference is written `allOf: [$ref]`), and for a request body in the variants
 /// of a `oneOf` or `anyOf` too (the body the code writes is one of them): where it is written, the
 /// property, and whether the object holding it requires it.
+///
+/// Compositions can refer back to themselves (`A: {allOf: [$ref: A]}`, or through one another): each
+/// schema is searched once, so such a cycle ends as "not found" instead of overflowing the stack, and
+/// parts that share a schema are not searched again.
 fn property<'a>(
     doc: &'a Value,
     pointer: &str,
@@ -178,6 +183,20 @@ fn property<'a>(
     name: &str,
     side: Side,
 ) -> Option<(String, &'a Value, bool)> {
+    property_once(doc, pointer, schema, name, side, &mut HashSet::new())
+}
+
+fn property_once<'a>(
+    doc: &'a Value,
+    pointer: &str,
+    schema: &'a Value,
+    name: &str,
+    side: Side,
+    searched: &mut HashSet<String>,
+) -> Option<(String, &'a Value, bool)> {
+    if !searched.insert(pointer.to_string()) {
+        return None;
+    }
     let listed = |schema: &Value| {
         schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)))
     };
@@ -191,7 +210,7 @@ fn property<'a>(
     for key in compositions {
         for (index, part) in schema.get(*key).and_then(Value::as_array).into_iter().flatten().enumerate() {
             let (part_pointer, part) = follow(doc, format!("{pointer}/{key}/{index}"), part);
-            if let Some((at, found, required)) = property(doc, &part_pointer, part, name, side) {
+            if let Some((at, found, required)) = property_once(doc, &part_pointer, part, name, side, searched) {
                 return Some((at, found, required || listed(schema)));
             }
         }
@@ -219,4 +238,30 @@ pub(super) fn missing_values(doc: &Value, pointer: &str, listed: &[&str]) -> Opt
     }
     let at = if schema.get("enum").is_some() { format!("#{pointer}/enum") } else { format!("#{pointer}") };
     listed.iter().find(|value| !values.contains(value)).map(|value| (at, format!("the value {value:?} is not listed")))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Schemas whose compositions refer back to themselves, directly and through each other, with a
+    /// fan-out of two at each level: the search ends, at once, with "not found".
+    #[test]
+    fn a_composition_cycle_ends_the_search() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"allOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+            "B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                  "oneOf": [{"$ref": "#/components/schemas/C"}]},
+            "C": {"properties": {"found": {"type": "string"}}, "required": ["found"]},
+        }}});
+        let a = "/components/schemas/A";
+        let schema = doc.pointer(a).cloned().unwrap_or_default();
+        assert!(property(&doc, a, &schema, "missing", Side::Request).is_none());
+        // Still found through the cycle where it exists (in a request body, through the `oneOf`).
+        let found = property(&doc, a, &schema, "found", Side::Request).map(|(at, _, required)| (at, required));
+        assert_eq!(found, Some(("/components/schemas/C/properties/found".to_string(), true)));
+        assert!(property(&doc, a, &schema, "found", Side::Answer).is_none());
+    }
 }
