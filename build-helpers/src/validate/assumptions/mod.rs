@@ -291,10 +291,15 @@ pub fn shapes(normalized: &Value) -> String {
     render(&blocks)
 }
 
+/// Files, each with the commands named for it.
+type CallingFiles = Vec<(&'static str, Vec<&'static str>)>;
+
 /// Each operation the assumptions name (the code calls it), with the code that calls it, each file
 /// named once.
 fn called_operations() -> Vec<(&'static str, String)> {
-    let mut out: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    // Per operation, each file that calls it with the commands named for it: `secrets.rs (secret set)`
+    // and `secrets.rs (secret image-pull-secret)` become `secrets.rs (secret set, secret image-pull-secret)`.
+    let mut out: Vec<(&'static str, CallingFiles)> = Vec::new();
     for assumption in ASSUMPTIONS {
         let at = match out.iter().position(|(operation, _)| *operation == assumption.operation) {
             Some(at) => at,
@@ -303,18 +308,27 @@ fn called_operations() -> Vec<(&'static str, String)> {
                 out.len() - 1
             }
         };
-        let callers = &mut out[at].1;
+        let files = &mut out[at].1;
         for caller in assumption.callers() {
-            // `logs.rs (agent logs --follow)` says more than `logs.rs`: keep the one with the command.
-            let file = |named: &str| named.split(" (").next().unwrap_or(named).to_string();
-            match callers.iter().position(|known| file(known) == file(caller)) {
-                Some(at) if caller.len() > callers[at].len() => callers[at] = caller,
-                Some(_) => {}
-                None => callers.push(caller),
+            let (file, commands) = match caller.split_once(" (") {
+                Some((file, commands)) => (file, commands.trim_end_matches(')').split(", ").collect()),
+                None => (caller, Vec::new()),
+            };
+            match files.iter_mut().find(|(known, _)| *known == file) {
+                Some((_, known)) => {
+                    known.extend(commands.into_iter().filter(|c| !known.contains(c)).collect::<Vec<_>>())
+                }
+                None => files.push((file, commands)),
             }
         }
     }
-    out.into_iter().map(|(operation, callers)| (operation, callers.join(", "))).collect()
+    let named = |(file, commands): (&str, Vec<&str>)| match commands.is_empty() {
+        true => file.to_string(),
+        false => format!("{file} ({})", commands.join(", ")),
+    };
+    out.into_iter()
+        .map(|(operation, files)| (operation, files.into_iter().map(named).collect::<Vec<_>>().join(", ")))
+        .collect()
 }
 
 fn find<'a>(doc: &'a Value, operation: &str) -> Option<OperationRef<'a>> {
@@ -366,6 +380,7 @@ mod tests {
             assumption.callers(),
             ["cli/src/workflows/secrets.rs (secret set, secret image-pull-secret)", "examples/secret-sync"]
         );
+        // The table names `secrets.rs` with each command in a separate entry: both are kept.
         let callers = called_operations().into_iter().find(|(operation, _)| *operation == "upsertSecretSet");
         let (_, callers) = callers.unwrap_or_default();
         assert!(callers.contains("cli/src/workflows/secrets.rs (secret set, secret image-pull-secret)"), "{callers}");

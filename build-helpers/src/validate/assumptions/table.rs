@@ -6,7 +6,7 @@ const WAIT: &str = "pipecat-cloud/src/wait.rs";
 const WAIT_AND_QUICKSTART: &str = "pipecat-cloud/src/wait.rs, emulator/examples/quickstart.rs";
 const WAIT_AND_SECRET_SYNC: &str = "pipecat-cloud/src/wait.rs, examples/secret-sync";
 const BUILD_RUN: &str = "cli/src/workflows/build.rs (build run)";
-const SECRET_SET: &str = "cli/src/workflows/secrets.rs (secret set, secret image-pull-secret)";
+const IMAGE_PULL_SECRET: &str = "cli/src/workflows/secrets.rs (secret image-pull-secret)";
 const QUICKSTART: &str = "emulator/examples/quickstart.rs";
 const DEPLOY: &str = "cli/src/workflows/deploy.rs";
 const DEPLOY_AND_QUICKSTART: &str = "cli/src/workflows/deploy.rs, emulator/examples/quickstart.rs";
@@ -155,7 +155,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     Assumption {
         operation: "upsertSecretSet",
         needs: Needs::BodyField(&["<ImagePullSecretRequest>", "region"]),
-        relied_on_by: SECRET_SET,
+        relied_on_by: IMAGE_PULL_SECRET,
     },
     Assumption { operation: "upsertSecretSet", needs: Needs::Field(&["region"]), relied_on_by: QUICKSTART },
     Assumption {
