@@ -221,14 +221,25 @@ fn property_once<'a>(
 /// Where the schema at `pointer` says what kind of value it is not: no `type`, no reference, no
 /// composition.
 pub(super) fn untyped(doc: &Value, pointer: &str) -> Option<Stop> {
-    let schema = doc.pointer(pointer)?;
+    let schema = match doc.pointer(pointer) {
+        Some(schema) => schema,
+        None => return Some(nowhere(pointer)),
+    };
     let typed = ["type", "$ref", "allOf", "oneOf", "anyOf", "enum"].iter().any(|key| schema.get(*key).is_some());
     (!typed).then(|| (format!("#{pointer}"), "the field has no `type`".to_string()))
 }
 
+/// A schema that a walk pointed at but that is not there: refused, never taken as met.
+fn nowhere(pointer: &str) -> Stop {
+    (format!("#{pointer}"), "the field's schema is not at this place".to_string())
+}
+
 /// The first of `listed` that the enum of the schema at `pointer` (or of an `allOf` part) lacks.
 pub(super) fn missing_values(doc: &Value, pointer: &str, listed: &[&str]) -> Option<Stop> {
-    let schema = doc.pointer(pointer)?;
+    let schema = match doc.pointer(pointer) {
+        Some(schema) => schema,
+        None => return Some(nowhere(pointer)),
+    };
     let (pointer, schema) = follow(doc, pointer.to_string(), schema);
     let mut values: Vec<&str> =
         schema.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
@@ -263,5 +274,17 @@ mod tests {
         let found = property(&doc, a, &schema, "found", Side::Request).map(|(at, _, required)| (at, required));
         assert_eq!(found, Some(("/components/schemas/C/properties/found".to_string(), true)));
         assert!(property(&doc, a, &schema, "found", Side::Answer).is_none());
+    }
+
+    /// A place that holds no schema is a refusal, not a pass.
+    #[test]
+    fn a_schema_that_is_not_there_is_refused() {
+        let doc = json!({"components": {"schemas": {"A": {"type": "string", "enum": ["ready"]}}}});
+        assert!(untyped(&doc, "/components/schemas/A").is_none());
+        assert!(missing_values(&doc, "/components/schemas/A", &["ready"]).is_none());
+        for stop in [untyped(&doc, "/components/schemas/B"), missing_values(&doc, "/components/schemas/B", &["ready"])]
+        {
+            assert_eq!(stop.map(|(at, _)| at), Some("#/components/schemas/B".to_string()));
+        }
     }
 }
