@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-git ls-files -z | xargs -0 cp --parents -P -t "$scratch"
+bash scripts/copy-tracked.sh "$scratch"
 cd "$scratch"
 cargo update 2>&1 | grep -E "Updating|Adding|Removing|Locking" || true
 # The published crates with the features whose upstreams move (the `ring` opt-in, the mock server): a

@@ -30,7 +30,7 @@ if [ -n "$REV" ]; then
 elif [ -n "${TLS:-}" ]; then
   # The tracked files as they are in the work tree, uncommitted changes included.
   mkdir "$SCRATCH/tree"
-  git ls-files -z | xargs -0 cp --parents -P -t "$SCRATCH/tree"
+  bash scripts/copy-tracked.sh "$SCRATCH/tree"
   TREE="$SCRATCH/tree"
 fi
 if [ -n "${TLS:-}" ]; then
