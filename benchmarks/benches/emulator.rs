@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use pipecat_cloud_benchmarks::CannedServer;
 use pipecat_cloud_benchmarks::load::{LoadReport, Prepared, run};
-use pipecat_cloud_emulator::{Emulator, Progression, State};
+use pipecat_cloud_emulator::snapshot::{LogLine, Session};
+use pipecat_cloud_emulator::{Emulator, Progression, Snapshot};
 
 /// Agents the start benchmark spreads its sessions over, so none reaches its cap of 50.
 const AGENTS: usize = 4000;
@@ -90,11 +91,12 @@ async fn populated(check_answers: bool) -> Emulator {
     client.get_service("bot-0").await.unwrap_or_else(|e| panic!("{e}"));
     // The other agents are copies of the first, made in the state directly: thousands of creates would
     // cost more than the measurement.
-    let mut state: State = emulator.snapshot();
+    let mut state: Snapshot = emulator.snapshot();
     let template = state.agents.get("bot-0").cloned().unwrap_or_else(|| panic!("bot-0 was created"));
     for i in 1..AGENTS {
-        let name = format!("bot-{i}");
-        state.agents.insert(name.clone(), pipecat_cloud_emulator::state::Agent { name, ..template.clone() });
+        let mut agent = template.clone();
+        agent.name = format!("bot-{i}");
+        state.agents.insert(agent.name.clone(), agent);
     }
     emulator.restore(state);
     emulator
@@ -264,26 +266,21 @@ fn footprint() {
         let deployment = agent.deployments[0].id;
         let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
         for i in 0..10_000i64 {
-            let id = pipecat_cloud_emulator::state::new_id();
             let at = now - chrono::Duration::seconds(10_000 - i);
-            agent.sessions.push(pipecat_cloud_emulator::state::Session {
-                id,
-                deployment_id: deployment,
-                created_at: at,
-                ended_at: Some(at + chrono::Duration::seconds(60)),
-                cold_start: i % 3 == 0,
-                bot_start_seconds: 1,
-                completion_status: Some("STOPPED".into()),
-                max_duration_seconds: 7200,
-                transport: None,
-            });
+            let mut session = Session::new(deployment, at);
+            session.ended_at = Some(at + chrono::Duration::seconds(60));
+            session.cold_start = i % 3 == 0;
+            session.completion_status = Some("STOPPED".into());
+            let id = session.id;
+            agent.sessions.push(session);
             for line in 0..10 {
-                agent.logs.push(pipecat_cloud_emulator::state::LogLine {
-                    at: at + chrono::Duration::milliseconds(line),
-                    deployment_id: Some(deployment),
-                    session_id: Some(id),
-                    text: format!("session {id}: line {line} of the bot's log, as loguru writes it"),
-                });
+                let text = format!("session {id}: line {line} of the bot's log, as loguru writes it");
+                agent.logs.push(LogLine::new(
+                    at + chrono::Duration::milliseconds(line),
+                    Some(deployment),
+                    Some(id),
+                    text,
+                ));
             }
         }
         emulator.restore(state);

@@ -1,12 +1,14 @@
-//! The command tree: the generated commands from [`crate::operation_commands::OPERATION_COMMANDS`] and
-//! the catalog, the hand-written ones from [`crate::workflows::HAND_WRITTEN`], and each group's help,
+//! The command tree: the generated commands of [`crate::operation_commands::command_of`] and the
+//! catalog, the hand-written ones from [`crate::workflows::HAND_WRITTEN`], and each group's help,
 //! keyed by its whole path. `tests/command-tree.txt` holds the whole tree (a test compares it).
 
 use clap::{Arg, ArgAction, Command};
 use pipecat_cloud::catalog;
 
 use crate::exit;
-use crate::operation_commands::{Made, OPERATION_COMMANDS};
+use pipecat_cloud::operation::OperationId;
+
+use crate::operation_commands::{Made, command_of};
 use crate::{catalog_command, workflows};
 
 /// `--version`: this tool's version and the API version of the spec it was generated from.
@@ -28,10 +30,10 @@ pub fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args());
-    for row in OPERATION_COMMANDS.iter().filter(|row| row.made == Made::Generated) {
-        let Some(operation) = catalog::by_id(row.operation_id) else { continue };
-        let Some((leaf, groups)) = row.command.split_last() else { continue };
-        root = insert(root, groups, catalog_command::command(leaf, operation));
+    for operation in OperationId::ALL {
+        let Made::Generated(words) = command_of(operation) else { continue };
+        let Some((leaf, groups)) = words.split_last() else { continue };
+        root = insert(root, groups, catalog_command::command(leaf, operation.operation()));
     }
     for entry in workflows::HAND_WRITTEN {
         let Some((leaf, groups)) = entry.path.split_last() else { continue };

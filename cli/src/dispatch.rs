@@ -2,7 +2,6 @@
 //! operation table picks what runs.
 
 use clap::ArgMatches;
-use pipecat_cloud::catalog;
 
 use crate::context::Context;
 use crate::credentials::{self, Flags};
@@ -41,8 +40,6 @@ pub async fn run(matches: &ArgMatches) -> anyhow::Result<()> {
     if let Some(entry) = workflows::at(&words) {
         return (entry.run)(&context, leaf).await;
     }
-    let row = generated_at(&words).ok_or_else(|| refused(format!("no command `{}`", words.join(" "))))?;
-    let operation =
-        catalog::by_id(row.operation_id).ok_or_else(|| refused(format!("no operation {}", row.operation_id)))?;
-    catalog_command::run(&context, operation, leaf).await
+    let operation = generated_at(&words).ok_or_else(|| refused(format!("no command `{}`", words.join(" "))))?;
+    catalog_command::run(&context, operation.operation(), leaf).await
 }

@@ -8,12 +8,13 @@ mod credentials;
 mod dispatch;
 mod exit;
 mod input;
-pub mod operation_commands;
+mod operation_commands;
 mod output;
 mod progress;
 mod run;
 mod workflows;
 
+pub use operation_commands::command_words;
 pub use run::main;
 
 /// The whole command tree as text, one line per command and argument: what `tests/command-tree.txt`

@@ -18,13 +18,13 @@ pub struct TooFar;
 
 /// The wall clock, moved forward by [`Clock::advance`].
 #[derive(Debug, Default)]
-pub struct Clock {
+pub(crate) struct Clock {
     offset_micros: AtomicI64,
 }
 
 impl Clock {
     /// The emulator's time now.
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         let wall = DateTime::<Utc>::from(std::time::SystemTime::now());
         let offset = chrono::Duration::microseconds(self.offset_micros.load(Ordering::Relaxed));
         wall.checked_add_signed(offset).unwrap_or(wall)
@@ -35,7 +35,7 @@ impl Clock {
     ///
     /// # Errors
     /// [`TooFar`] when `by` would take the clock past that; it is not moved.
-    pub fn advance(&self, by: Duration) -> Result<(), TooFar> {
+    pub(crate) fn advance(&self, by: Duration) -> Result<(), TooFar> {
         let micros = i64::try_from(by.as_micros()).map_err(|_| TooFar)?;
         let limit = i64::try_from(MAX_ADVANCE.as_micros()).unwrap_or(i64::MAX);
         self.offset_micros
@@ -47,24 +47,24 @@ impl Clock {
     }
 
     /// Back to the wall clock.
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         self.offset_micros.store(0, Ordering::Relaxed);
     }
 }
 
 /// RFC 3339 with milliseconds and `Z`, as the API writes timestamps.
-pub fn timestamp(at: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
     Stamp(at).to_string()
 }
 
 /// RFC 3339 with nanoseconds, as the API writes log timestamps.
-pub fn log_timestamp(at: DateTime<Utc>) -> String {
+pub(crate) fn log_timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
 /// A time that serializes as [`timestamp`] writes it, without an intermediate string.
 #[derive(Debug, Clone, Copy)]
-pub struct Stamp(pub DateTime<Utc>);
+pub(crate) struct Stamp(pub DateTime<Utc>);
 
 impl std::fmt::Display for Stamp {
     /// `2026-12-04T21:56:49.331Z`, written field by field: chrono's `format` parses its pattern on

@@ -22,8 +22,10 @@ use crate::clock::timestamp;
 use crate::faults::Fault;
 use crate::handlers::receive_upload;
 use crate::reply::{Dialect, Reply, error};
+use crate::request_path::bearer;
 use crate::rules::{ImageRule, Rules};
-use crate::server::{Shared, UPLOAD_LIMIT, bearer, lock, read_body};
+use crate::server::{Shared, UPLOAD_LIMIT, lock, read_body_within};
+use crate::snapshot::Snapshot;
 use crate::state::State;
 
 fn bad(message: impl Into<String>) -> Reply {
@@ -36,7 +38,7 @@ fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Reply> {
 }
 
 /// Answers a control request: `rest` is the path below `/_emulator/`.
-pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderMap, body: Incoming) -> Reply {
+pub(crate) async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderMap, body: Incoming) -> Reply {
     if let Some(id) = rest.strip_prefix("uploads/") {
         if method != "POST" {
             return error(405, "METHOD_NOT_ALLOWED", "uploads are POSTed as a multipart form");
@@ -48,7 +50,7 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
         if !known {
             return error(403, "ACCESS_DENIED", "no such upload, or its URL has expired; request a new one");
         }
-        let bytes = match read_body(body, headers, UPLOAD_LIMIT, Dialect::Named).await {
+        let bytes = match read_body_within(body, headers, UPLOAD_LIMIT, Dialect::Named).await {
             Ok(bytes) => bytes,
             Err(reply) => return reply,
         };
@@ -63,7 +65,7 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
     }
     // A snapshot can be as large as an upload; other control bodies are small.
     let limit = if rest == "snapshot" { UPLOAD_LIMIT } else { crate::server::BODY_LIMIT };
-    let bytes = match read_body(body, headers, limit, Dialect::Named).await {
+    let bytes = match read_body_within(body, headers, limit, Dialect::Named).await {
         Ok(bytes) => bytes,
         Err(reply) => return reply,
     };
@@ -86,13 +88,16 @@ pub async fn handle(shared: &Shared, method: &str, rest: &str, headers: &HeaderM
             shared.clear_faults();
             Reply::json(200, json!({}))
         }
-        ("GET", "snapshot") => Reply::json(200, serde_json::to_value(&*lock(&shared.state)).unwrap_or(Value::Null)),
-        ("PUT", "snapshot") => match parse::<State>(&bytes) {
-            Ok(state) => {
-                *lock(&shared.state) = state;
+        ("GET", "snapshot") => {
+            let snapshot = crate::snapshot::snapshot(&lock(&shared.state));
+            Reply::json(200, serde_json::to_value(&snapshot).unwrap_or(Value::Null))
+        }
+        ("PUT", "snapshot") => match Snapshot::from_json(&bytes) {
+            Ok(snapshot) => {
+                *lock(&shared.state) = crate::snapshot::restore(snapshot);
                 Reply::json(200, json!({}))
             }
-            Err(reply) => reply,
+            Err(problem) => bad(problem.to_string()),
         },
         ("GET", "journal") => Reply::json(200, json!({"entries": lock(&shared.journal).entries()})),
         ("DELETE", "journal") => {

@@ -133,8 +133,16 @@ impl Fault {
         self
     }
 
-    /// Why this fault cannot be served, if it cannot: a status outside 100 to 599.
+    /// Why this fault cannot be served, if it cannot: an operationId the API does not have, or a
+    /// status outside 100 to 599.
     pub fn problem(&self) -> Option<String> {
+        if let Some(operation) = self.operation.as_deref()
+            && pipecat_cloud::operation::OperationId::from_id(operation).is_none()
+        {
+            return Some(format!(
+                "`{operation}` is not an operation of the API: give an operationId as the spec spells it (e.g. getService)"
+            ));
+        }
         match &self.effect {
             FaultEffect::Status { status, .. } if !(100..=599).contains(status) => {
                 Some(format!("status {status} is not an HTTP status (100 to 599)"))
@@ -144,7 +152,7 @@ impl Fault {
     }
 
     /// A short name for the journal: `status 503`, `latency 200ms`, `drop`, `truncate`, `hang`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match &self.effect {
             FaultEffect::Status { status, .. } => format!("status {status}"),
             FaultEffect::Latency { millis } => format!("latency {millis}ms"),
@@ -166,13 +174,13 @@ struct Active {
 
 /// The faults in force, first added first tried.
 #[derive(Debug, Default)]
-pub struct Faults {
+pub(crate) struct Faults {
     active: Vec<Active>,
 }
 
 impl Faults {
     /// Adds `fault`; one for no request at all (`times: 0`) is not kept.
-    pub fn add(&mut self, fault: Fault) {
+    pub(crate) fn add(&mut self, fault: Fault) {
         if fault.times == Some(0) {
             return;
         }
@@ -181,22 +189,22 @@ impl Faults {
     }
 
     /// True when no fault is in force.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.active.is_empty()
     }
 
     /// Removes every fault.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.active.clear();
     }
 
     /// The faults in force.
-    pub fn list(&self) -> Vec<Fault> {
+    pub(crate) fn list(&self) -> Vec<Fault> {
         self.active.iter().map(|a| Fault { times: a.remaining, ..a.fault.clone() }).collect()
     }
 
     /// The fault that applies to a request of `operation_id`, if any; counts it.
-    pub fn pick(&mut self, operation_id: &str) -> Option<Fault> {
+    pub(crate) fn pick(&mut self, operation_id: &str) -> Option<Fault> {
         let index = self.active.iter_mut().position(|active| {
             if active.fault.operation.as_deref().is_some_and(|op| op != operation_id) {
                 return false;

@@ -43,22 +43,22 @@ pub struct JournalEntry {
 /// An entry as it is kept: the answer as the bytes that were sent (shared with the response, not
 /// copied), decoded only when the journal is read.
 #[derive(Debug)]
-pub struct Kept {
+pub(crate) struct Kept {
     /// The entry, without its answer.
-    pub entry: JournalEntry,
+    pub(crate) entry: JournalEntry,
     /// The JSON answer's bytes.
-    pub answer: Option<bytes::Bytes>,
+    pub(crate) answer: Option<bytes::Bytes>,
 }
 
 /// The journal: a bounded log of entries.
 #[derive(Debug, Default)]
-pub struct Journal {
+pub(crate) struct Journal {
     entries: VecDeque<Kept>,
 }
 
 impl Journal {
     /// Adds `kept` (numbered by the server); the oldest entry goes when the journal is full.
-    pub fn push(&mut self, kept: Kept) {
+    pub(crate) fn push(&mut self, kept: Kept) {
         if self.entries.len() == CAPACITY {
             self.entries.pop_front();
         }
@@ -66,7 +66,7 @@ impl Journal {
     }
 
     /// Every entry kept, in the order the requests were handled.
-    pub fn entries(&self) -> Vec<JournalEntry> {
+    pub(crate) fn entries(&self) -> Vec<JournalEntry> {
         let mut entries: Vec<JournalEntry> = self
             .entries
             .iter()
@@ -80,13 +80,13 @@ impl Journal {
     }
 
     /// Empties the journal.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.entries.clear();
     }
 }
 
 /// `value` with every `secretValue` replaced by [`REDACTED`].
-pub fn redact(value: &Value) -> Value {
+pub(crate) fn redact(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()

@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// Internals are `pub(crate)`: the crate's API is what `lib.rs` exports, and nothing leaks past it.
+#![warn(unreachable_pub)]
 
 mod clock;
 mod control;
@@ -9,15 +11,17 @@ pub mod journal;
 mod persistence;
 pub mod progression;
 mod reply;
+mod request_path;
 mod routing;
 pub mod rules;
 mod server;
+pub mod snapshot;
 mod spec_check;
-pub mod state;
+mod state;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -30,10 +34,11 @@ pub use journal::JournalEntry;
 pub use persistence::StateFileError;
 pub use progression::Progression;
 pub use rules::{BuildRule, ImageRule, Rules};
-pub use state::State;
+pub use snapshot::Snapshot;
 
 use crate::handlers::Settings;
-use crate::server::{Keys, Shared, lock};
+use crate::server::{Keys, Shared, SharedParts, lock};
+use crate::state::State;
 
 /// The emulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -243,9 +248,8 @@ impl EmulatorBuilder {
             }
             None => None,
         };
-        let shared = Arc::new(Shared {
-            state: Mutex::new(state),
-            clock: clock::Clock::default(),
+        let shared = Arc::new(Shared::new(SharedParts {
+            state,
             settings: Settings {
                 progression: self.progression,
                 base_url: server::base_url(address),
@@ -253,17 +257,11 @@ impl EmulatorBuilder {
             },
             keys,
             checks,
-            router: routing::Router::new(),
-            faults_in_force: std::sync::atomic::AtomicBool::new(!faults.is_empty()),
-            faults: Mutex::new(faults),
-            journal: Mutex::new(journal::Journal::default()),
+            faults,
             check_responses: self.check_responses,
-            problems: Mutex::new(Vec::new()),
             changed: changed.clone(),
-            saving: Mutex::new(()),
-            order: std::sync::atomic::AtomicU64::new(0),
             http,
-        });
+        }));
         let writer = match (&self.state_file, changed) {
             (Some(path), Some(changed)) => Some(tokio::spawn(keep_saving(shared.clone(), path.clone(), changed))),
             _ => None,
@@ -402,14 +400,15 @@ impl Emulator {
         self.shared.note_change();
     }
 
-    /// A copy of the whole state.
-    pub fn snapshot(&self) -> State {
-        lock(&self.shared.state).clone()
+    /// The whole state, in the [`snapshot`] format.
+    pub fn snapshot(&self) -> Snapshot {
+        snapshot::snapshot(&lock(&self.shared.state))
     }
 
-    /// Replaces the whole state with `state` (from [`Self::snapshot`]).
-    pub fn restore(&self, state: State) {
-        *lock(&self.shared.state) = state;
+    /// Replaces the whole state with `snapshot` (from [`Self::snapshot`], maybe changed, or read with
+    /// [`Snapshot::from_json`]).
+    pub fn restore(&self, snapshot: Snapshot) {
+        *lock(&self.shared.state) = snapshot::restore(snapshot);
         self.shared.note_change();
     }
 
@@ -459,13 +458,6 @@ impl Drop for Emulator {
             writer.abort();
         }
     }
-}
-
-/// Whether this emulator has a handler for the operation `operation_id`. Every operation of the spec
-/// it was built from has one (a test holds it to that); a new operation needs one in
-/// `emulator/src/handlers/`.
-pub fn serves(operation_id: &str) -> bool {
-    handlers::handler(operation_id).is_some()
 }
 
 #[cfg(test)]

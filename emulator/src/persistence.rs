@@ -5,10 +5,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::snapshot::{Snapshot, SnapshotError};
 use crate::state::State;
 
 /// A state file could not be read or written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StateFileError {
     /// Reading or writing failed.
     #[error("state file {path}: {source}")]
@@ -18,32 +20,32 @@ pub enum StateFileError {
         /// What failed.
         source: std::io::Error,
     },
-    /// The file is not an emulator state.
-    #[error("state file {path} is not an emulator state ({source}); move it away or give another --state")]
-    Malformed {
+    /// The file is not a state this emulator reads.
+    #[error("state file {path}: {source}; move it away or give another --state")]
+    Unreadable {
         /// The file.
         path: PathBuf,
-        /// Where it stops making sense.
-        source: serde_json::Error,
+        /// Why: not a state, or one of a newer format.
+        source: SnapshotError,
     },
 }
 
 /// Reads the state at `path`; `None` when there is no file yet.
-pub fn load(path: &Path) -> Result<Option<State>, StateFileError> {
+pub(crate) fn load(path: &Path) -> Result<Option<State>, StateFileError> {
     let text = match std::fs::read(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(StateFileError::Io { path: path.to_path_buf(), source }),
     };
-    serde_json::from_slice(&text)
-        .map(Some)
-        .map_err(|source| StateFileError::Malformed { path: path.to_path_buf(), source })
+    Snapshot::from_json(&text)
+        .map(|snapshot| Some(crate::snapshot::restore(snapshot)))
+        .map_err(|source| StateFileError::Unreadable { path: path.to_path_buf(), source })
 }
 
 /// Writes `state` to `path` atomically.
-pub fn save(path: &Path, state: &State) -> Result<(), StateFileError> {
+pub(crate) fn save(path: &Path, state: &State) -> Result<(), StateFileError> {
     let io = |source| StateFileError::Io { path: path.to_path_buf(), source };
-    let bytes = serde_json::to_vec(state).map_err(|e| io(std::io::Error::other(e)))?;
+    let bytes = crate::snapshot::snapshot(state).to_json();
     // A name no other writer uses: another process, or a save of this one still finishing.
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -76,28 +76,28 @@ impl FromStr for Progression {
 }
 
 /// Where a resource is in its current state: since when, and how often it was read there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stage {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stage {
     /// When the current state began.
-    pub since: DateTime<Utc>,
+    pub(crate) since: DateTime<Utc>,
     /// Reads in the current state.
-    pub polls: u32,
+    pub(crate) polls: u32,
 }
 
 impl Stage {
     /// A state that begins at `now`.
-    pub fn new(now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(now: DateTime<Utc>) -> Self {
         Stage { since: now, polls: 0 }
     }
 
     /// Counts one read.
-    pub fn poll(&mut self) {
+    pub(crate) fn poll(&mut self) {
         self.polls = self.polls.saturating_add(1);
     }
 
     /// True when the next step is due; the stage then describes the next state. Called in a loop, it
     /// takes every step that is due (several after a long `advance`, one per read with polls).
-    pub fn step(&mut self, progression: Progression, now: DateTime<Utc>) -> bool {
+    pub(crate) fn step(&mut self, progression: Progression, now: DateTime<Utc>) -> bool {
         match progression {
             Progression::Immediate => {
                 *self = Stage::new(now);

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 /// An answer, before it is written to the connection.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub(crate) struct Reply {
     /// The HTTP status.
     pub status: u16,
     /// The body.
@@ -16,7 +16,7 @@ pub struct Reply {
 
 /// The body of a [`Reply`].
 #[derive(Debug, Clone)]
-pub enum ReplyBody {
+pub(crate) enum ReplyBody {
     /// No body.
     Empty,
     /// JSON.
@@ -37,12 +37,12 @@ pub enum ReplyBody {
 
 impl Reply {
     /// A JSON answer.
-    pub fn json(status: u16, body: Value) -> Self {
+    pub(crate) fn json(status: u16, body: Value) -> Self {
         Reply { status, body: ReplyBody::Json(body), headers: Vec::new() }
     }
 
     /// A JSON answer from a typed view, encoded at once.
-    pub fn encoded(status: u16, body: &impl serde::Serialize) -> Self {
+    pub(crate) fn encoded(status: u16, body: &impl serde::Serialize) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => Reply { status, body: ReplyBody::Encoded(Bytes::from(bytes)), headers: Vec::new() },
             Err(e) => error(500, "INTERNAL_SERVER_ERROR", format!("the emulator could not encode its answer: {e}")),
@@ -50,23 +50,23 @@ impl Reply {
     }
 
     /// An answer with no body.
-    pub fn empty(status: u16) -> Self {
+    pub(crate) fn empty(status: u16) -> Self {
         Reply { status, body: ReplyBody::Empty, headers: Vec::new() }
     }
 
     /// `{"status": "OK"}`, as deletes answer.
-    pub fn ok() -> Self {
+    pub(crate) fn ok() -> Self {
         Reply::json(200, json!({"status": "OK"}))
     }
 
     /// This answer with one more header.
-    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+    pub(crate) fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.push((name.to_string(), value.into()));
         self
     }
 
     /// The JSON body, if it is one, decoded when it was encoded already.
-    pub fn json_body(&self) -> Option<std::borrow::Cow<'_, Value>> {
+    pub(crate) fn json_body(&self) -> Option<std::borrow::Cow<'_, Value>> {
         match &self.body {
             ReplyBody::Json(value) => Some(std::borrow::Cow::Borrowed(value)),
             ReplyBody::Encoded(bytes) => serde_json::from_slice(bytes).ok().map(std::borrow::Cow::Owned),
@@ -78,7 +78,7 @@ impl Reply {
 /// How an operation's errors are spelled. Agent, secret, build, region and property operations use
 /// named codes (`NOT_FOUND`); sessions, start and the proxy use the status as a string (`"404"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     /// `{"error": "...", "code": "NOT_FOUND"}`.
     Named,
     /// `{"error": "...", "code": "404"}`.
@@ -86,15 +86,8 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// The dialect of operation `operation_id`.
-    pub fn of(operation_id: &str) -> Dialect {
-        let numeric = matches!(operation_id, "getSessions" | "getSession" | "stopSession" | "startService")
-            || operation_id.starts_with("sessionProxy");
-        if numeric { Dialect::Numeric } else { Dialect::Named }
-    }
-
     /// The code this dialect gives `status`.
-    pub fn code(self, status: u16) -> String {
+    pub(crate) fn code(self, status: u16) -> String {
         match self {
             Dialect::Numeric => status.to_string(),
             Dialect::Named => match status {
@@ -111,21 +104,21 @@ impl Dialect {
 }
 
 /// The API's error body `{"error": message, "code": code}` with `status`.
-pub fn error(status: u16, code: impl Into<String>, message: impl Into<String>) -> Reply {
+pub(crate) fn error(status: u16, code: impl Into<String>, message: impl Into<String>) -> Reply {
     Reply::json(status, json!({"error": message.into(), "code": code.into()}))
 }
 
 /// An error in `dialect`'s code for `status`.
-pub fn error_in(dialect: Dialect, status: u16, message: impl Into<String>) -> Reply {
+pub(crate) fn error_in(dialect: Dialect, status: u16, message: impl Into<String>) -> Reply {
     error(status, dialect.code(status), message)
 }
 
 /// 400 with a named code.
-pub fn bad_request(message: impl Into<String>) -> Reply {
+pub(crate) fn bad_request(message: impl Into<String>) -> Reply {
     error_in(Dialect::Named, 400, message)
 }
 
 /// 404 with a named code.
-pub fn not_found(message: impl Into<String>) -> Reply {
+pub(crate) fn not_found(message: impl Into<String>) -> Reply {
     error_in(Dialect::Named, 404, message)
 }

@@ -7,7 +7,7 @@ use pipecat_cloud::catalog::OPERATIONS;
 use pipecat_cloud::operation::{Operation, PathParam};
 
 /// The prefix of every API path; below it, the catalog's paths.
-pub const API_PREFIX: &str = "/v1";
+pub(crate) const API_PREFIX: &str = "/v1";
 
 #[derive(Debug)]
 enum Segment {
@@ -18,7 +18,7 @@ enum Segment {
 
 /// One operation's route.
 #[derive(Debug)]
-pub struct Route {
+pub(crate) struct Route {
     /// The operation.
     pub op: &'static Operation,
     segments: Vec<Segment>,
@@ -26,13 +26,13 @@ pub struct Route {
 
 /// The routes of every operation in the catalog, most literal first.
 #[derive(Debug)]
-pub struct Router {
+pub(crate) struct Router {
     routes: Vec<Route>,
 }
 
 /// A request matched to its operation.
 #[derive(Debug)]
-pub struct Matched {
+pub(crate) struct Matched {
     /// The operation.
     pub op: &'static Operation,
     /// Its path parameters, decoded, by the spec's names.
@@ -41,7 +41,7 @@ pub struct Matched {
 
 /// Why no operation answers a path.
 #[derive(Debug, PartialEq, Eq)]
-pub enum NoRoute {
+pub(crate) enum NoRoute {
     /// No route has this path.
     UnknownPath,
     /// A segment is not valid percent-encoded UTF-8.
@@ -56,7 +56,7 @@ impl Default for Router {
 
 impl Router {
     /// The routes of the whole catalog.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut routes: Vec<Route> = OPERATIONS
             .iter()
             .map(|op| {
@@ -83,7 +83,7 @@ impl Router {
     }
 
     /// The operation of `method` at `path` (below `/v1`, without the query).
-    pub fn find(&self, method: &str, path: &str) -> Result<Matched, NoRoute> {
+    pub(crate) fn find(&self, method: &str, path: &str) -> Result<Matched, NoRoute> {
         let sent: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         for route in self.routes.iter().filter(|r| r.op.method.as_str() == method) {
             if let Some(params) = route.matches(&sent)? {
@@ -132,17 +132,19 @@ impl Route {
 
 #[cfg(test)]
 mod tests {
+    use pipecat_cloud::operation::OperationId;
+
     use super::*;
 
     #[test]
     fn paths_find_their_operations_and_parameters() {
         let router = Router::new();
         let found = router.find("DELETE", "/secrets/my-set/A%2FB").expect("route");
-        assert_eq!(found.op.id, "deleteSecretFromSet");
+        assert_eq!(found.op.id, OperationId::DeleteSecretFromSet);
         assert_eq!(found.params, vec![("setName", "my-set".to_string()), ("secretKey", "A/B".to_string())]);
-        assert_eq!(router.find("GET", "/agents/bot/logs").map(|m| m.op.id), Ok("getLogs"));
+        assert_eq!(router.find("GET", "/agents/bot/logs").map(|m| m.op.id), Ok(OperationId::GetLogs));
         let proxy = router.find("POST", "/public/bot/sessions/1/api/offer").expect("proxy");
-        assert_eq!(proxy.op.id, "sessionProxyPost");
+        assert_eq!(proxy.op.id, OperationId::SessionProxyPost);
         assert_eq!(proxy.params.last(), Some(&("path", "api/offer".to_string())));
         assert_eq!(router.find("GET", "/nothing/here").map(|m| m.op.id), Err(NoRoute::UnknownPath));
         assert_eq!(router.find("PATCH", "/agents").map(|m| m.op.id), Err(NoRoute::UnknownPath));

@@ -72,19 +72,19 @@ impl ImageRule {
 
 impl Rules {
     /// How a deploy of `image` fails, if a rule says it does.
-    pub fn image_failure(&self, image: &str) -> Option<DeployFailure> {
+    pub(crate) fn image_failure(&self, image: &str) -> Option<DeployFailure> {
         let rule = self.failing_images.iter().find(|rule| image.contains(&rule.image_contains))?;
         Some(failure(&rule.code, image))
     }
 
     /// True when a build of `dockerfile_path` fails.
-    pub fn build_fails(&self, dockerfile_path: &str) -> bool {
+    pub(crate) fn build_fails(&self, dockerfile_path: &str) -> bool {
         self.failing_builds.iter().any(|rule| dockerfile_path.contains(&rule.dockerfile_contains))
     }
 }
 
 /// The failure `code` for `image`, with the code's meaning.
-pub fn failure(code: &str, image: &str) -> DeployFailure {
+pub(crate) fn failure(code: &str, image: &str) -> DeployFailure {
     let meaning = DEPLOY_FAILURE_CODES.iter().find(|(known, _)| *known == code).map_or("the deploy failed", |(_, m)| m);
     DeployFailure { code: code.to_string(), message: format!("{code}: {meaning} ({image})") }
 }

@@ -1,8 +1,10 @@
-//! The HTTP side: connections, and the one path every request takes: route → key → fault → body →
-//! spec checks → handler (under the state's lock) → answer check → journal. Connections that send
-//! their head or body too slowly are closed, so one dripping client cannot hold the emulator.
+//! The HTTP side: connections, the journal's record of each exchange, and writing answers. Every API
+//! request goes through [`crate::request_path`]; the control API (`/_emulator/`) through
+//! [`crate::control`]. Connections that send their head or body too slowly are closed, so one
+//! dripping client cannot hold the emulator.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -10,7 +12,7 @@ use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited, StreamBody};
 use hyper::body::{Frame, Incoming};
-use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
@@ -21,33 +23,34 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use crate::clock::{Clock, timestamp};
-use crate::faults::{FaultEffect, Faults};
-use crate::handlers::{self, Call, Settings};
+use crate::faults::Faults;
+use crate::handlers::Settings;
 use crate::journal::{Journal, JournalEntry, Kept, redact};
 use crate::reply::{Dialect, Reply, ReplyBody, error, error_in};
-use crate::routing::{API_PREFIX, NoRoute, Router};
-use crate::spec_check::{SpecChecks, check_path_param, check_query};
+use crate::request_path::{Answered, Stop};
+use crate::routing::Router;
+use crate::spec_check::SpecChecks;
 use crate::state::State;
 
 /// How long a client may take to send a request's head.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a client may take to send a request's body.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest API request body (the start body's documented cap is 1 MB of JSON).
-pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// The largest build context the emulator's upload URL takes.
-pub const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+pub(crate) const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 
 /// A response body: bytes, possibly cut short on purpose.
-pub type Body = BoxBody<Bytes, std::io::Error>;
+type Body = BoxBody<Bytes, std::io::Error>;
 
 /// The organization's keys.
 #[derive(Clone)]
-pub struct Keys {
+pub(crate) struct Keys {
     /// The private key (`/v1`).
-    pub private: String,
+    pub(crate) private: String,
     /// The public key (`/v1/public`).
-    pub public: String,
+    pub(crate) public: String,
 }
 
 impl std::fmt::Debug for Keys {
@@ -58,75 +61,113 @@ impl std::fmt::Debug for Keys {
 
 /// Everything the connections share.
 #[derive(Debug)]
-pub struct Shared {
+pub(crate) struct Shared {
     /// The state, behind one lock.
-    pub state: Mutex<State>,
+    pub(crate) state: Mutex<State>,
     /// The emulator's clock.
-    pub clock: Clock,
+    pub(crate) clock: Clock,
     /// Progression and addresses.
-    pub settings: Settings,
+    pub(crate) settings: Settings,
     /// The keys.
-    pub keys: Keys,
+    pub(crate) keys: Keys,
     /// The spec's checks.
-    pub checks: SpecChecks,
+    pub(crate) checks: SpecChecks,
     /// The routes.
-    pub router: Router,
+    pub(crate) router: Router,
     /// Faults in force.
-    pub faults: Mutex<Faults>,
+    pub(crate) faults: Mutex<Faults>,
     /// False while no fault is in force: requests then skip the faults' lock.
-    pub faults_in_force: std::sync::atomic::AtomicBool,
+    pub(crate) faults_in_force: AtomicBool,
     /// The request journal.
-    pub journal: Mutex<Journal>,
+    pub(crate) journal: Mutex<Journal>,
     /// Whether each answer is checked against the spec.
-    pub check_responses: bool,
+    pub(crate) check_responses: bool,
     /// Answers that did not match the spec (a defect of the emulator).
-    pub problems: Mutex<Vec<String>>,
+    pub(crate) problems: Mutex<Vec<String>>,
     /// Signalled after each change, when the state is kept in a file.
-    pub changed: Option<Arc<Notify>>,
+    pub(crate) changed: Option<Arc<Notify>>,
     /// Held while the state file is written.
-    pub saving: Mutex<()>,
+    pub(crate) saving: Mutex<()>,
     /// The journal's numbering: taken under the state's lock when a handler runs, so the numbers
     /// follow the order in which requests changed the state.
-    pub order: std::sync::atomic::AtomicU64,
+    order: AtomicU64,
     /// Sends the session proxy's requests to the local bot, when one is configured.
-    pub http: Option<reqwest::Client>,
+    pub(crate) http: Option<reqwest::Client>,
+}
+
+/// What [`Shared`] is made of; the rest starts empty.
+pub(crate) struct SharedParts {
+    pub(crate) state: State,
+    pub(crate) settings: Settings,
+    pub(crate) keys: Keys,
+    pub(crate) checks: SpecChecks,
+    pub(crate) faults: Faults,
+    pub(crate) check_responses: bool,
+    pub(crate) changed: Option<Arc<Notify>>,
+    pub(crate) http: Option<reqwest::Client>,
 }
 
 impl Shared {
+    /// The shared state of a new emulator.
+    pub(crate) fn new(parts: SharedParts) -> Self {
+        Shared {
+            state: Mutex::new(parts.state),
+            clock: Clock::default(),
+            settings: parts.settings,
+            keys: parts.keys,
+            checks: parts.checks,
+            router: Router::new(),
+            faults_in_force: AtomicBool::new(!parts.faults.is_empty()),
+            faults: Mutex::new(parts.faults),
+            journal: Mutex::new(Journal::default()),
+            check_responses: parts.check_responses,
+            problems: Mutex::new(Vec::new()),
+            changed: parts.changed,
+            saving: Mutex::new(()),
+            order: AtomicU64::new(0),
+            http: parts.http,
+        }
+    }
+
     /// Asks for the state file to be written, when there is one.
-    pub fn note_change(&self) {
+    pub(crate) fn note_change(&self) {
         if let Some(changed) = &self.changed {
             changed.notify_one();
         }
     }
 
     /// Puts `fault` in force.
-    pub fn add_fault(&self, fault: crate::faults::Fault) {
+    pub(crate) fn add_fault(&self, fault: crate::faults::Fault) {
         let mut faults = lock(&self.faults);
         faults.add(fault);
-        self.faults_in_force.store(!faults.is_empty(), std::sync::atomic::Ordering::Relaxed);
+        self.faults_in_force.store(!faults.is_empty(), Ordering::Relaxed);
     }
 
     /// Removes every fault.
-    pub fn clear_faults(&self) {
+    pub(crate) fn clear_faults(&self) {
         let mut faults = lock(&self.faults);
         faults.clear();
-        self.faults_in_force.store(false, std::sync::atomic::Ordering::Relaxed);
+        self.faults_in_force.store(false, Ordering::Relaxed);
+    }
+
+    /// The next number of the journal's order.
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.order.fetch_add(1, Ordering::Relaxed) + 1
     }
 }
 
 /// Locks `mutex`, recovering the value if a thread panicked while holding it.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The connection was dropped on purpose (a `drop` fault).
 #[derive(Debug, thiserror::Error)]
 #[error("connection dropped by a fault")]
-pub struct Dropped;
+struct Dropped;
 
 /// Serves connections from `listener` until the task is dropped; dropping it closes them all.
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -152,19 +193,19 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// The bearer token of a request.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
-}
-
 /// The query parameters of `query`, decoded.
-pub fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
+fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
     query.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
 }
 
 /// Reads a body of at most `limit` bytes within [`BODY_TIMEOUT`]; a larger one is refused with 413
 /// without being read whole (at once when its `Content-Length` says so).
-pub async fn read_body(body: Incoming, headers: &HeaderMap, limit: usize, dialect: Dialect) -> Result<Bytes, Reply> {
+pub(crate) async fn read_body_within(
+    body: Incoming,
+    headers: &HeaderMap,
+    limit: usize,
+    dialect: Dialect,
+) -> Result<Bytes, Reply> {
     let too_large = || error_in(dialect, 413, format!("the request body is larger than {limit} bytes"));
     if hyper::body::Body::is_end_stream(&body) {
         return Ok(Bytes::new());
@@ -186,7 +227,7 @@ fn full(bytes: impl Into<Bytes>) -> Body {
 }
 
 /// The content type and bytes of `reply`'s body.
-pub fn body_bytes(reply: &Reply) -> (Option<&str>, Bytes) {
+fn body_bytes(reply: &Reply) -> (Option<&str>, Bytes) {
     match &reply.body {
         ReplyBody::Json(value) => {
             (Some("application/json"), Bytes::from(serde_json::to_vec(value).unwrap_or_default()))
@@ -197,20 +238,9 @@ pub fn body_bytes(reply: &Reply) -> (Option<&str>, Bytes) {
     }
 }
 
-/// Writes `reply` as a response; with `truncate`, half the body its `Content-Length` announces, then
-/// an error that closes the connection.
-pub fn respond(reply: &Reply, head_only: bool, truncate: bool) -> Response<Body> {
-    let (content_type, bytes) = body_bytes(reply);
-    respond_with(reply, content_type, bytes, head_only, truncate)
-}
-
-fn respond_with(
-    reply: &Reply,
-    content_type: Option<&str>,
-    bytes: Bytes,
-    head_only: bool,
-    truncate: bool,
-) -> Response<Body> {
+/// Writes `reply` as a response; without a body for `HEAD`; with `truncate`, half the body its
+/// `Content-Length` announces, then an error that closes the connection.
+fn respond(reply: &Reply, content_type: Option<&str>, bytes: Bytes, head_only: bool, truncate: bool) -> Response<Body> {
     let mut builder = Response::builder().status(reply.status);
     if let Some(content_type) = content_type {
         builder = builder.header(CONTENT_TYPE, content_type);
@@ -239,33 +269,27 @@ fn respond_with(
     })
 }
 
-/// What the journal keeps of one exchange.
-struct Exchange {
-    seq: Option<u64>,
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    operation_id: Option<String>,
-    fault: Option<String>,
-    request_body: Option<Value>,
+/// What the journal keeps of one exchange, filled in as the request goes along its path.
+pub(crate) struct Exchange {
+    /// Its number in the order requests changed the state, once its handler ran.
+    pub(crate) seq: Option<u64>,
+    /// The method.
+    pub(crate) method: String,
+    /// The path, without the query.
+    pub(crate) path: String,
+    /// The query, decoded.
+    pub(crate) query: Vec<(String, String)>,
+    /// The operation it matched.
+    pub(crate) operation_id: Option<String>,
+    /// The fault applied.
+    pub(crate) fault: Option<String>,
+    /// The JSON body.
+    pub(crate) request_body: Option<Value>,
 }
 
 impl Exchange {
-    /// A copy of what is known before the body is read.
-    fn clone_head(&self) -> Exchange {
-        Exchange {
-            seq: None,
-            method: self.method.clone(),
-            path: self.path.clone(),
-            query: Vec::new(),
-            operation_id: self.operation_id.clone(),
-            fault: self.fault.clone(),
-            request_body: None,
-        }
-    }
-
     fn record(self, shared: &Shared, status: Option<u16>, answer: Option<Bytes>) {
-        let seq = self.seq.unwrap_or_else(|| shared.order.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+        let seq = self.seq.unwrap_or_else(|| shared.next_seq());
         let entry = JournalEntry {
             seq,
             at: timestamp(shared.clock.now()),
@@ -280,194 +304,49 @@ impl Exchange {
         };
         lock(&shared.journal).push(Kept { entry, answer });
     }
+
+    /// Journals a request that will never be answered (a `hang` fault), as it stands.
+    pub(crate) fn record_hung(&self, shared: &Shared) {
+        let hung = Exchange {
+            seq: None,
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            operation_id: self.operation_id.clone(),
+            fault: self.fault.clone(),
+            request_body: None,
+        };
+        hung.record(shared, None, None);
+    }
 }
 
 async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_string();
     let path = parts.uri.path().to_string();
-    let query = parse_query(parts.uri.query());
     if let Some(rest) = path.strip_prefix("/_emulator/") {
         let reply = crate::control::handle(&shared, &method, rest, &parts.headers, body).await;
-        return Ok(respond(&reply, false, false));
+        let (content_type, bytes) = body_bytes(&reply);
+        return Ok(respond(&reply, content_type, bytes, false, false));
     }
-    let mut exchange = Exchange {
-        seq: None,
-        method: method.clone(),
-        path: path.clone(),
-        query,
-        operation_id: None,
-        fault: None,
-        request_body: None,
-    };
-    let (reply, truncate) = match answer(&shared, &parts.headers, body, &mut exchange).await {
-        Outcome::Reply(reply, truncate) => (reply, truncate),
-        Outcome::Dropped => {
+    let query = parse_query(parts.uri.query());
+    let mut exchange = Exchange { seq: None, method, path, query, operation_id: None, fault: None, request_body: None };
+    let (reply, truncate) = match crate::request_path::answer(&shared, &parts.headers, body, &mut exchange).await {
+        Ok(Answered { reply, truncate }) => (reply, truncate),
+        Err(Stop::Reply(reply)) => (reply, false),
+        Err(Stop::Dropped) => {
             exchange.record(&shared, None, None);
             return Err(Dropped);
         }
     };
-    let head_only = method == "HEAD";
+    let head_only = exchange.method == "HEAD";
     // A fault's answer is the fault, not the operation's: it is not checked against the spec.
     let checked_id = exchange.operation_id.as_deref().filter(|_| exchange.fault.is_none());
     let reply = check_answer(&shared, checked_id, reply);
     let (content_type, bytes) = body_bytes(&reply);
     let answer = matches!(reply.body, ReplyBody::Json(_) | ReplyBody::Encoded(_)).then(|| bytes.clone());
     exchange.record(&shared, Some(reply.status), answer);
-    Ok(respond_with(&reply, content_type, bytes, head_only, truncate))
-}
-
-enum Outcome {
-    Reply(Reply, bool),
-    Dropped,
-}
-
-fn unauthorized(operation_id: &str) -> Reply {
-    match operation_id {
-        "startService" => error(401, "PCC-1002", "Attempt to start agent without public api key."),
-        id if id.starts_with("sessionProxy") => error(401, "401", "Unauthorized / token expired"),
-        _ => error(401, "UNAUTHORIZED", "Unauthorized"),
-    }
-}
-
-async fn answer(shared: &Shared, headers: &HeaderMap, body: Incoming, exchange: &mut Exchange) -> Outcome {
-    let key = bearer(headers);
-    let known_key = key.is_some_and(|k| k == shared.keys.private || k == shared.keys.public);
-    let Some(below) = exchange.path.strip_prefix(API_PREFIX) else {
-        return Outcome::Reply(if known_key { error(404, "NOT_FOUND", "Not found") } else { unauthorized("") }, false);
-    };
-    let matched = match shared.router.find(&exchange.method, below) {
-        Ok(matched) => matched,
-        Err(_) if !known_key => return Outcome::Reply(unauthorized(""), false),
-        Err(NoRoute::UnknownPath) => return Outcome::Reply(error(404, "NOT_FOUND", "Not found"), false),
-        Err(NoRoute::BadEncoding(segment)) => {
-            return Outcome::Reply(
-                error(400, "GENERIC_BAD_REQUEST", format!("a path segment is not UTF-8 once decoded: {segment}")),
-                false,
-            );
-        }
-    };
-    let op = matched.op;
-    exchange.operation_id = Some(op.id.to_string());
-    let dialect = Dialect::of(op.id);
-    let expected = match op.key {
-        pipecat_cloud::ApiKeyKind::Public => Some(&shared.keys.public),
-        pipecat_cloud::ApiKeyKind::Private => Some(&shared.keys.private),
-        _ => None,
-    };
-    if expected.is_some_and(|expected| key != Some(expected.as_str())) {
-        return Outcome::Reply(unauthorized(op.id), false);
-    }
-    let fault = if shared.faults_in_force.load(std::sync::atomic::Ordering::Relaxed) {
-        let mut faults = lock(&shared.faults);
-        let picked = faults.pick(op.id);
-        shared.faults_in_force.store(!faults.is_empty(), std::sync::atomic::Ordering::Relaxed);
-        drop(faults);
-        picked
-    } else {
-        None
-    };
-    let mut truncate = false;
-    if let Some(fault) = &fault {
-        exchange.fault = Some(fault.label());
-        match &fault.effect {
-            FaultEffect::Status { status, code, message, retry_after } => {
-                let code = code.clone().unwrap_or_else(|| dialect.code(*status));
-                let message =
-                    message.clone().unwrap_or_else(|| format!("fault injected by the emulator (HTTP {status})"));
-                let mut reply = error(*status, code, message);
-                if let Some(seconds) = retry_after {
-                    reply = reply.with_header("retry-after", seconds.to_string());
-                }
-                return Outcome::Reply(reply, false);
-            }
-            FaultEffect::Latency { millis } => tokio::time::sleep(Duration::from_millis(*millis)).await,
-            FaultEffect::Drop => return Outcome::Dropped,
-            FaultEffect::Hang => {
-                // Journaled now: the answer never comes.
-                let hung = Exchange { request_body: None, query: exchange.query.clone(), ..exchange.clone_head() };
-                hung.record(shared, None, None);
-                std::future::pending::<()>().await;
-            }
-            FaultEffect::Truncate => truncate = true,
-        }
-    }
-    let raw = match read_body(body, headers, BODY_LIMIT, dialect).await {
-        Ok(raw) => raw,
-        Err(reply) => return Outcome::Reply(reply, false),
-    };
-    let json_body = if raw.is_empty() {
-        None
-    } else {
-        match serde_json::from_slice::<Value>(&raw) {
-            Ok(value) => Some(value),
-            Err(_) if op.id.starts_with("sessionProxy") => None,
-            Err(e) => {
-                return Outcome::Reply(
-                    error_in(dialect, 400, format!("Invalid request format: the body is not JSON ({e})")),
-                    false,
-                );
-            }
-        }
-    };
-    exchange.request_body = json_body.clone();
-    if let Some(refusal) = checks(shared, op, &matched.params, &exchange.query, json_body.as_ref()) {
-        return Outcome::Reply(error_in(dialect, 400, refusal.text()), false);
-    }
-    let now = shared.clock.now();
-    let call = Call {
-        op,
-        params: &matched.params,
-        query: &exchange.query,
-        body: json_body.as_ref(),
-        raw_body: &raw,
-        now,
-        settings: &shared.settings,
-    };
-    let handler = handlers::handler(op.id);
-    let reply = {
-        let mut state = lock(&shared.state);
-        exchange.seq = Some(shared.order.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-        handlers::settle_for(&mut state, op, &matched.params, &shared.settings, now);
-        match handler {
-            Some(handler) => handler(&mut state, &call),
-            None => error(501, "NOT_IMPLEMENTED", format!("the emulator does not serve {} yet", op.id)),
-        }
-    };
-    if exchange.method != "GET" {
-        shared.note_change();
-    }
-    let reply = match &reply.body {
-        ReplyBody::Forward(url) => forward(shared, &exchange.method, url, headers, raw).await,
-        _ => reply,
-    };
-    Outcome::Reply(reply, truncate)
-}
-
-fn checks(
-    shared: &Shared,
-    op: &pipecat_cloud::operation::Operation,
-    params: &[(&'static str, String)],
-    query: &[(String, String)],
-    body: Option<&Value>,
-) -> Option<crate::spec_check::Refusal> {
-    for (name, value) in params {
-        if let Some(param) = op.path_params.iter().find(|p| p.name == *name)
-            && let Err(refusal) = check_path_param(param, value)
-        {
-            return Some(refusal);
-        }
-    }
-    if let Err(refusal) = check_query(op, query) {
-        return Some(refusal);
-    }
-    match (body, &op.body) {
-        (None, Some(spec)) if spec.required => {
-            Some(crate::spec_check::Refusal { pointer: "/body".into(), message: "a JSON body is required".into() })
-        }
-        (Some(body), _) if !op.id.starts_with("sessionProxy") => shared.checks.check_body(op, body).err(),
-        _ => None,
-    }
+    Ok(respond(&reply, content_type, bytes, head_only, truncate))
 }
 
 /// Checks an answer against the spec when asked to; a mismatch is the emulator's defect, answered as
@@ -486,54 +365,7 @@ fn check_answer(shared: &Shared, operation_id: Option<&str>, reply: Reply) -> Re
     }
 }
 
-/// Sends a session proxy request on to the local bot and answers with what it said.
-async fn forward(shared: &Shared, method: &str, url: &str, headers: &HeaderMap, body: Bytes) -> Reply {
-    let Ok(method) = reqwest::Method::from_bytes(method.as_bytes()) else {
-        return error_in(Dialect::Numeric, 400, "unsupported method");
-    };
-    let Some(http) = &shared.http else {
-        return error_in(Dialect::Numeric, 500, "no bot is configured to forward to");
-    };
-    let mut request = http.request(method, url).body(body);
-    for (name, value) in headers {
-        // The documented three, and the hop-by-hop headers no proxy forwards.
-        let skipped = matches!(
-            name.as_str(),
-            "host"
-                | "content-length"
-                | "authorization"
-                | "connection"
-                | "keep-alive"
-                | "transfer-encoding"
-                | "te"
-                | "trailer"
-                | "upgrade"
-                | "proxy-authorization"
-                | "proxy-connection"
-        );
-        if !skipped {
-            request = request.header(name.as_str(), value.as_bytes());
-        }
-    }
-    match request.send().await {
-        Ok(answer) => {
-            let status = answer.status().as_u16();
-            let content_type = answer
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            match answer.bytes().await {
-                Ok(bytes) => Reply { status, body: ReplyBody::Raw { content_type, bytes }, headers: Vec::new() },
-                Err(e) => error_in(Dialect::Numeric, 502, format!("the bot's answer was cut short: {e}")),
-            }
-        }
-        Err(e) => error_in(Dialect::Numeric, 502, format!("the bot did not answer: {e}")),
-    }
-}
-
 /// The address `listener` serves, as a base URL.
-pub fn base_url(address: SocketAddr) -> String {
+pub(crate) fn base_url(address: SocketAddr) -> String {
     format!("http://{address}")
 }

@@ -16,7 +16,7 @@ const OPERATION_SCHEMAS: &str = include_str!(concat!(env!("OUT_DIR"), "/operatio
 
 /// Why a request was refused: the field, as a JSON pointer, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     /// `/path/agentName`, `/query/limit` or a pointer into the body (`/body/autoScaling/maxAgents`).
     pub pointer: String,
     /// What is wrong.
@@ -29,7 +29,7 @@ impl Refusal {
     }
 
     /// `POINTER: MESSAGE`, the text of the 400's `error`.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         format!("{}: {}", self.pointer, self.message)
     }
 }
@@ -41,7 +41,7 @@ struct ResponseSchema {
 }
 
 /// The compiled checks of every operation.
-pub struct SpecChecks {
+pub(crate) struct SpecChecks {
     definitions: Value,
     requests: HashMap<String, Validator>,
     /// Response schemas by operation and status, compiled on first use (only when answers are checked).
@@ -67,7 +67,7 @@ fn compile(schema: &Value, definitions: &Value) -> Result<Validator, String> {
 
 impl SpecChecks {
     /// Reads the embedded schemas and compiles the request checks.
-    pub fn load() -> Result<Self, SchemaError> {
+    pub(crate) fn load() -> Result<Self, SchemaError> {
         let all: Value = serde_json::from_str(OPERATION_SCHEMAS).map_err(|e| SchemaError(e.to_string()))?;
         let definitions = all.get("definitions").cloned().unwrap_or(Value::Null);
         let mut requests = HashMap::new();
@@ -90,8 +90,8 @@ impl SpecChecks {
     }
 
     /// Checks a JSON request body against the operation's schema.
-    pub fn check_body(&self, op: &Operation, body: &Value) -> Result<(), Refusal> {
-        let Some(validator) = self.requests.get(op.id) else { return Ok(()) };
+    pub(crate) fn check_body(&self, op: &Operation, body: &Value) -> Result<(), Refusal> {
+        let Some(validator) = self.requests.get(op.id.as_str()) else { return Ok(()) };
         match validator.iter_errors(body).next() {
             None => Ok(()),
             // Masked: the message names what is wrong, never the value (a body may hold secret values).
@@ -101,7 +101,7 @@ impl SpecChecks {
 
     /// Checks one of the emulator's own answers against the schema the spec documents for its status.
     /// A status the spec does not document is not checked (the API's documented extras: 413, 429).
-    pub fn check_response(&self, operation_id: &str, status: u16, body: Option<&Value>) -> Result<(), String> {
+    pub(crate) fn check_response(&self, operation_id: &str, status: u16, body: Option<&Value>) -> Result<(), String> {
         let Some(ResponseSchema { schema, compiled }) = self.responses.get(&(operation_id.to_string(), status)) else {
             return Ok(());
         };
@@ -121,7 +121,7 @@ impl SpecChecks {
 }
 
 /// Checks a path parameter's value by the catalog's rules.
-pub fn check_path_param(param: &PathParam, value: &str) -> Result<(), Refusal> {
+pub(crate) fn check_path_param(param: &PathParam, value: &str) -> Result<(), Refusal> {
     let pointer = format!("/path/{}", param.name);
     let length = value.chars().count();
     if length == 0 {
@@ -149,7 +149,7 @@ pub fn check_path_param(param: &PathParam, value: &str) -> Result<(), Refusal> {
 
 /// Checks the query by the catalog's rules: required parameters, types, enums and bounds. Parameters
 /// the spec does not name are ignored, as the API does.
-pub fn check_query(op: &Operation, query: &[(String, String)]) -> Result<(), Refusal> {
+pub(crate) fn check_query(op: &Operation, query: &[(String, String)]) -> Result<(), Refusal> {
     for param in op.query_params {
         let value = query.iter().find(|(name, _)| name == param.name).map(|(_, v)| v.as_str());
         match value {

@@ -1,19 +1,19 @@
 //! What the emulator remembers: secret sets, agents with their deployments, sessions and logs, builds
 //! and uploads, and the organization's properties. One value, behind one lock, so a request sees and
-//! changes it whole (concurrent writers lose no update); serializable, so it can be snapshotted,
-//! restored and kept in a file.
+//! changes it whole (concurrent writers lose no update). Its internals are the emulator's own: what is
+//! snapshotted, restored and kept in a file is [`crate::snapshot`]'s format, mapped in
+//! `snapshot/mapping.rs`.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::progression::Stage;
 use crate::rules::Rules;
 
 /// The regions the emulator offers, with their display names, as the API lists them.
-pub const REGIONS: [(&str, &str); 4] = [
+pub(crate) const REGIONS: [(&str, &str); 4] = [
     ("us-west", "US West (Oregon)"),
     ("us-east", "US East (Virginia)"),
     ("eu-central", "Europe (Frankfurt)"),
@@ -21,28 +21,27 @@ pub const REGIONS: [(&str, &str); 4] = [
 ];
 
 /// True when `code` is a region the emulator offers.
-pub fn is_region(code: &str) -> bool {
+pub(crate) fn is_region(code: &str) -> bool {
     REGIONS.iter().any(|(known, _)| *known == code)
 }
 
 /// Everything the emulator remembers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct State {
+#[derive(Debug, Clone)]
+pub(crate) struct State {
     /// The one organization every key belongs to.
-    pub organization_id: String,
+    pub(crate) organization_id: String,
     /// `defaultRegion`, the only organization property.
-    pub default_region: String,
+    pub(crate) default_region: String,
     /// Secret sets and image pull secrets, by name.
-    pub secret_sets: BTreeMap<String, SecretSet>,
+    pub(crate) secret_sets: BTreeMap<String, SecretSet>,
     /// Agents, by name.
-    pub agents: BTreeMap<String, Agent>,
+    pub(crate) agents: BTreeMap<String, Agent>,
     /// Builds, oldest first.
-    pub builds: Vec<Build>,
+    pub(crate) builds: Vec<Build>,
     /// Upload URLs handed out, by id.
-    pub uploads: BTreeMap<Uuid, Upload>,
+    pub(crate) uploads: BTreeMap<Uuid, Upload>,
     /// What fails on purpose.
-    pub rules: Rules,
+    pub(crate) rules: Rules,
 }
 
 impl Default for State {
@@ -60,16 +59,15 @@ impl Default for State {
 }
 
 /// A fresh random (version 4) id.
-pub fn new_id() -> Uuid {
+pub(crate) fn new_id() -> Uuid {
     let mut bytes = [0u8; 16];
     bytes.iter_mut().for_each(|b| *b = fastrand::u8(..));
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
 /// Whether a set holds environment secrets or registry credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SetKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetKind {
     /// Key-value secrets, exposed to the agent as environment variables.
     Secret,
     /// Registry credentials for pulling a private image.
@@ -78,7 +76,7 @@ pub enum SetKind {
 
 impl SetKind {
     /// As the API spells it in the list.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SetKind::Secret => "secret",
             SetKind::ImagePullSecret => "imagePullSecret",
@@ -87,9 +85,8 @@ impl SetKind {
 }
 
 /// Where a set is in its provisioning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SetStatus {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetStatus {
     /// Stored, not yet in the region.
     Pending,
     /// In the region: can be bound to a deploy.
@@ -100,7 +97,7 @@ pub enum SetStatus {
 
 impl SetStatus {
     /// As the API spells it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SetStatus::Pending => "pending",
             SetStatus::Ready => "ready",
@@ -110,22 +107,21 @@ impl SetStatus {
 }
 
 /// A secret set or image pull secret. Its `Debug` shows key names, never values.
-#[derive(Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretSet {
+#[derive(Clone)]
+pub(crate) struct SecretSet {
     /// Secrets or registry credentials.
-    pub kind: SetKind,
+    pub(crate) kind: SetKind,
     /// The region it lives in, fixed at creation.
-    pub region: String,
+    pub(crate) region: String,
     /// Its provisioning status.
-    pub status: SetStatus,
+    pub(crate) status: SetStatus,
     /// Since when it has this status.
-    pub stage: Stage,
+    pub(crate) stage: Stage,
     /// The values by key (an image pull secret keeps its one value under `secretValue`). Never
     /// returned by the API, never journaled.
-    pub values: BTreeMap<String, String>,
+    pub(crate) values: BTreeMap<String, String>,
     /// An image pull secret's registry, with a trailing `/`.
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
 }
 
 impl std::fmt::Debug for SecretSet {
@@ -141,37 +137,36 @@ impl std::fmt::Debug for SecretSet {
 }
 
 /// An agent's settings, as one deployment runs them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentConfig {
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AgentConfig {
     /// The image, when deployed from one.
-    pub image: Option<String>,
+    pub(crate) image: Option<String>,
     /// The build, when deployed from one.
-    pub build_id: Option<Uuid>,
+    pub(crate) build_id: Option<Uuid>,
     /// The secret set bound as environment.
-    pub secret_set: Option<String>,
+    pub(crate) secret_set: Option<String>,
     /// The image pull secret bound for the registry.
-    pub image_pull_secret_set: Option<String>,
+    pub(crate) image_pull_secret_set: Option<String>,
     /// Warm instances.
-    pub min_agents: i64,
+    pub(crate) min_agents: i64,
     /// The cap on instances, and so on active sessions.
-    pub max_agents: i64,
+    pub(crate) max_agents: i64,
     /// The compute profile.
-    pub agent_profile: String,
+    pub(crate) agent_profile: String,
     /// Krisp VIVA's filter, `None` when off.
-    pub krisp_filter: Option<String>,
+    pub(crate) krisp_filter: Option<String>,
     /// The session cap in seconds, `None` for the platform's default.
-    pub max_session_duration: Option<i64>,
+    pub(crate) max_session_duration: Option<i64>,
     /// The node type.
-    pub node_type: String,
+    pub(crate) node_type: String,
 }
 
 /// The platform's session cap when an agent sets none.
-pub const DEFAULT_MAX_SESSION_SECONDS: i64 = 7200;
+pub(crate) const DEFAULT_MAX_SESSION_SECONDS: i64 = 7200;
 
 /// A revision's phase, as the spec's enum spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Phase {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
     /// Being created.
     Creating,
     /// Its image is being pulled and checked.
@@ -186,7 +181,7 @@ pub enum Phase {
 
 impl Phase {
     /// As the API spells it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Phase::Creating => "Creating",
             Phase::Validating => "Validating",
@@ -198,134 +193,133 @@ impl Phase {
 }
 
 /// Why a deployment fails: one of the documented `PCC_IMAGE_*` codes and its text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeployFailure {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DeployFailure {
     /// The documented code, e.g. `PCC_IMAGE_NOT_FOUND`.
-    pub code: String,
+    pub(crate) code: String,
     /// What happened, in the platform's words.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// One deployment of an agent: what a create or update asked for.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Deployment {
+#[derive(Debug, Clone)]
+pub(crate) struct Deployment {
     /// Its id (`desiredDeploymentId` while it is the newest).
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     /// When it was asked for.
-    pub created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
     /// The settings it runs.
-    pub config: AgentConfig,
+    pub(crate) config: AgentConfig,
     /// Its revision's phase.
-    pub phase: Phase,
+    pub(crate) phase: Phase,
     /// When the phase began.
-    pub phase_started_at: DateTime<Utc>,
+    pub(crate) phase_started_at: DateTime<Utc>,
     /// Set when it is going to fail, decided when it was created.
-    pub failure: Option<DeployFailure>,
+    pub(crate) failure: Option<DeployFailure>,
 }
 
 /// An agent: its deployments, sessions and logs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Agent {
+#[derive(Debug, Clone)]
+pub(crate) struct Agent {
     /// The service id.
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     /// Its name.
-    pub name: String,
+    pub(crate) name: String,
     /// Its region, fixed at creation.
-    pub region: String,
+    pub(crate) region: String,
     /// When it was created.
-    pub created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
     /// When it last changed.
-    pub updated_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     /// Its deployments, oldest first; the last is the desired one.
-    pub deployments: Vec<Deployment>,
+    pub(crate) deployments: Vec<Deployment>,
     /// The deployment the operator has processed.
-    pub reconciled: Option<Uuid>,
+    pub(crate) reconciled: Option<Uuid>,
     /// The deployment being replaced, while it drains.
-    pub draining: Option<Uuid>,
+    pub(crate) draining: Option<Uuid>,
     /// Progress of the current rollout step.
-    pub stage: Stage,
+    pub(crate) stage: Stage,
     /// Its sessions, oldest first.
-    pub sessions: Vec<Session>,
+    pub(crate) sessions: Vec<Session>,
     /// Its log, oldest first.
-    pub logs: Vec<LogLine>,
+    pub(crate) logs: Vec<LogLine>,
     /// When each idle instance (left by a session that ended by itself) became idle.
-    #[serde(default)]
-    pub idle_instances: Vec<DateTime<Utc>>,
+    pub(crate) idle_instances: Vec<DateTime<Utc>>,
 }
 
 impl Agent {
     /// The desired (newest) deployment.
-    pub fn desired(&self) -> Option<&Deployment> {
+    pub(crate) fn desired(&self) -> Option<&Deployment> {
         self.deployments.last()
     }
 
     /// The newest deployment that is serving.
-    pub fn serving(&self) -> Option<&Deployment> {
+    pub(crate) fn serving(&self) -> Option<&Deployment> {
         self.deployments.iter().rev().find(|d| d.phase == Phase::Active)
     }
 
     /// The deployment with id `id`.
-    pub fn deployment(&self, id: Uuid) -> Option<&Deployment> {
+    pub(crate) fn deployment(&self, id: Uuid) -> Option<&Deployment> {
         self.deployments.iter().find(|d| d.id == id)
     }
 
     /// Sessions still running.
-    pub fn active_sessions(&self) -> usize {
+    pub(crate) fn active_sessions(&self) -> usize {
         self.sessions.iter().filter(|s| s.ended_at.is_none()).count()
     }
 
     /// Adds a log line in time order (a step computed late is logged at the time it was due).
-    pub fn log(&mut self, at: DateTime<Utc>, deployment_id: Option<Uuid>, session_id: Option<Uuid>, text: String) {
+    pub(crate) fn log(
+        &mut self,
+        at: DateTime<Utc>,
+        deployment_id: Option<Uuid>,
+        session_id: Option<Uuid>,
+        text: String,
+    ) {
         let position = self.logs.partition_point(|line| line.at <= at);
         self.logs.insert(position, LogLine { at, deployment_id, session_id, text });
     }
 }
 
 /// A session of an agent.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Session {
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
     /// Its id.
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     /// The deployment that serves it.
-    pub deployment_id: Uuid,
+    pub(crate) deployment_id: Uuid,
     /// When it was started.
-    pub created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
     /// When it ended, `None` while active.
-    pub ended_at: Option<DateTime<Utc>>,
+    pub(crate) ended_at: Option<DateTime<Utc>>,
     /// Whether a new instance had to be made for it.
-    pub cold_start: bool,
+    pub(crate) cold_start: bool,
     /// Seconds from the start request to the bot's start.
-    pub bot_start_seconds: i64,
+    pub(crate) bot_start_seconds: i64,
     /// How it ended.
-    pub completion_status: Option<String>,
+    pub(crate) completion_status: Option<String>,
     /// Its cap in seconds, fixed when it started.
-    pub max_duration_seconds: i64,
+    pub(crate) max_duration_seconds: i64,
     /// The transport asked for.
-    pub transport: Option<String>,
+    pub(crate) transport: Option<String>,
 }
 
 /// One line of an agent's log.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogLine {
+#[derive(Debug, Clone)]
+pub(crate) struct LogLine {
     /// When it was logged.
-    pub at: DateTime<Utc>,
+    pub(crate) at: DateTime<Utc>,
     /// The deployment it comes from.
-    pub deployment_id: Option<Uuid>,
+    pub(crate) deployment_id: Option<Uuid>,
     /// The session it belongs to, for bot lines.
-    pub session_id: Option<Uuid>,
+    pub(crate) session_id: Option<Uuid>,
     /// The text.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// Where a build is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum BuildStatus {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BuildStatus {
     /// Created, not started.
     Pending,
     /// Running.
@@ -340,7 +334,7 @@ pub enum BuildStatus {
 
 impl BuildStatus {
     /// As the API spells it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             BuildStatus::Pending => "pending",
             BuildStatus::Building => "building",
@@ -351,58 +345,55 @@ impl BuildStatus {
     }
 
     /// True for `success`, `failed` and `timeout`.
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         matches!(self, BuildStatus::Success | BuildStatus::Failed | BuildStatus::Timeout)
     }
 }
 
 /// A cloud build.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Build {
+#[derive(Debug, Clone)]
+pub(crate) struct Build {
     /// Its id.
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     /// Its status.
-    pub status: BuildStatus,
+    pub(crate) status: BuildStatus,
     /// Progress of the current step.
-    pub stage: Stage,
+    pub(crate) stage: Stage,
     /// Its region.
-    pub region: String,
+    pub(crate) region: String,
     /// The hash of the uploaded context.
-    pub context_hash: String,
+    pub(crate) context_hash: String,
     /// The Dockerfile's path in the context.
-    pub dockerfile_path: String,
+    pub(crate) dockerfile_path: String,
     /// The context's size.
-    pub context_size_bytes: u64,
+    pub(crate) context_size_bytes: u64,
     /// When it was created.
-    pub created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
     /// When it started building.
-    pub started_at: Option<DateTime<Utc>>,
+    pub(crate) started_at: Option<DateTime<Utc>>,
     /// When it finished.
-    pub completed_at: Option<DateTime<Utc>>,
+    pub(crate) completed_at: Option<DateTime<Utc>>,
     /// When it last changed.
-    pub updated_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     /// Set when the build is going to fail, decided when it was created.
-    pub failure: Option<String>,
+    pub(crate) failure: Option<String>,
     /// Its log lines, oldest first.
-    pub log: Vec<String>,
+    pub(crate) log: Vec<String>,
 }
 
 /// An upload URL handed out by `getBuildUploadUrl`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Upload {
+#[derive(Debug, Clone)]
+pub(crate) struct Upload {
     /// The region the build must use.
-    pub region: String,
+    pub(crate) region: String,
     /// The form's signature field; the upload is refused without it.
-    pub signature: String,
+    pub(crate) signature: String,
     /// The object key the form names.
-    pub key: String,
+    pub(crate) key: String,
     /// When the URL stops working.
-    pub expires_at: DateTime<Utc>,
+    pub(crate) expires_at: DateTime<Utc>,
     /// The archive, once uploaded: its hash and size.
-    pub archive: Option<(String, u64)>,
+    pub(crate) archive: Option<(String, u64)>,
     /// Every field the form must carry, by its exact name.
-    #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+    pub(crate) fields: BTreeMap<String, String>,
 }

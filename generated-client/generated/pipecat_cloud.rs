@@ -6010,7 +6010,7 @@ pub mod catalog {
     /// All operations, in spec order.
     pub static OPERATIONS: [Operation; 31usize] = [
         Operation {
-            id: "listServices",
+            id: OperationId::ListServices,
             method: HttpMethod::Get,
             path: "/agents",
             key: ApiKeyKind::Private,
@@ -6042,7 +6042,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "createService",
+            id: OperationId::CreateService,
             method: HttpMethod::Post,
             path: "/agents",
             key: ApiKeyKind::Private,
@@ -6134,7 +6134,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getService",
+            id: OperationId::GetService,
             method: HttpMethod::Get,
             path: "/agents/{agentName}",
             key: ApiKeyKind::Private,
@@ -6156,7 +6156,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "updateService",
+            id: OperationId::UpdateService,
             method: HttpMethod::Post,
             path: "/agents/{agentName}",
             key: ApiKeyKind::Private,
@@ -6252,7 +6252,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "deleteService",
+            id: OperationId::DeleteService,
             method: HttpMethod::Delete,
             path: "/agents/{agentName}",
             key: ApiKeyKind::Private,
@@ -6274,7 +6274,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getLogs",
+            id: OperationId::GetLogs,
             method: HttpMethod::Get,
             path: "/agents/{agentName}/logs",
             key: ApiKeyKind::Private,
@@ -6382,7 +6382,7 @@ pub mod catalog {
             }),
         },
         Operation {
-            id: "getSessions",
+            id: OperationId::GetSessions,
             method: HttpMethod::Get,
             path: "/agents/{agentName}/sessions",
             key: ApiKeyKind::Private,
@@ -6500,7 +6500,7 @@ pub mod catalog {
             }),
         },
         Operation {
-            id: "getSession",
+            id: OperationId::GetSession,
             method: HttpMethod::Get,
             path: "/agents/{agentName}/sessions/{sessionId}",
             key: ApiKeyKind::Private,
@@ -6532,7 +6532,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "stopSession",
+            id: OperationId::StopSession,
             method: HttpMethod::Delete,
             path: "/agents/{agentName}/sessions/{sessionId}",
             key: ApiKeyKind::Private,
@@ -6564,7 +6564,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "listBuilds",
+            id: OperationId::ListBuilds,
             method: HttpMethod::Get,
             path: "/builds",
             key: ApiKeyKind::Private,
@@ -6631,7 +6631,7 @@ pub mod catalog {
             }),
         },
         Operation {
-            id: "createBuild",
+            id: OperationId::CreateBuild,
             method: HttpMethod::Post,
             path: "/builds",
             key: ApiKeyKind::Private,
@@ -6667,7 +6667,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getBuildUploadUrl",
+            id: OperationId::GetBuildUploadUrl,
             method: HttpMethod::Post,
             path: "/builds/upload-url",
             key: ApiKeyKind::Private,
@@ -6689,7 +6689,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getBuild",
+            id: OperationId::GetBuild,
             method: HttpMethod::Get,
             path: "/builds/{buildId}",
             key: ApiKeyKind::Private,
@@ -6711,7 +6711,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getBuildLogs",
+            id: OperationId::GetBuildLogs,
             method: HttpMethod::Get,
             path: "/builds/{buildId}/logs",
             key: ApiKeyKind::Private,
@@ -6744,7 +6744,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getProperties",
+            id: OperationId::GetProperties,
             method: HttpMethod::Get,
             path: "/properties",
             key: ApiKeyKind::Private,
@@ -6755,7 +6755,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "updateProperties",
+            id: OperationId::UpdateProperties,
             method: HttpMethod::Patch,
             path: "/properties",
             key: ApiKeyKind::Private,
@@ -6777,7 +6777,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getPropertiesSchema",
+            id: OperationId::GetPropertiesSchema,
             method: HttpMethod::Get,
             path: "/properties/schema",
             key: ApiKeyKind::Private,
@@ -6788,7 +6788,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "startService",
+            id: OperationId::StartService,
             method: HttpMethod::Post,
             path: "/public/{agentName}/start",
             key: ApiKeyKind::Public,
@@ -6856,7 +6856,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "sessionProxyGet",
+            id: OperationId::SessionProxyGet,
             method: HttpMethod::Get,
             path: "/public/{serviceName}/sessions/{sessionId}/{path}",
             key: ApiKeyKind::Public,
@@ -6898,7 +6898,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "sessionProxyPut",
+            id: OperationId::SessionProxyPut,
             method: HttpMethod::Put,
             path: "/public/{serviceName}/sessions/{sessionId}/{path}",
             key: ApiKeyKind::Public,
@@ -6943,7 +6943,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "sessionProxyPost",
+            id: OperationId::SessionProxyPost,
             method: HttpMethod::Post,
             path: "/public/{serviceName}/sessions/{sessionId}/{path}",
             key: ApiKeyKind::Public,
@@ -6988,7 +6988,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "sessionProxyDelete",
+            id: OperationId::SessionProxyDelete,
             method: HttpMethod::Delete,
             path: "/public/{serviceName}/sessions/{sessionId}/{path}",
             key: ApiKeyKind::Public,
@@ -7030,7 +7030,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "sessionProxyOptions",
+            id: OperationId::SessionProxyOptions,
             method: HttpMethod::Options,
             path: "/public/{serviceName}/sessions/{sessionId}/{path}",
             key: ApiKeyKind::Public,
@@ -7072,7 +7072,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "sessionProxyHead",
+            id: OperationId::SessionProxyHead,
             method: HttpMethod::Head,
             path: "/public/{serviceName}/sessions/{sessionId}/{path}",
             key: ApiKeyKind::Public,
@@ -7114,7 +7114,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "sessionProxyPatch",
+            id: OperationId::SessionProxyPatch,
             method: HttpMethod::Patch,
             path: "/public/{serviceName}/sessions/{sessionId}/{path}",
             key: ApiKeyKind::Public,
@@ -7159,7 +7159,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "listRegions",
+            id: OperationId::ListRegions,
             method: HttpMethod::Get,
             path: "/regions",
             key: ApiKeyKind::Private,
@@ -7170,7 +7170,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "listSecretSets",
+            id: OperationId::ListSecretSets,
             method: HttpMethod::Get,
             path: "/secrets",
             key: ApiKeyKind::Private,
@@ -7181,7 +7181,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "getSecretSet",
+            id: OperationId::GetSecretSet,
             method: HttpMethod::Get,
             path: "/secrets/{setName}",
             key: ApiKeyKind::Private,
@@ -7203,7 +7203,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "upsertSecretSet",
+            id: OperationId::UpsertSecretSet,
             method: HttpMethod::Put,
             path: "/secrets/{setName}",
             key: ApiKeyKind::Private,
@@ -7228,7 +7228,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "deleteSecretSet",
+            id: OperationId::DeleteSecretSet,
             method: HttpMethod::Delete,
             path: "/secrets/{setName}",
             key: ApiKeyKind::Private,
@@ -7250,7 +7250,7 @@ pub mod catalog {
             list: None,
         },
         Operation {
-            id: "deleteSecretFromSet",
+            id: OperationId::DeleteSecretFromSet,
             method: HttpMethod::Delete,
             path: "/secrets/{setName}/{secretKey}",
             key: ApiKeyKind::Private,
@@ -7282,6 +7282,228 @@ pub mod catalog {
             list: None,
         },
     ];
+    /// One variant per operation of the spec, in spec order: the operationId as a type.
+    ///
+    /// Exhaustive on purpose. A `match` without a `_` arm is a table the compiler checks: when the
+    /// spec gains an operation, every such match stops compiling and names the new variant. That
+    /// is what the workspace's emulator, CLI and tests want; code that must keep compiling as the
+    /// spec grows (anything outside this workspace) matches with a `_` arm or compares with `==`.
+    /// A new variant is an additive change in this crate's semver policy.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum OperationId {
+        ///`listServices`: GET /agents.
+        ListServices,
+        ///`createService`: POST /agents.
+        CreateService,
+        ///`getService`: GET /agents/{agentName}.
+        GetService,
+        ///`updateService`: POST /agents/{agentName}.
+        UpdateService,
+        ///`deleteService`: DELETE /agents/{agentName}.
+        DeleteService,
+        ///`getLogs`: GET /agents/{agentName}/logs.
+        GetLogs,
+        ///`getSessions`: GET /agents/{agentName}/sessions.
+        GetSessions,
+        ///`getSession`: GET /agents/{agentName}/sessions/{sessionId}.
+        GetSession,
+        ///`stopSession`: DELETE /agents/{agentName}/sessions/{sessionId}.
+        StopSession,
+        ///`listBuilds`: GET /builds.
+        ListBuilds,
+        ///`createBuild`: POST /builds.
+        CreateBuild,
+        ///`getBuildUploadUrl`: POST /builds/upload-url.
+        GetBuildUploadUrl,
+        ///`getBuild`: GET /builds/{buildId}.
+        GetBuild,
+        ///`getBuildLogs`: GET /builds/{buildId}/logs.
+        GetBuildLogs,
+        ///`getProperties`: GET /properties.
+        GetProperties,
+        ///`updateProperties`: PATCH /properties.
+        UpdateProperties,
+        ///`getPropertiesSchema`: GET /properties/schema.
+        GetPropertiesSchema,
+        ///`startService`: POST /public/{agentName}/start.
+        StartService,
+        ///`sessionProxyGet`: GET /public/{serviceName}/sessions/{sessionId}/{path}.
+        SessionProxyGet,
+        ///`sessionProxyPut`: PUT /public/{serviceName}/sessions/{sessionId}/{path}.
+        SessionProxyPut,
+        ///`sessionProxyPost`: POST /public/{serviceName}/sessions/{sessionId}/{path}.
+        SessionProxyPost,
+        ///`sessionProxyDelete`: DELETE /public/{serviceName}/sessions/{sessionId}/{path}.
+        SessionProxyDelete,
+        ///`sessionProxyOptions`: OPTIONS /public/{serviceName}/sessions/{sessionId}/{path}.
+        SessionProxyOptions,
+        ///`sessionProxyHead`: HEAD /public/{serviceName}/sessions/{sessionId}/{path}.
+        SessionProxyHead,
+        ///`sessionProxyPatch`: PATCH /public/{serviceName}/sessions/{sessionId}/{path}.
+        SessionProxyPatch,
+        ///`listRegions`: GET /regions.
+        ListRegions,
+        ///`listSecretSets`: GET /secrets.
+        ListSecretSets,
+        ///`getSecretSet`: GET /secrets/{setName}.
+        GetSecretSet,
+        ///`upsertSecretSet`: PUT /secrets/{setName}.
+        UpsertSecretSet,
+        ///`deleteSecretSet`: DELETE /secrets/{setName}.
+        DeleteSecretSet,
+        ///`deleteSecretFromSet`: DELETE /secrets/{setName}/{secretKey}.
+        DeleteSecretFromSet,
+    }
+    impl OperationId {
+        /// Every operation, in spec order (`ALL[i]` is `OPERATIONS[i]`'s).
+        pub const ALL: [OperationId; 31usize] = [
+            OperationId::ListServices,
+            OperationId::CreateService,
+            OperationId::GetService,
+            OperationId::UpdateService,
+            OperationId::DeleteService,
+            OperationId::GetLogs,
+            OperationId::GetSessions,
+            OperationId::GetSession,
+            OperationId::StopSession,
+            OperationId::ListBuilds,
+            OperationId::CreateBuild,
+            OperationId::GetBuildUploadUrl,
+            OperationId::GetBuild,
+            OperationId::GetBuildLogs,
+            OperationId::GetProperties,
+            OperationId::UpdateProperties,
+            OperationId::GetPropertiesSchema,
+            OperationId::StartService,
+            OperationId::SessionProxyGet,
+            OperationId::SessionProxyPut,
+            OperationId::SessionProxyPost,
+            OperationId::SessionProxyDelete,
+            OperationId::SessionProxyOptions,
+            OperationId::SessionProxyHead,
+            OperationId::SessionProxyPatch,
+            OperationId::ListRegions,
+            OperationId::ListSecretSets,
+            OperationId::GetSecretSet,
+            OperationId::UpsertSecretSet,
+            OperationId::DeleteSecretSet,
+            OperationId::DeleteSecretFromSet,
+        ];
+        /// The spec's `operationId`, e.g. `deleteSecretFromSet`.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                OperationId::ListServices => "listServices",
+                OperationId::CreateService => "createService",
+                OperationId::GetService => "getService",
+                OperationId::UpdateService => "updateService",
+                OperationId::DeleteService => "deleteService",
+                OperationId::GetLogs => "getLogs",
+                OperationId::GetSessions => "getSessions",
+                OperationId::GetSession => "getSession",
+                OperationId::StopSession => "stopSession",
+                OperationId::ListBuilds => "listBuilds",
+                OperationId::CreateBuild => "createBuild",
+                OperationId::GetBuildUploadUrl => "getBuildUploadUrl",
+                OperationId::GetBuild => "getBuild",
+                OperationId::GetBuildLogs => "getBuildLogs",
+                OperationId::GetProperties => "getProperties",
+                OperationId::UpdateProperties => "updateProperties",
+                OperationId::GetPropertiesSchema => "getPropertiesSchema",
+                OperationId::StartService => "startService",
+                OperationId::SessionProxyGet => "sessionProxyGet",
+                OperationId::SessionProxyPut => "sessionProxyPut",
+                OperationId::SessionProxyPost => "sessionProxyPost",
+                OperationId::SessionProxyDelete => "sessionProxyDelete",
+                OperationId::SessionProxyOptions => "sessionProxyOptions",
+                OperationId::SessionProxyHead => "sessionProxyHead",
+                OperationId::SessionProxyPatch => "sessionProxyPatch",
+                OperationId::ListRegions => "listRegions",
+                OperationId::ListSecretSets => "listSecretSets",
+                OperationId::GetSecretSet => "getSecretSet",
+                OperationId::UpsertSecretSet => "upsertSecretSet",
+                OperationId::DeleteSecretSet => "deleteSecretSet",
+                OperationId::DeleteSecretFromSet => "deleteSecretFromSet",
+            }
+        }
+        /// The operation's catalog entry.
+        pub fn operation(self) -> &'static Operation {
+            match self {
+                OperationId::ListServices => LIST_SERVICES,
+                OperationId::CreateService => CREATE_SERVICE,
+                OperationId::GetService => GET_SERVICE,
+                OperationId::UpdateService => UPDATE_SERVICE,
+                OperationId::DeleteService => DELETE_SERVICE,
+                OperationId::GetLogs => GET_LOGS,
+                OperationId::GetSessions => GET_SESSIONS,
+                OperationId::GetSession => GET_SESSION,
+                OperationId::StopSession => STOP_SESSION,
+                OperationId::ListBuilds => LIST_BUILDS,
+                OperationId::CreateBuild => CREATE_BUILD,
+                OperationId::GetBuildUploadUrl => GET_BUILD_UPLOAD_URL,
+                OperationId::GetBuild => GET_BUILD,
+                OperationId::GetBuildLogs => GET_BUILD_LOGS,
+                OperationId::GetProperties => GET_PROPERTIES,
+                OperationId::UpdateProperties => UPDATE_PROPERTIES,
+                OperationId::GetPropertiesSchema => GET_PROPERTIES_SCHEMA,
+                OperationId::StartService => START_SERVICE,
+                OperationId::SessionProxyGet => SESSION_PROXY_GET,
+                OperationId::SessionProxyPut => SESSION_PROXY_PUT,
+                OperationId::SessionProxyPost => SESSION_PROXY_POST,
+                OperationId::SessionProxyDelete => SESSION_PROXY_DELETE,
+                OperationId::SessionProxyOptions => SESSION_PROXY_OPTIONS,
+                OperationId::SessionProxyHead => SESSION_PROXY_HEAD,
+                OperationId::SessionProxyPatch => SESSION_PROXY_PATCH,
+                OperationId::ListRegions => LIST_REGIONS,
+                OperationId::ListSecretSets => LIST_SECRET_SETS,
+                OperationId::GetSecretSet => GET_SECRET_SET,
+                OperationId::UpsertSecretSet => UPSERT_SECRET_SET,
+                OperationId::DeleteSecretSet => DELETE_SECRET_SET,
+                OperationId::DeleteSecretFromSet => DELETE_SECRET_FROM_SET,
+            }
+        }
+        /// The variant of the spec's `operationId`; `None` for a name the spec does not have.
+        pub fn from_id(operation_id: &str) -> Option<Self> {
+            match operation_id {
+                "listServices" => Some(OperationId::ListServices),
+                "createService" => Some(OperationId::CreateService),
+                "getService" => Some(OperationId::GetService),
+                "updateService" => Some(OperationId::UpdateService),
+                "deleteService" => Some(OperationId::DeleteService),
+                "getLogs" => Some(OperationId::GetLogs),
+                "getSessions" => Some(OperationId::GetSessions),
+                "getSession" => Some(OperationId::GetSession),
+                "stopSession" => Some(OperationId::StopSession),
+                "listBuilds" => Some(OperationId::ListBuilds),
+                "createBuild" => Some(OperationId::CreateBuild),
+                "getBuildUploadUrl" => Some(OperationId::GetBuildUploadUrl),
+                "getBuild" => Some(OperationId::GetBuild),
+                "getBuildLogs" => Some(OperationId::GetBuildLogs),
+                "getProperties" => Some(OperationId::GetProperties),
+                "updateProperties" => Some(OperationId::UpdateProperties),
+                "getPropertiesSchema" => Some(OperationId::GetPropertiesSchema),
+                "startService" => Some(OperationId::StartService),
+                "sessionProxyGet" => Some(OperationId::SessionProxyGet),
+                "sessionProxyPut" => Some(OperationId::SessionProxyPut),
+                "sessionProxyPost" => Some(OperationId::SessionProxyPost),
+                "sessionProxyDelete" => Some(OperationId::SessionProxyDelete),
+                "sessionProxyOptions" => Some(OperationId::SessionProxyOptions),
+                "sessionProxyHead" => Some(OperationId::SessionProxyHead),
+                "sessionProxyPatch" => Some(OperationId::SessionProxyPatch),
+                "listRegions" => Some(OperationId::ListRegions),
+                "listSecretSets" => Some(OperationId::ListSecretSets),
+                "getSecretSet" => Some(OperationId::GetSecretSet),
+                "upsertSecretSet" => Some(OperationId::UpsertSecretSet),
+                "deleteSecretSet" => Some(OperationId::DeleteSecretSet),
+                "deleteSecretFromSet" => Some(OperationId::DeleteSecretFromSet),
+                _ => None,
+            }
+        }
+    }
+    impl ::std::fmt::Display for OperationId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
     ///`listServices`: GET /agents.
     pub static LIST_SERVICES: &Operation = &OPERATIONS[0];
     ///`createService`: POST /agents.
@@ -7346,40 +7568,7 @@ pub mod catalog {
     pub static DELETE_SECRET_FROM_SET: &Operation = &OPERATIONS[30];
     /// The operation with the spec's `operationId`.
     pub fn by_id(operation_id: &str) -> Option<&'static Operation> {
-        match operation_id {
-            "listServices" => Some(LIST_SERVICES),
-            "createService" => Some(CREATE_SERVICE),
-            "getService" => Some(GET_SERVICE),
-            "updateService" => Some(UPDATE_SERVICE),
-            "deleteService" => Some(DELETE_SERVICE),
-            "getLogs" => Some(GET_LOGS),
-            "getSessions" => Some(GET_SESSIONS),
-            "getSession" => Some(GET_SESSION),
-            "stopSession" => Some(STOP_SESSION),
-            "listBuilds" => Some(LIST_BUILDS),
-            "createBuild" => Some(CREATE_BUILD),
-            "getBuildUploadUrl" => Some(GET_BUILD_UPLOAD_URL),
-            "getBuild" => Some(GET_BUILD),
-            "getBuildLogs" => Some(GET_BUILD_LOGS),
-            "getProperties" => Some(GET_PROPERTIES),
-            "updateProperties" => Some(UPDATE_PROPERTIES),
-            "getPropertiesSchema" => Some(GET_PROPERTIES_SCHEMA),
-            "startService" => Some(START_SERVICE),
-            "sessionProxyGet" => Some(SESSION_PROXY_GET),
-            "sessionProxyPut" => Some(SESSION_PROXY_PUT),
-            "sessionProxyPost" => Some(SESSION_PROXY_POST),
-            "sessionProxyDelete" => Some(SESSION_PROXY_DELETE),
-            "sessionProxyOptions" => Some(SESSION_PROXY_OPTIONS),
-            "sessionProxyHead" => Some(SESSION_PROXY_HEAD),
-            "sessionProxyPatch" => Some(SESSION_PROXY_PATCH),
-            "listRegions" => Some(LIST_REGIONS),
-            "listSecretSets" => Some(LIST_SECRET_SETS),
-            "getSecretSet" => Some(GET_SECRET_SET),
-            "upsertSecretSet" => Some(UPSERT_SECRET_SET),
-            "deleteSecretSet" => Some(DELETE_SECRET_SET),
-            "deleteSecretFromSet" => Some(DELETE_SECRET_FROM_SET),
-            _ => None,
-        }
+        OperationId::from_id(operation_id).map(OperationId::operation)
     }
 }
 

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+pub use crate::catalog::OperationId;
+
 /// Which API key authenticates an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -187,8 +189,9 @@ pub struct ListShape {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Operation {
-    /// The spec's `operationId`, e.g. `deleteSecretFromSet`.
-    pub id: &'static str,
+    /// The spec's `operationId`, e.g. [`OperationId::DeleteSecretFromSet`] (`deleteSecretFromSet`);
+    /// `id.as_str()` is the spec's spelling.
+    pub id: OperationId,
     /// The HTTP method.
     pub method: HttpMethod,
     /// The path below the client's base URL (`/v1`), public operations prefixed with `/public`.

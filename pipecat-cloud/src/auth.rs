@@ -29,7 +29,7 @@ impl KeyRing {
         };
         match key {
             Some(key) => Ok(Some(key.authorization())),
-            None => Err(Error::MissingKey { operation: operation.id, needed: operation.key }),
+            None => Err(Error::MissingKey { operation: operation.id.as_str(), needed: operation.key }),
         }
     }
 }

@@ -104,7 +104,7 @@ impl<'a> DynamicCall<'a> {
     /// breaks the spec's rules, or a missing key is refused before anything is sent.
     pub async fn send(self) -> Result<PassThroughResponse, Error> {
         let operation = self.operation;
-        let refuse = |message: String| Error::InvalidRequest { operation: operation.id, message };
+        let refuse = |message: String| Error::InvalidRequest { operation: operation.id.as_str(), message };
         for (name, _) in &self.path_values {
             if !operation.path_params.iter().any(|p| p.name == name) {
                 return Err(refuse(format!("`{name}` is not a path parameter of this operation")));
@@ -148,7 +148,7 @@ impl<'a> DynamicCall<'a> {
                 .ok_or_else(|| refuse(format!("the path parameter `{name}` is required")))?;
             if operation.path_params[index].format == Some("uuid") {
                 let uuid: uuid::Uuid = value.parse().map_err(|_| Error::InvalidParameter {
-                    operation: operation.id,
+                    operation: operation.id.as_str(),
                     parameter: operation.path_params[index].name,
                     problem: "is not a UUID".into(),
                     rule: "format: uuid".into(),
@@ -196,7 +196,7 @@ impl<'a> crate::paging::Source<'a> for DynamicList<'a> {
     type Item = serde_json::Value;
 
     fn operation(&self) -> &'static str {
-        self.call.operation.id
+        self.call.operation.id.as_str()
     }
 
     fn max_limit(&self) -> Option<u64> {
@@ -215,7 +215,7 @@ impl<'a> crate::paging::Source<'a> for DynamicList<'a> {
         let mut call = self.call.clone();
         call.query.retain(|(name, _)| name != "limit" && name != "offset");
         let call = call.query("limit", limit.to_string()).query("offset", offset.to_string());
-        let (items_name, total_name, operation) = (self.shape.items, self.shape.total, self.call.operation.id);
+        let (items_name, total_name, operation) = (self.shape.items, self.shape.total, self.call.operation.id.as_str());
         Box::pin(async move {
             let answer = call.send().await?;
             let mut page: serde_json::Value =

@@ -79,7 +79,7 @@ impl Route {
 
     /// The operation's `operationId`.
     pub fn operation_id(&self) -> &'static str {
-        self.operation.id
+        self.operation.id.as_str()
     }
 
     /// The HTTP method, upper case.

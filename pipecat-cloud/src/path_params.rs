@@ -21,12 +21,12 @@ pub(crate) const MAX_SUB_PATH_BYTES: usize = 2048;
 pub(crate) fn check(operation: &'static Operation, index: usize, value: &str) -> Result<&'static PathParam, Error> {
     let Some(param) = operation.path_params.get(index) else {
         return Err(Error::InvalidRequest {
-            operation: operation.id,
+            operation: operation.id.as_str(),
             message: format!("path parameter #{index} is not in the catalog"),
         });
     };
     let refuse = |problem: String, rule: String| Error::InvalidParameter {
-        operation: operation.id,
+        operation: operation.id.as_str(),
         parameter: param.name,
         problem,
         rule,

@@ -167,7 +167,9 @@ impl OutgoingRequest {
 
     /// Sets a body.
     pub(crate) fn payload(&mut self, payload: Payload) -> Result<(), Error> {
-        let bytes = payload.bytes.map_err(|message| Error::InvalidRequest { operation: self.operation.id, message })?;
+        let bytes = payload
+            .bytes
+            .map_err(|message| Error::InvalidRequest { operation: self.operation.id.as_str(), message })?;
         self.body = Some((payload.content_type, bytes));
         Ok(())
     }

@@ -33,7 +33,7 @@ impl Client {
         let answer = self.execute(request, true).await?;
         match serde_json::from_slice(&answer.body) {
             Ok(body) => Ok(Response::new(answer.status, answer.headers, body)),
-            Err(source) => Err(Error::Decode { operation: operation.id, status: answer.status, source }),
+            Err(source) => Err(Error::Decode { operation: operation.id.as_str(), status: answer.status, source }),
         }
     }
 
@@ -64,7 +64,7 @@ impl Client {
     async fn execute(&self, request: OutgoingRequest, wants_json: bool) -> Result<Answer, Error> {
         let operation = request.operation;
         if let Some(message) = request.settings.refused.clone() {
-            return Err(Error::InvalidRequest { operation: operation.id, message });
+            return Err(Error::InvalidRequest { operation: operation.id.as_str(), message });
         }
         let base = &self.shared().base_url;
         let method = method(operation.method);
@@ -88,8 +88,11 @@ impl Client {
             }
             headers
         };
-        let span =
-            tracing::info_span!("pipecat_cloud.call", operation = operation.id, method = operation.method.as_str());
+        let span = tracing::info_span!(
+            "pipecat_cloud.call",
+            operation = operation.id.as_str(),
+            method = operation.method.as_str()
+        );
         let started = Instant::now();
         let http = &self.shared().http;
         let send = || {
@@ -177,7 +180,7 @@ fn api_error(operation: &'static Operation, status: StatusCode, headers: &Header
     let message = field("error").or_else(|| field("message"));
     let body = if code.is_none() && message.is_none() { Some(excerpt(&text)) } else { None };
     Error::Api(ApiError {
-        operation: operation.id,
+        operation: operation.id.as_str(),
         status: status.as_u16(),
         code,
         message,
@@ -193,9 +196,9 @@ fn transport_error(operation: &'static Operation, source: reqwest::Error, status
     // The URL may hold values a caller put in a query string; errors are printed and logged.
     let source = source.without_url();
     if source.is_timeout() {
-        Error::Timeout { operation: operation.id, status, source }
+        Error::Timeout { operation: operation.id.as_str(), status, source }
     } else {
-        Error::Transport { operation: operation.id, status, source }
+        Error::Transport { operation: operation.id.as_str(), status, source }
     }
 }
 

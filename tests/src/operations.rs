@@ -4,32 +4,11 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use pipecat_cloud::operation::Operation;
+use pipecat_cloud::operation::{Operation, OperationId};
 use pipecat_cloud::{Client, Error, PassThroughResponse, Uuid, types};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-
-/// The operations [`call`] has an arm for, read from this file's source: what a new operation's check
-/// compares the catalog with, naming this file.
-pub fn operations_with_a_call() -> Vec<String> {
-    let source = include_str!("operations.rs");
-    // The last `match operation.id {` is `call`'s (this function names the words too).
-    let body = source.rsplit("    match operation.id {").next().unwrap_or_default();
-    body.lines()
-        .filter_map(|line| line.trim_start().strip_prefix('"')?.split_once("\" =>").map(|(id, _)| id.to_string()))
-        .collect()
-}
-
-/// For each of `operation_ids` that [`call`] has no arm for, what to do, naming this file.
-pub fn without_a_call(operation_ids: &[&str]) -> Vec<String> {
-    let handled = operations_with_a_call();
-    operation_ids
-        .iter()
-        .filter(|id| !handled.iter().any(|h| h == *id))
-        .map(|id| format!("{id} has no call: add its arm to `call` in tests/src/operations.rs"))
-        .collect()
-}
 
 /// Valid sample values for every path parameter, by name.
 pub fn sample_value(parameter: &str) -> &'static str {
@@ -51,15 +30,16 @@ pub fn sample_path(operation: &Operation) -> Vec<&'static str> {
 
 /// A minimal valid body for `operation`, if it takes one.
 pub fn sample_body(operation: &Operation) -> Option<Value> {
+    use OperationId as Op;
     Some(match operation.id {
-        "createService" => json!({"serviceName": "my-agent", "image": "a/b:1"}),
-        "updateService" => json!({"image": "a/b:2"}),
-        "createBuild" => json!({"uploadId": sample_value("buildId"), "region": "us-west"}),
-        "getBuildUploadUrl" => json!({"region": "us-west"}),
-        "updateProperties" => json!({"defaultRegion": "us-west"}),
-        "upsertSecretSet" => json!({"secrets": [{"secretKey": "OPENAI_API_KEY", "secretValue": "sk-test-value"}]}),
-        "startService" => json!({"createDailyRoom": false}),
-        "sessionProxyPost" | "sessionProxyPut" | "sessionProxyPatch" => json!({"hello": "agent"}),
+        Op::CreateService => json!({"serviceName": "my-agent", "image": "a/b:1"}),
+        Op::UpdateService => json!({"image": "a/b:2"}),
+        Op::CreateBuild => json!({"uploadId": sample_value("buildId"), "region": "us-west"}),
+        Op::GetBuildUploadUrl => json!({"region": "us-west"}),
+        Op::UpdateProperties => json!({"defaultRegion": "us-west"}),
+        Op::UpsertSecretSet => json!({"secrets": [{"secretKey": "OPENAI_API_KEY", "secretValue": "sk-test-value"}]}),
+        Op::StartService => json!({"createDailyRoom": false}),
+        Op::SessionProxyPost | Op::SessionProxyPut | Op::SessionProxyPatch => json!({"hello": "agent"}),
         _ => return None,
     })
 }
@@ -129,27 +109,29 @@ macro_rules! with_query {
     }};
 }
 
-/// Calls `operation` with `args`; returns the decoded success value as JSON (`null` for none).
+/// Calls `operation` with `args`; returns the decoded success value as JSON (`null` for none). One arm
+/// per operation, without a `_` arm: a new operation in the spec does not compile here until it has one.
 ///
 /// # Panics
-/// When `operation` is not an operation of the API, or `args` do not fit it: both are test bugs.
+/// When `args` do not fit `operation`: a test bug.
 pub async fn call(client: &Client, operation: &Operation, args: &Args) -> Result<Value, Error> {
     let p = |i: usize| args.path[i].as_str();
     let id = |i: usize| -> Uuid {
         args.path[i].parse().unwrap_or_else(|_| panic!("path value #{i} of {} must be a UUID", operation.id))
     };
+    use OperationId as Op;
     match operation.id {
-        "listServices" => with_query!(client.list_services(), args, {
+        Op::ListServices => with_query!(client.list_services(), args, {
             "includeActiveDeployment" => include_active_deployment: bool,
             "region" => region: String,
         })
         .await
         .map(json_of),
-        "createService" => client.create_service(args.body::<types::CreateServiceRequest>()).await.map(json_of),
-        "getService" => client.get_service(p(0)).await.map(json_of),
-        "updateService" => client.update_service(p(0), args.body::<types::UpdateServiceRequest>()).await.map(json_of),
-        "deleteService" => client.delete_service(p(0)).await.map(json_of),
-        "getLogs" => with_query!(client.get_logs(p(0)), args, {
+        Op::CreateService => client.create_service(args.body::<types::CreateServiceRequest>()).await.map(json_of),
+        Op::GetService => client.get_service(p(0)).await.map(json_of),
+        Op::UpdateService => client.update_service(p(0), args.body::<types::UpdateServiceRequest>()).await.map(json_of),
+        Op::DeleteService => client.delete_service(p(0)).await.map(json_of),
+        Op::GetLogs => with_query!(client.get_logs(p(0)), args, {
             "deploymentId" => deployment_id: String,
             "endTime" => end_time: i64,
             "limit" => limit: i64,
@@ -161,7 +143,7 @@ pub async fn call(client: &Client, operation: &Operation, args: &Args) -> Result
         })
         .await
         .map(json_of),
-        "getSessions" => with_query!(client.get_sessions(p(0)), args, {
+        Op::GetSessions => with_query!(client.get_sessions(p(0)), args, {
             "deploymentId" => deployment_id: String,
             "endTime" => end_time: i64,
             "limit" => limit: i64,
@@ -174,9 +156,9 @@ pub async fn call(client: &Client, operation: &Operation, args: &Args) -> Result
         })
         .await
         .map(json_of),
-        "getSession" => client.get_session(p(0), id(1)).await.map(json_of),
-        "stopSession" => client.stop_session(p(0), id(1)).await.map(json_of),
-        "listBuilds" => with_query!(client.list_builds(), args, {
+        Op::GetSession => client.get_session(p(0), id(1)).await.map(json_of),
+        Op::StopSession => client.stop_session(p(0), id(1)).await.map(json_of),
+        Op::ListBuilds => with_query!(client.list_builds(), args, {
             "contextHash" => context_hash: String,
             "limit" => limit: std::num::NonZeroU64,
             "offset" => offset: u64,
@@ -185,43 +167,42 @@ pub async fn call(client: &Client, operation: &Operation, args: &Args) -> Result
         })
         .await
         .map(json_of),
-        "createBuild" => client.create_build(args.body::<types::CreateBuildRequest>()).await.map(json_of),
-        "getBuildUploadUrl" => client.get_build_upload_url(args.body::<types::UploadUrlRequest>()).await.map(json_of),
-        "getBuild" => client.get_build(id(0)).await.map(json_of),
-        "getBuildLogs" => with_query!(client.get_build_logs(id(0)), args, { "limit" => limit: std::num::NonZeroU64 })
+        Op::CreateBuild => client.create_build(args.body::<types::CreateBuildRequest>()).await.map(json_of),
+        Op::GetBuildUploadUrl => client.get_build_upload_url(args.body::<types::UploadUrlRequest>()).await.map(json_of),
+        Op::GetBuild => client.get_build(id(0)).await.map(json_of),
+        Op::GetBuildLogs => with_query!(client.get_build_logs(id(0)), args, { "limit" => limit: std::num::NonZeroU64 })
             .await
             .map(json_of),
-        "getProperties" => client.get_properties().await.map(json_of),
-        "updateProperties" => client.update_properties(args.body::<types::UpdatePropertiesBody>()).await.map(json_of),
-        "getPropertiesSchema" => client.get_properties_schema().await.map(json_of),
-        "listRegions" => client.list_regions().await.map(json_of),
-        "listSecretSets" => client.list_secret_sets().await.map(json_of),
-        "getSecretSet" => client.get_secret_set(p(0)).await.map(json_of),
-        "upsertSecretSet" => {
+        Op::GetProperties => client.get_properties().await.map(json_of),
+        Op::UpdateProperties => client.update_properties(args.body::<types::UpdatePropertiesBody>()).await.map(json_of),
+        Op::GetPropertiesSchema => client.get_properties_schema().await.map(json_of),
+        Op::ListRegions => client.list_regions().await.map(json_of),
+        Op::ListSecretSets => client.list_secret_sets().await.map(json_of),
+        Op::GetSecretSet => client.get_secret_set(p(0)).await.map(json_of),
+        Op::UpsertSecretSet => {
             client.upsert_secret_set(p(0), args.body::<types::UpsertSecretSetBody>()).await.map(json_of)
         }
-        "deleteSecretSet" => client.delete_secret_set(p(0)).await.map(json_of),
-        "deleteSecretFromSet" => client.delete_secret_from_set(p(0), p(1)).await.map(json_of),
-        "startService" => client.start_service(p(0), args.body::<types::StartRequest>()).await.map(json_of),
-        "sessionProxyGet" => client.session_proxy_get(p(0), id(1), p(2)).await.map(json_of_pass_through),
-        "sessionProxyPost" => {
+        Op::DeleteSecretSet => client.delete_secret_set(p(0)).await.map(json_of),
+        Op::DeleteSecretFromSet => client.delete_secret_from_set(p(0), p(1)).await.map(json_of),
+        Op::StartService => client.start_service(p(0), args.body::<types::StartRequest>()).await.map(json_of),
+        Op::SessionProxyGet => client.session_proxy_get(p(0), id(1), p(2)).await.map(json_of_pass_through),
+        Op::SessionProxyPost => {
             let builder = client.session_proxy_post(p(0), id(1), p(2));
             let builder = if let Some(body) = &args.body { builder.json(body) } else { builder };
             builder.await.map(json_of_pass_through)
         }
-        "sessionProxyPut" => {
+        Op::SessionProxyPut => {
             let builder = client.session_proxy_put(p(0), id(1), p(2));
             let builder = if let Some(body) = &args.body { builder.json(body) } else { builder };
             builder.await.map(json_of_pass_through)
         }
-        "sessionProxyPatch" => {
+        Op::SessionProxyPatch => {
             let builder = client.session_proxy_patch(p(0), id(1), p(2));
             let builder = if let Some(body) = &args.body { builder.json(body) } else { builder };
             builder.await.map(json_of_pass_through)
         }
-        "sessionProxyDelete" => client.session_proxy_delete(p(0), id(1), p(2)).await.map(json_of_pass_through),
-        "sessionProxyOptions" => client.session_proxy_options(p(0), id(1), p(2)).await.map(json_of_pass_through),
-        "sessionProxyHead" => client.session_proxy_head(p(0), id(1), p(2)).await.map(json_of_pass_through),
-        other => panic!("operation {other} has no call in tests/src/operations.rs: add one"),
+        Op::SessionProxyDelete => client.session_proxy_delete(p(0), id(1), p(2)).await.map(json_of_pass_through),
+        Op::SessionProxyOptions => client.session_proxy_options(p(0), id(1), p(2)).await.map(json_of_pass_through),
+        Op::SessionProxyHead => client.session_proxy_head(p(0), id(1), p(2)).await.map(json_of_pass_through),
     }
 }

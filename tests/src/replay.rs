@@ -202,7 +202,7 @@ fn known_fields(operation: &Operation, status: u16, body: &Value) -> Value {
     let doc = spec();
     let schema = build_helpers::document::operations(doc)
         .into_iter()
-        .find(|op| op.operation_id() == Some(operation.id))
+        .find(|op| op.operation_id() == Some(operation.id.as_str()))
         .and_then(|op| op.operation.pointer(&format!("/responses/{status}")))
         .and_then(|r| build_helpers::document::resolve(doc, r).ok())
         .and_then(|r| r.pointer("/content/application~1json/schema"));

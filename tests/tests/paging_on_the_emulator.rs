@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use futures_util::{StreamExt, TryStreamExt};
 use pipecat_cloud::types::{CreateServiceRequest, CreateServiceRequestServiceName, GetSessionsStatus, StartRequest};
-use pipecat_cloud_emulator::state::{LogLine, Session, new_id};
+use pipecat_cloud_emulator::snapshot::{LogLine, Session};
 use pipecat_cloud_emulator::{Emulator, JournalEntry, Progression};
 
 /// An emulator with agent `bot`, ready, holding `sessions` ended sessions (made in its state: starting
@@ -24,17 +24,10 @@ async fn with_sessions(sessions: usize) -> Emulator {
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
     for i in 0..sessions {
         let at = now - chrono::Duration::seconds((sessions - i) as i64);
-        agent.sessions.push(Session {
-            id: new_id(),
-            deployment_id: deployment,
-            created_at: at,
-            ended_at: Some(at),
-            cold_start: false,
-            bot_start_seconds: 1,
-            completion_status: Some("STOPPED".into()),
-            max_duration_seconds: 7200,
-            transport: None,
-        });
+        let mut session = Session::new(deployment, at);
+        session.ended_at = Some(at);
+        session.completion_status = Some("STOPPED".into());
+        agent.sessions.push(session);
     }
     emulator.restore(state);
     emulator
@@ -187,17 +180,7 @@ async fn running_sessions(running: i64) -> Emulator {
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
     for i in 0..running {
         let at = now - chrono::Duration::seconds(running - i);
-        bot.sessions.push(Session {
-            id: new_id(),
-            deployment_id: deployment,
-            created_at: at,
-            ended_at: None,
-            cold_start: false,
-            bot_start_seconds: 1,
-            completion_status: None,
-            max_duration_seconds: 7200,
-            transport: None,
-        });
+        bot.sessions.push(Session::new(deployment, at));
     }
     bot.deployments[0].config.max_agents = 50_000;
     emulator.restore(state);
@@ -211,12 +194,7 @@ async fn a_log_line_logged_twice_is_returned_twice_and_builds_never_ask_more_tha
     let agent = state.agents.get_mut("bot").unwrap();
     let at = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
     for i in 0..250 {
-        let line = LogLine {
-            at: at + chrono::Duration::milliseconds(i / 2),
-            deployment_id: None,
-            session_id: None,
-            text: format!("line {}", i / 2),
-        };
+        let line = LogLine::new(at + chrono::Duration::milliseconds(i / 2), None, None, format!("line {}", i / 2));
         agent.logs.push(line);
     }
     agent.logs.sort_by_key(|l| l.at);

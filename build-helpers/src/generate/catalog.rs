@@ -2,6 +2,10 @@
 //! path-parameter rules, in `OPERATIONS` and as a named static (`catalog::DELETE_SECRET_FROM_SET`). The
 //! wrapper names an operation's static when it builds a request (fixed at generation time: no look-up
 //! by name per call); tests use `OPERATIONS` to reach every operation.
+//!
+//! `OperationId` has one variant per operation, exhaustive on purpose: the code that must handle every
+//! operation (the emulator's handlers, the CLI's commands, the tests' calls and routes) matches on it
+//! without a `_` arm, so a new operation in the spec is a compile error there, naming it.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -19,12 +23,15 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
     let mut ids = Vec::new();
     let mut names = Vec::new();
     let mut docs = Vec::new();
+    let mut variants = Vec::new();
     for op in operations(doc) {
-        entries.push(entry(doc, &op, &mut patterns)?);
+        let variant = variant_name(&op)?;
+        entries.push(entry(doc, &op, &variant, &mut patterns)?);
         let id = op.operation_id().unwrap_or_default().to_string();
         names.push(static_name(&op)?);
         docs.push(format!("`{id}`: {} {}.", op.method.to_uppercase(), op.path));
         ids.push(id);
+        variants.push(variant);
     }
     let count = entries.len();
     let indexes: Vec<syn::Index> = (0..count).map(syn::Index::from).collect();
@@ -48,6 +55,54 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
             /// All operations, in spec order.
             pub static OPERATIONS: [Operation; #count] = [ #( #entries ),* ];
 
+            /// One variant per operation of the spec, in spec order: the operationId as a type.
+            ///
+            /// Exhaustive on purpose. A `match` without a `_` arm is a table the compiler checks: when the
+            /// spec gains an operation, every such match stops compiling and names the new variant. That
+            /// is what the workspace's emulator, CLI and tests want; code that must keep compiling as the
+            /// spec grows (anything outside this workspace) matches with a `_` arm or compares with `==`.
+            /// A new variant is an additive change in this crate's semver policy.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum OperationId {
+                #(
+                    #[doc = #docs]
+                    #variants,
+                )*
+            }
+
+            impl OperationId {
+                /// Every operation, in spec order (`ALL[i]` is `OPERATIONS[i]`'s).
+                pub const ALL: [OperationId; #count] = [ #( OperationId::#variants ),* ];
+
+                /// The spec's `operationId`, e.g. `deleteSecretFromSet`.
+                pub const fn as_str(self) -> &'static str {
+                    match self {
+                        #( OperationId::#variants => #ids, )*
+                    }
+                }
+
+                /// The operation's catalog entry.
+                pub fn operation(self) -> &'static Operation {
+                    match self {
+                        #( OperationId::#variants => #names, )*
+                    }
+                }
+
+                /// The variant of the spec's `operationId`; `None` for a name the spec does not have.
+                pub fn from_id(operation_id: &str) -> Option<Self> {
+                    match operation_id {
+                        #( #ids => Some(OperationId::#variants), )*
+                        _ => None,
+                    }
+                }
+            }
+
+            impl ::std::fmt::Display for OperationId {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
             #(
                 #[doc = #docs]
                 pub static #names: &Operation = &OPERATIONS[#indexes];
@@ -55,10 +110,7 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
 
             /// The operation with the spec's `operationId`.
             pub fn by_id(operation_id: &str) -> Option<&'static Operation> {
-                match operation_id {
-                    #( #ids => Some(#names), )*
-                    _ => None,
-                }
+                OperationId::from_id(operation_id).map(OperationId::operation)
             }
         }
     })
@@ -66,6 +118,12 @@ pub fn catalog(doc: &Value) -> Result<TokenStream> {
 
 /// The catalog's own names, which no operation's static may take.
 const CATALOG_NAMES: [&str; 3] = ["OPERATIONS", "SPEC_VERSION", "SPEC_TITLE"];
+
+/// The name of `op`'s variant of `OperationId`: its operationId in UpperCamelCase, as its request
+/// builder is named (validation refuses an operationId that makes no such name, or the same as another).
+pub fn variant_name(op: &OperationRef<'_>) -> Result<syn::Ident> {
+    crate::generate::idents::camel_ident(op.operation_id().unwrap_or_default(), &op.label())
+}
 
 /// The name of `op`'s static in the catalog: its operationId in SHOUTY_SNAKE_CASE.
 pub fn static_name(op: &OperationRef<'_>) -> Result<syn::Ident> {
@@ -103,8 +161,7 @@ pub fn http_method(op: &OperationRef<'_>) -> Result<TokenStream> {
     })
 }
 
-fn entry(doc: &Value, op: &OperationRef<'_>, patterns: &mut Vec<String>) -> Result<TokenStream> {
-    let id = op.operation_id().unwrap_or_default();
+fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mut Vec<String>) -> Result<TokenStream> {
     let ext = |name: &str| op.operation.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
     let method = http_method(op)?;
     let path = op.path;
@@ -209,7 +266,7 @@ fn entry(doc: &Value, op: &OperationRef<'_>, patterns: &mut Vec<String>) -> Resu
     };
     Ok(quote! {
         Operation {
-            id: #id,
+            id: OperationId::#variant,
             method: #method,
             path: #path,
             key: #key,

@@ -23,37 +23,33 @@ use crate::output::{self, Mode};
 const PAGE: u64 = 100;
 
 pub fn command() -> Command {
-    let operation = catalog::by_id("getLogs");
-    let base = match operation {
-        Some(operation) => catalog_command::command("logs", operation),
-        None => Command::new("logs"),
-    };
-    base.arg(
-        Arg::new("follow")
-            .long("follow")
-            .short('f')
-            .action(ArgAction::SetTrue)
-            .help("Keep printing new lines as they are logged"),
-    )
-    .arg(
-        Arg::new("poll-interval")
-            .long("poll-interval")
-            .value_name("SECONDS")
-            .value_parser(value_parser!(f64))
-            .default_value("2")
-            .help("With --follow: time between polls"),
-    )
-    .arg(
-        Arg::new("max-polls")
-            .long("max-polls")
-            .value_name("N")
-            .value_parser(value_parser!(u32))
-            .help("With --follow: stop after N polls (default: until interrupted)"),
-    )
+    catalog_command::command("logs", catalog::GET_LOGS)
+        .arg(
+            Arg::new("follow")
+                .long("follow")
+                .short('f')
+                .action(ArgAction::SetTrue)
+                .help("Keep printing new lines as they are logged"),
+        )
+        .arg(
+            Arg::new("poll-interval")
+                .long("poll-interval")
+                .value_name("SECONDS")
+                .value_parser(value_parser!(f64))
+                .default_value("2")
+                .help("With --follow: time between polls"),
+        )
+        .arg(
+            Arg::new("max-polls")
+                .long("max-polls")
+                .value_name("N")
+                .value_parser(value_parser!(u32))
+                .help("With --follow: stop after N polls (default: until interrupted)"),
+        )
 }
 
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
-    let operation = catalog::by_id("getLogs").ok_or_else(|| refused("no getLogs in the catalog"))?;
+    let operation = catalog::GET_LOGS;
     if !matches.get_flag("follow") {
         return catalog_command::run(context, operation, matches).await;
     }

@@ -2,8 +2,8 @@
 //! the raw call (`agent logs --follow`, `secret set --env-file`, `session start`, `session proxy`) and
 //! the workflows that chain calls (`deploy`, `build run`, `auth`), and the local emulator.
 //!
-//! [`HAND_WRITTEN`] is their one registry: each command's path is written there once, and the command
-//! tree, the dispatch and the operation table's test all read it.
+//! Each is a named static with its path written once; [`HAND_WRITTEN`] lists them for the command tree
+//! and the dispatch, and the operation table names the ones that call an operation.
 
 mod auth;
 mod build;
@@ -23,17 +23,17 @@ use clap::{ArgMatches, Command};
 use crate::context::Context;
 
 /// What running a hand-written command gives: a boxed future, so that every command fits one table.
-pub type Running<'a> = Pin<Box<dyn Future<Output = anyhow::Result<()>> + 'a>>;
+pub(crate) type Running<'a> = Pin<Box<dyn Future<Output = anyhow::Result<()>> + 'a>>;
 
 /// One hand-written command: where it sits, how it is declared, how it runs.
-pub struct HandWritten {
+pub(crate) struct HandWritten {
     /// The command's words below `pipecat-cloud`; the last one is its name (the declared name is
     /// replaced by it).
-    pub path: &'static [&'static str],
+    pub(crate) path: &'static [&'static str],
     /// Its arguments and help.
-    pub command: fn() -> Command,
+    pub(crate) command: fn() -> Command,
     /// Runs it with the parsed arguments of its leaf.
-    pub run: for<'a> fn(&'a Context, &'a ArgMatches) -> Running<'a>,
+    pub(crate) run: for<'a> fn(&'a Context, &'a ArgMatches) -> Running<'a>,
 }
 
 impl std::fmt::Debug for HandWritten {
@@ -49,24 +49,51 @@ macro_rules! hand_written {
     };
 }
 
-/// Every hand-written command.
-pub const HAND_WRITTEN: &[HandWritten] = &[
-    hand_written!(["deploy"], deploy::command, deploy::run),
-    hand_written!(["agent", "logs"], logs::command, logs::run),
-    hand_written!(["secret", "set"], secrets::set_command, secrets::set),
-    hand_written!(["secret", "image-pull-secret"], secrets::image_pull_secret_command, secrets::image_pull_secret),
-    hand_written!(["session", "start"], session::start_command, session::start),
-    hand_written!(["session", "proxy"], session::proxy_command, session::proxy),
-    hand_written!(["build", "run"], build::command, build::run),
-    hand_written!(["auth", "login"], auth::login_command, auth::login),
-    hand_written!(["auth", "status"], auth::status_command, auth::status),
-    hand_written!(["emulator", "serve"], emulator::serve_command, emulator::serve),
-    hand_written!(["completions"], completions::command, completions::run),
+/// `deploy`: create or update an agent, then wait until it runs the new deployment.
+pub(crate) static DEPLOY: HandWritten = hand_written!(["deploy"], deploy::command, deploy::run);
+/// `agent logs`: `getLogs`, with `--follow`.
+pub(crate) static AGENT_LOGS: HandWritten = hand_written!(["agent", "logs"], logs::command, logs::run);
+/// `secret set`: `upsertSecretSet` from pairs or a .env file, then a wait until the set is ready.
+pub(crate) static SECRET_SET: HandWritten = hand_written!(["secret", "set"], secrets::set_command, secrets::set);
+/// `secret image-pull-secret`: `upsertSecretSet` with registry credentials.
+pub(crate) static IMAGE_PULL_SECRET: HandWritten =
+    hand_written!(["secret", "image-pull-secret"], secrets::image_pull_secret_command, secrets::image_pull_secret);
+/// `session start`: `startService`, printing what to join.
+pub(crate) static SESSION_START: HandWritten =
+    hand_written!(["session", "start"], session::start_command, session::start);
+/// `session proxy`: the seven session-proxy operations, one per `-X` method.
+pub(crate) static SESSION_PROXY: HandWritten =
+    hand_written!(["session", "proxy"], session::proxy_command, session::proxy);
+/// `build run`: pack, upload, build and wait.
+pub(crate) static BUILD_RUN: HandWritten = hand_written!(["build", "run"], build::command, build::run);
+/// `auth login`.
+pub(crate) static AUTH_LOGIN: HandWritten = hand_written!(["auth", "login"], auth::login_command, auth::login);
+/// `auth status`.
+pub(crate) static AUTH_STATUS: HandWritten = hand_written!(["auth", "status"], auth::status_command, auth::status);
+/// `emulator serve`.
+pub(crate) static EMULATOR_SERVE: HandWritten =
+    hand_written!(["emulator", "serve"], emulator::serve_command, emulator::serve);
+/// `completions`.
+pub(crate) static COMPLETIONS: HandWritten = hand_written!(["completions"], completions::command, completions::run);
+
+/// Every hand-written command: the command tree and the dispatch read this list.
+pub(crate) static HAND_WRITTEN: [&HandWritten; 11] = [
+    &DEPLOY,
+    &AGENT_LOGS,
+    &SECRET_SET,
+    &IMAGE_PULL_SECRET,
+    &SESSION_START,
+    &SESSION_PROXY,
+    &BUILD_RUN,
+    &AUTH_LOGIN,
+    &AUTH_STATUS,
+    &EMULATOR_SERVE,
+    &COMPLETIONS,
 ];
 
 /// The hand-written command at `words`.
-pub fn at(words: &[&str]) -> Option<&'static HandWritten> {
-    HAND_WRITTEN.iter().find(|entry| entry.path == words)
+pub(crate) fn at(words: &[&str]) -> Option<&'static HandWritten> {
+    HAND_WRITTEN.iter().copied().find(|entry| entry.path == words)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::context::Context;
 use crate::exit::refused;
-use crate::operation_commands::OPERATION_COMMANDS;
+use crate::operation_commands::{proxy_methods, proxy_operation};
 use crate::output::{self, Mode};
 use crate::{catalog_command, input};
 
@@ -47,7 +47,7 @@ pub fn start_command() -> Command {
 }
 
 pub fn proxy_command() -> Command {
-    let methods: Vec<&str> = OPERATION_COMMANDS.iter().filter_map(|row| row.method).collect();
+    let methods = proxy_methods();
     Command::new("proxy")
         .about("Send a request to a running session's bot and print its answer as it came")
         .arg(Arg::new("agent").value_name("AGENT").required(true).help("The agent's name"))
@@ -109,8 +109,7 @@ fn data(text: &str) -> anyhow::Result<String> {
 }
 
 pub async fn start(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
-    let operation =
-        pipecat_cloud::catalog::by_id("startService").ok_or_else(|| refused("no startService in the catalog"))?;
+    let operation = pipecat_cloud::catalog::START_SERVICE;
     let agent = matches.get_one::<String>("agent").cloned().unwrap_or_default();
     let mut body = match matches.get_one::<String>("json-body") {
         Some(source) => match input::read_json(source)? {
@@ -161,12 +160,8 @@ pub async fn start(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
 
 pub async fn proxy(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
     let method = matches.get_one::<String>("method").cloned().unwrap_or_else(|| "GET".into());
-    let row = OPERATION_COMMANDS
-        .iter()
-        .find(|row| row.method == Some(method.as_str()))
-        .ok_or_else(|| refused(format!("the proxy does not take {method}")))?;
     let operation =
-        pipecat_cloud::catalog::by_id(row.operation_id).ok_or_else(|| refused("no proxy operation in the catalog"))?;
+        proxy_operation(&method).ok_or_else(|| refused(format!("the proxy does not take {method}")))?.operation();
     let client = context.client()?;
     let names: Vec<&str> = operation.path_params.iter().map(|p| p.name).collect();
     let [agent_param, session_param, path_param] = names.as_slice() else {

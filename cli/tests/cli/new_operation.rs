@@ -1,12 +1,10 @@
-//! A new operation is one documented path (the README's "Adding an operation"): a scratch copy of the
-//! spec gains `getWidget`, and each check it then fails says which file to touch. None is a bare count.
-//! The checks are the same functions the workspace's own tests call with the catalog; here they get the
-//! catalog's operations and the new one.
+//! A new operation is one documented path (MAINTAINING.md's "Adding an operation"). What the compiler
+//! says (every exhaustive operation table, naming the operation) the spec fuzz's workspace build shows
+//! for its `new-operation` mutants; what only a run can say is checked here: a scratch copy of the spec
+//! gains `getWidget`, `cargo spec check` accepts it, and the recordings' check names the folder to fill.
 
 use pipecat_cloud_tests::conformance;
-use pipecat_cloud_tests::operations::without_a_call;
 use pipecat_cloud_tests::recording::load_all;
-use pipecat_cloud_tests::routes::without_a_route;
 
 use super::*;
 
@@ -15,7 +13,7 @@ fn workspace() -> PathBuf {
 }
 
 #[test]
-fn a_new_operation_fails_each_check_naming_the_file_to_touch() {
+fn a_new_operation_is_accepted_and_its_missing_recordings_are_named() {
     let mut spec: Value =
         serde_yaml::from_str(&std::fs::read_to_string(workspace().join("openapi/pipecat-cloud.yaml")).unwrap())
             .unwrap();
@@ -30,37 +28,16 @@ fn a_new_operation_fails_each_check_naming_the_file_to_touch() {
 
     // The spec is accepted: a new operation is an additive change.
     build_helpers_check(&scratch);
-    let mut ids: Vec<&str> = pipecat_cloud::catalog::OPERATIONS.iter().map(|op| op.id).collect();
-    ids.push("getWidget");
-
     let recordings = load_all(&workspace().join("tests/recordings")).unwrap();
-    let mut failures = conformance::check(&scratch, &recordings).unwrap().problems;
-    failures.extend(pipecat_cloud_cli::operation_commands::missing_rows(&ids));
-    failures.extend(
-        ids.iter()
-            .filter(|id| !pipecat_cloud_emulator::serves(id))
-            .map(|id| format!("{id} is not served by the emulator: add its handler to emulator/src/handlers/mod.rs")),
-    );
-    failures.extend(without_a_call(&ids));
-    failures.extend(without_a_route(&ids));
-
+    let failures = conformance::check(&scratch, &recordings).unwrap().problems;
     for failure in &failures {
         pipecat_cloud_tests::report(&format!("new operation: {failure}"));
         assert!(failure.contains("getWidget"), "a check fails for another reason: {failure}");
-        let names_a_file =
-            failure.split_whitespace().any(|w| w.contains('/') && (w.contains(".rs") || w.contains(".yaml")));
-        assert!(names_a_file, "a failure that does not name the file to touch: {failure}");
     }
-    let seams = [
-        "tests/recordings/",
-        "operation_commands.rs",
-        "emulator/src/handlers",
-        "tests/src/operations.rs",
-        "tests/src/routes.rs",
-    ];
-    for seam in seams {
-        assert!(failures.iter().any(|f| f.contains(seam)), "no check named {seam}: {failures:#?}");
-    }
+    assert!(
+        failures.iter().any(|f| f.contains("tests/recordings/getWidget")),
+        "the recordings' check does not name the folder to fill: {failures:#?}"
+    );
 }
 
 /// `cargo spec check`'s pipeline accepts `spec`.

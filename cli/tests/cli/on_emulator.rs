@@ -267,7 +267,7 @@ async fn emulator_serve_prints_its_exports_and_a_killed_state_file_is_never_torn
         child.wait().unwrap();
         writer.await.unwrap();
         let text = std::fs::read(&state).unwrap();
-        let parsed: Result<pipecat_cloud_emulator::State, _> = serde_json::from_slice(&text);
+        let parsed = pipecat_cloud_emulator::Snapshot::from_json(&text);
         assert!(parsed.is_ok(), "round {round}: the state file is torn: {:?}", parsed.err());
     }
 }

@@ -73,7 +73,7 @@ struct Manifest<'a> {
 /// A deployment with its manifest.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DeploymentView<'a> {
+pub(super) struct DeploymentView<'a> {
     id: Uuid,
     service_id: Uuid,
     created_at: Stamp,
@@ -115,7 +115,7 @@ struct Krisp<'a> {
 /// The agent as `getService`, `createService` and `updateService` answer it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Details<'a> {
+pub(super) struct Details<'a> {
     name: &'a str,
     region: &'a str,
     ready: bool,
@@ -139,7 +139,11 @@ pub struct Details<'a> {
 }
 
 /// `deployment` of `agent` with its manifest.
-pub fn deployment<'a>(agent: &'a Agent, deployment: &'a Deployment, organization: &'a str) -> DeploymentView<'a> {
+pub(super) fn deployment<'a>(
+    agent: &'a Agent,
+    deployment: &'a Deployment,
+    organization: &'a str,
+) -> DeploymentView<'a> {
     let config: &AgentConfig = &deployment.config;
     let (cpu, memory) = resources(&config.agent_profile);
     DeploymentView {
@@ -205,7 +209,7 @@ fn revision<'a>(agent: &Agent, deployment: &'a Deployment) -> Revision<'a> {
 }
 
 /// The agent as `getService`, `createService` and `updateService` answer it.
-pub fn details<'a>(agent: &'a Agent, organization: &'a str) -> Details<'a> {
+pub(super) fn details<'a>(agent: &'a Agent, organization: &'a str) -> Details<'a> {
     let desired = agent.desired();
     let ready = desired.is_some_and(|d| d.phase == Phase::Active);
     let config = desired.map(|d| &d.config);

@@ -10,10 +10,11 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::Call;
 use super::agent_views::{deployment as deployment_view, details};
+use super::{Answer, Call};
 use crate::clock::timestamp;
 use crate::progression::{Progression, Stage};
 use crate::reply::{Reply, bad_request, error, not_found};
@@ -23,10 +24,10 @@ use crate::state::{
 };
 
 /// The most instances a deployment may have.
-pub const MAX_AGENTS_LIMIT: i64 = 50;
+pub(crate) const MAX_AGENTS_LIMIT: i64 = 50;
 
 /// Takes every rollout step of agent `name` that is due.
-pub fn settle(state: &mut State, name: &str, progression: Progression, now: DateTime<Utc>) {
+pub(super) fn settle(state: &mut State, name: &str, progression: Progression, now: DateTime<Utc>) {
     let Some(agent) = state.agents.get_mut(name) else { return };
     loop {
         let Some(desired) = agent.deployments.last() else { return };
@@ -76,12 +77,55 @@ pub fn settle(state: &mut State, name: &str, progression: Progression, now: Date
     }
 }
 
-pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
-    let with_deployment = call.query("includeActiveDeployment") == Some("true");
+/// `listServices`' query.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    include_active_deployment: Option<bool>,
+    region: Option<String>,
+}
+
+/// What a create or update asks for (the two bodies share their fields; only a create names the agent
+/// and its region, only an update forces a new deployment).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeployRequest {
+    service_name: Option<String>,
+    region: Option<String>,
+    image: Option<String>,
+    build_id: Option<String>,
+    secret_set: Option<String>,
+    image_pull_secret_set: Option<String>,
+    auto_scaling: Option<Scaling>,
+    agent_profile: Option<String>,
+    krisp_viva: Option<KrispRequest>,
+    max_session_duration: Option<i64>,
+    node_type: Option<String>,
+    force_redeploy: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Scaling {
+    min_agents: Option<i64>,
+    max_agents: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KrispRequest {
+    /// `null` turns the filter off; absent leaves it as it is.
+    #[serde(default, deserialize_with = "super::present")]
+    audio_filter: Option<Option<String>>,
+}
+
+pub(super) fn list(state: &mut State, call: &Call<'_>) -> Answer {
+    let query: ListQuery = call.query_as()?;
+    let with_deployment = query.include_active_deployment == Some(true);
     let services: Vec<Value> = state
         .agents
         .values()
-        .filter(|agent| call.query("region").is_none_or(|region| agent.region == region))
+        .filter(|agent| query.region.as_ref().is_none_or(|region| &agent.region == region))
         .map(|agent| {
             let desired = agent.desired().map(|d| d.id.to_string());
             let mut item = json!({
@@ -105,44 +149,36 @@ pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
             item
         })
         .collect();
-    Reply::json(200, json!({"services": services}))
+    Ok(Reply::json(200, json!({"services": services})))
 }
 
-pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
+pub(super) fn get(state: &mut State, call: &Call<'_>) -> Answer {
     let name = call.param("agentName");
-    let Some(agent) = state.agents.get_mut(name) else { return not_found("Not found") };
+    let agent = state.agents.get_mut(name).ok_or_else(|| not_found("Not found"))?;
     agent.stage.poll();
     settle(state, name, call.settings.progression, call.now);
-    match state.agents.get(name) {
-        Some(agent) => Reply::encoded(200, &details(agent, &state.organization_id)),
-        None => not_found("Not found"),
-    }
+    let agent = state.agents.get(name).ok_or_else(|| not_found("Not found"))?;
+    Ok(Reply::encoded(200, &details(agent, &state.organization_id)))
 }
 
-pub fn delete(state: &mut State, call: &Call<'_>) -> Reply {
-    match state.agents.remove(call.param("agentName")) {
-        Some(_) => Reply::ok(),
-        None => not_found("Not found"),
-    }
+pub(super) fn delete(state: &mut State, call: &Call<'_>) -> Answer {
+    state.agents.remove(call.param("agentName")).ok_or_else(|| not_found("Not found"))?;
+    Ok(Reply::ok())
 }
 
-pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(name) = call.text("serviceName").map(str::to_string) else {
-        return bad_request("serviceName is required");
-    };
+pub(super) fn create(state: &mut State, call: &Call<'_>) -> Answer {
+    let request: DeployRequest = call.body_as()?;
+    let name = request.service_name.clone().ok_or_else(|| bad_request("serviceName is required"))?;
     if state.agents.contains_key(&name) {
-        return bad_request("Service already exists");
+        return Err(bad_request("Service already exists"));
     }
-    let region = call.text("region").map(str::to_string).unwrap_or_else(|| state.default_region.clone());
+    let region = request.region.clone().unwrap_or_else(|| state.default_region.clone());
     if !is_region(&region) {
-        return bad_request("Invalid region or organization does not have access");
+        return Err(bad_request("Invalid region or organization does not have access"));
     }
-    let config = match configure(state, call, None, &region) {
-        Ok(config) => config,
-        Err(reply) => return reply,
-    };
+    let config = configure(state, &request, None, &region)?;
     if config.image.is_none() && config.build_id.is_none() {
-        return bad_request("Either image or buildId is required for service creation");
+        return Err(bad_request("Either image or buildId is required for service creation"));
     }
     let now = call.now;
     let mut agent = Agent {
@@ -162,22 +198,18 @@ pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
     deploy(state, &mut agent, config, now);
     state.agents.insert(name.clone(), agent);
     settle(state, &name, call.settings.progression, now);
-    match state.agents.get(&name) {
-        Some(agent) => Reply::encoded(200, &details(agent, &state.organization_id)),
-        None => not_found("Service not found"),
-    }
+    let agent = state.agents.get(&name).ok_or_else(|| not_found("Service not found"))?;
+    Ok(Reply::encoded(200, &details(agent, &state.organization_id)))
 }
 
-pub fn update(state: &mut State, call: &Call<'_>) -> Reply {
+pub(super) fn update(state: &mut State, call: &Call<'_>) -> Answer {
+    let request: DeployRequest = call.body_as()?;
     let name = call.param("agentName").to_string();
-    let Some(agent) = state.agents.get(&name) else { return not_found("Service not found") };
+    let agent = state.agents.get(&name).ok_or_else(|| not_found("Service not found"))?;
     let (region, current) = (agent.region.clone(), agent.desired().map(|d| d.config.clone()));
-    let config = match configure(state, call, current.as_ref(), &region) {
-        Ok(config) => config,
-        Err(reply) => return reply,
-    };
-    let force = call.field("forceRedeploy").and_then(Value::as_bool) == Some(true);
-    let Some(mut agent) = state.agents.remove(&name) else { return not_found("Service not found") };
+    let config = configure(state, &request, current.as_ref(), &region)?;
+    let force = request.force_redeploy == Some(true);
+    let mut agent = state.agents.remove(&name).ok_or_else(|| not_found("Service not found"))?;
     let changed = current.as_ref().is_none_or(|current| runs_differently(current, &config));
     if changed || force {
         deploy(state, &mut agent, config, call.now);
@@ -192,10 +224,8 @@ pub fn update(state: &mut State, call: &Call<'_>) -> Reply {
     }
     state.agents.insert(name.clone(), agent);
     settle(state, &name, call.settings.progression, call.now);
-    match state.agents.get(&name) {
-        Some(agent) => Reply::encoded(200, &details(agent, &state.organization_id)),
-        None => not_found("Service not found"),
-    }
+    let agent = state.agents.get(&name).ok_or_else(|| not_found("Service not found"))?;
+    Ok(Reply::encoded(200, &details(agent, &state.organization_id)))
 }
 
 /// True when `next` runs something other than `current` (a new version), not only other scaling.
@@ -251,7 +281,7 @@ fn pull_secret_failure(state: &State, config: &AgentConfig, image: &str) -> Opti
 /// secret sets and the build must exist, be in the agent's region and be ready.
 fn configure(
     state: &State,
-    call: &Call<'_>,
+    request: &DeployRequest,
     current: Option<&AgentConfig>,
     region: &str,
 ) -> Result<AgentConfig, Reply> {
@@ -268,15 +298,14 @@ fn configure(
         max_session_duration: None,
         node_type: "arm".into(),
     });
-    let (image, build) = (call.text("image"), call.text("buildId"));
-    if image.is_some() && build.is_some() {
+    if request.image.is_some() && request.build_id.is_some() {
         return Err(bad_request("Cannot specify both image and buildId. Use one or the other."));
     }
-    if let Some(image) = image {
-        config.image = Some(image.to_string());
+    if let Some(image) = &request.image {
+        config.image = Some(image.clone());
         config.build_id = None;
     }
-    if let Some(build) = build {
+    if let Some(build) = &request.build_id {
         let id = build.parse().map_err(|_| bad_request("Build not found"))?;
         let found = state.builds.iter().find(|b| b.id == id).ok_or_else(|| bad_request("Build not found"))?;
         if found.region != region {
@@ -295,21 +324,17 @@ fn configure(
         config.image = None;
     }
     let verb = if creating { "will be created" } else { "is" };
-    if let Some(set) = call.text("secretSet") {
+    if let Some(set) = &request.secret_set {
         check_set(state, set, SetKind::Secret, region, verb)?;
-        config.secret_set = Some(set.to_string());
+        config.secret_set = Some(set.clone());
     }
-    if let Some(set) = call.text("imagePullSecretSet") {
+    if let Some(set) = &request.image_pull_secret_set {
         check_set(state, set, SetKind::ImagePullSecret, region, verb)?;
-        config.image_pull_secret_set = Some(set.to_string());
+        config.image_pull_secret_set = Some(set.clone());
     }
-    if let Some(scaling) = call.field("autoScaling") {
-        if let Some(min) = scaling.get("minAgents").and_then(Value::as_i64) {
-            config.min_agents = min;
-        }
-        if let Some(max) = scaling.get("maxAgents").and_then(Value::as_i64) {
-            config.max_agents = max;
-        }
+    if let Some(scaling) = &request.auto_scaling {
+        config.min_agents = scaling.min_agents.unwrap_or(config.min_agents);
+        config.max_agents = scaling.max_agents.unwrap_or(config.max_agents);
     }
     if !(1..=MAX_AGENTS_LIMIT).contains(&config.max_agents) {
         return Err(bad_request(format!("autoScaling.maxAgents must be between 1 and {MAX_AGENTS_LIMIT}")));
@@ -317,20 +342,20 @@ fn configure(
     if config.min_agents < 0 || config.min_agents > config.max_agents {
         return Err(bad_request("autoScaling.minAgents must be between 0 and maxAgents"));
     }
-    if let Some(profile) = call.text("agentProfile") {
-        config.agent_profile = profile.to_string();
+    if let Some(profile) = &request.agent_profile {
+        config.agent_profile = profile.clone();
     }
-    if let Some(krisp) = call.body.and_then(|b| b.get("krispViva")).and_then(|k| k.get("audioFilter")) {
-        config.krisp_filter = krisp.as_str().map(str::to_string);
+    if let Some(filter) = request.krisp_viva.as_ref().and_then(|krisp| krisp.audio_filter.clone()) {
+        config.krisp_filter = filter;
     }
-    if let Some(seconds) = call.field("maxSessionDuration").and_then(Value::as_i64) {
+    if let Some(seconds) = request.max_session_duration {
         config.max_session_duration = Some(seconds);
     }
-    if let Some(node_type) = call.text("nodeType") {
+    if let Some(node_type) = &request.node_type {
         if node_type != "arm" {
             return Err(bad_request("nodeType must be 'arm', the only node type offered"));
         }
-        config.node_type = node_type.to_string();
+        config.node_type = node_type.clone();
     }
     Ok(config)
 }

@@ -8,10 +8,11 @@
 //! algorithm).
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{Call, page};
+use super::{Answer, Call, page};
 use crate::clock::timestamp;
 use crate::progression::{Progression, Stage};
 use crate::reply::{Reply, bad_request, error, not_found};
@@ -21,7 +22,7 @@ use crate::state::{Build, BuildStatus, State, Upload, is_region, new_id};
 const UPLOAD_LIFETIME_MINUTES: i64 = 15;
 
 /// The image a successful build makes.
-pub fn image_uri(state: &State, build: &Build) -> String {
+pub(super) fn image_uri(state: &State, build: &Build) -> String {
     format!("registry.emulator.invalid/{}/agents:{}", state.organization_id, build.context_hash)
 }
 
@@ -33,7 +34,7 @@ fn context_hash(bytes: &[u8]) -> String {
 }
 
 /// Takes every build step that is due.
-pub fn settle(state: &mut State, progression: Progression, now: DateTime<Utc>) {
+pub(super) fn settle(state: &mut State, progression: Progression, now: DateTime<Utc>) {
     for build in state.builds.iter_mut().filter(|b| !b.status.is_final()) {
         while !build.status.is_final() && build.stage.step(progression, now) {
             let at = build.stage.since;
@@ -101,49 +102,85 @@ fn find(state: &State, call: &Call<'_>) -> Option<usize> {
     state.builds.iter().position(|b| b.id == id)
 }
 
-pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(index) = find(state, call) else { return not_found("Build not found") };
+/// `listBuilds`' query.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    status: Option<String>,
+    region: Option<String>,
+    context_hash: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// `getBuildLogs`' query.
+#[derive(Deserialize)]
+struct LogsQuery {
+    limit: Option<usize>,
+}
+
+/// `getBuildUploadUrl`'s body.
+#[derive(Deserialize)]
+struct UploadUrlRequest {
+    region: Option<String>,
+}
+
+/// `createBuild`'s body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateRequest {
+    upload_id: Option<String>,
+    region: Option<String>,
+    dockerfile_path: Option<String>,
+}
+
+fn build_not_found() -> Reply {
+    not_found("Build not found")
+}
+
+pub(super) fn get(state: &mut State, call: &Call<'_>) -> Answer {
+    let index = find(state, call).ok_or_else(build_not_found)?;
     if let Some(build) = state.builds.get_mut(index) {
         build.stage.poll();
     }
     settle(state, call.settings.progression, call.now);
-    match state.builds.get(index) {
-        Some(build) => Reply::json(200, json!({"build": view(state, build, &call.settings.base_url)})),
-        None => not_found("Build not found"),
-    }
+    let build = state.builds.get(index).ok_or_else(build_not_found)?;
+    Ok(Reply::json(200, json!({"build": view(state, build, &call.settings.base_url)})))
 }
 
-pub fn logs(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(build) = find(state, call).and_then(|i| state.builds.get(i)) else { return not_found("Build not found") };
-    let limit = usize::try_from(call.query_int("limit").unwrap_or(500)).unwrap_or(500);
-    let start = build.log.len().saturating_sub(limit);
+pub(super) fn logs(state: &mut State, call: &Call<'_>) -> Answer {
+    let query: LogsQuery = call.query_as()?;
+    let build = find(state, call).and_then(|i| state.builds.get(i)).ok_or_else(build_not_found)?;
+    let start = build.log.len().saturating_sub(query.limit.unwrap_or(500));
     let mut answer = json!({"logs": build.log[start..]});
     // Lines before the tail exist; the API says so with a token it takes no parameter for.
     if start > 0 {
         answer["nextToken"] = json!(format!("emulator-{start}"));
     }
-    Reply::json(200, answer)
+    Ok(Reply::json(200, answer))
 }
 
-pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
+pub(super) fn list(state: &mut State, call: &Call<'_>) -> Answer {
+    let query: ListQuery = call.query_as()?;
     let keep = |b: &&Build| {
-        call.query("status").is_none_or(|s| b.status.as_str() == s)
-            && call.query("region").is_none_or(|r| b.region == r)
-            && call.query("contextHash").is_none_or(|h| b.context_hash == h)
+        query.status.as_ref().is_none_or(|s| b.status.as_str() == s)
+            && query.region.as_ref().is_none_or(|r| &b.region == r)
+            && query.context_hash.as_ref().is_none_or(|h| &b.context_hash == h)
     };
     let total = state.builds.iter().filter(keep).count();
-    let (limit, offset) = (call.query_int("limit").unwrap_or(20), call.query_int("offset").unwrap_or(0));
+    let (limit, offset) = (query.limit.unwrap_or(20), query.offset.unwrap_or(0));
     let builds: Vec<Value> = page(state.builds.iter().rev().filter(keep), limit, offset)
         .into_iter()
         .map(|b| view(state, b, &call.settings.base_url))
         .collect();
-    Reply::json(200, json!({"builds": builds, "total": total, "limit": limit, "offset": offset}))
+    Ok(Reply::json(200, json!({"builds": builds, "total": total, "limit": limit, "offset": offset})))
 }
 
-pub fn upload_url(state: &mut State, call: &Call<'_>) -> Reply {
-    let region = call.text("region").map(str::to_string).unwrap_or_else(|| state.default_region.clone());
+pub(super) fn upload_url(state: &mut State, call: &Call<'_>) -> Answer {
+    let request: UploadUrlRequest = call.body_as()?;
+    let region = request.region.unwrap_or_else(|| state.default_region.clone());
     if !is_region(&region) {
-        return bad_request(format!("Cloud builds are not available in region '{region}'"));
+        return Err(bad_request(format!("Cloud builds are not available in region '{region}'")));
     }
     let id = new_id();
     let signature = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
@@ -168,7 +205,7 @@ pub fn upload_url(state: &mut State, call: &Call<'_>) -> Reply {
         .map(|(name, value)| (name.clone(), value.as_str().unwrap_or_default().to_string()))
         .collect();
     state.uploads.insert(id, Upload { region, signature, key, expires_at, archive: None, fields: expected });
-    Reply::json(
+    Ok(Reply::json(
         200,
         json!({
             "uploadId": id.to_string(),
@@ -176,22 +213,22 @@ pub fn upload_url(state: &mut State, call: &Call<'_>) -> Reply {
             "uploadFields": fields,
             "expiresAt": timestamp(expires_at),
         }),
-    )
+    ))
 }
 
-pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
-    let upload_id: Option<Uuid> = call.text("uploadId").and_then(|id| id.parse().ok());
-    let Some(upload) = upload_id.and_then(|id| state.uploads.get(&id)) else {
-        return bad_request("Upload not found: request an upload URL and upload the context first");
-    };
-    let Some((hash, size)) = upload.archive.clone() else {
-        return bad_request("Upload not found: the context was not uploaded");
-    };
-    let region = call.text("region").unwrap_or_default().to_string();
+pub(super) fn create(state: &mut State, call: &Call<'_>) -> Answer {
+    let request: CreateRequest = call.body_as()?;
+    let upload_id: Option<Uuid> = request.upload_id.as_deref().and_then(|id| id.parse().ok());
+    let upload = upload_id
+        .and_then(|id| state.uploads.get(&id))
+        .ok_or_else(|| bad_request("Upload not found: request an upload URL and upload the context first"))?;
+    let (hash, size) =
+        upload.archive.clone().ok_or_else(|| bad_request("Upload not found: the context was not uploaded"))?;
+    let region = request.region.unwrap_or_default();
     if region != upload.region {
-        return bad_request(format!("Region '{region}' is not the region of the upload, '{}'", upload.region));
+        return Err(bad_request(format!("Region '{region}' is not the region of the upload, '{}'", upload.region)));
     }
-    let dockerfile = call.text("dockerfilePath").unwrap_or("Dockerfile").to_string();
+    let dockerfile = request.dockerfile_path.unwrap_or_else(|| "Dockerfile".to_string());
     let cached = state.builds.iter().rev().find(|b| {
         b.status == BuildStatus::Success
             && b.context_hash == hash
@@ -199,10 +236,10 @@ pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
             && b.dockerfile_path == dockerfile
     });
     if let Some(build) = cached {
-        return Reply::json(
+        return Ok(Reply::json(
             200,
             json!({"build": view(state, build, &call.settings.base_url), "contextHash": hash, "cached": true}),
-        );
+        ));
     }
     let failure =
         state.rules.build_fails(&dockerfile).then(|| format!("docker build of {dockerfile} failed (emulator rule)"));
@@ -223,12 +260,12 @@ pub fn create(state: &mut State, call: &Call<'_>) -> Reply {
     };
     let answer = json!({"build": view(state, &build, &call.settings.base_url), "contextHash": hash, "cached": false});
     state.builds.push(build);
-    Reply::json(201, answer)
+    Ok(Reply::json(201, answer))
 }
 
 /// The upload form posted to `/_emulator/uploads/{id}`: every field the upload URL gave, by its exact
 /// name and value, then the archive as `file`. Answers 204 as the storage service does.
-pub fn receive_upload(
+pub(crate) fn receive_upload(
     state: &mut State,
     id: &str,
     content_type: Option<&str>,

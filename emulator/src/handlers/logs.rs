@@ -4,28 +4,42 @@
 //! `startTime`/`endTime` are Unix seconds, inclusive; `order` applies before `limit`/`offset`; the
 //! total is exact (`relation: eq`).
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Call, page};
+use super::{Answer, Call, page};
 use crate::clock::log_timestamp;
 use crate::reply::{Reply, not_found};
 use crate::state::{LogLine, State};
 
-pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(agent) = state.agents.get(call.param("agentName")) else { return not_found("Not found") };
-    let query = call.query("query").map(str::to_lowercase);
-    let after = call.query_int("startTime");
-    let before = call.query_int("endTime");
+/// `getLogs`' query.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogsQuery {
+    limit: Option<i64>,
+    offset: Option<i64>,
+    deployment_id: Option<String>,
+    session_id: Option<String>,
+    query: Option<String>,
+    order: Option<String>,
+    start_time: Option<i64>,
+    end_time: Option<i64>,
+}
+
+pub(super) fn get(state: &mut State, call: &Call<'_>) -> Answer {
+    let request: LogsQuery = call.query_as()?;
+    let agent = state.agents.get(call.param("agentName")).ok_or_else(|| not_found("Not found"))?;
+    let text = request.query.as_deref().map(str::to_lowercase);
     let keep = |line: &&LogLine| {
-        call.query("deploymentId").is_none_or(|d| line.deployment_id.is_some_and(|id| id.to_string() == d))
-            && call.query("sessionId").is_none_or(|s| line.session_id.is_some_and(|id| id.to_string() == s))
-            && after.is_none_or(|t| line.at.timestamp() >= t)
-            && before.is_none_or(|t| line.at.timestamp() <= t)
-            && query.as_deref().is_none_or(|q| line.text.to_lowercase().contains(q))
+        request.deployment_id.as_ref().is_none_or(|d| line.deployment_id.is_some_and(|id| &id.to_string() == d))
+            && request.session_id.as_ref().is_none_or(|s| line.session_id.is_some_and(|id| &id.to_string() == s))
+            && request.start_time.is_none_or(|t| line.at.timestamp() >= t)
+            && request.end_time.is_none_or(|t| line.at.timestamp() <= t)
+            && text.as_deref().is_none_or(|q| line.text.to_lowercase().contains(q))
     };
     let total = agent.logs.iter().filter(keep).count();
-    let (limit, offset) = (call.query_int("limit").unwrap_or(10), call.query_int("offset").unwrap_or(0));
-    let lines: Vec<&LogLine> = if call.query("order") == Some("asc") {
+    let (limit, offset) = (request.limit.unwrap_or(10), request.offset.unwrap_or(0));
+    let lines: Vec<&LogLine> = if request.order.as_deref() == Some("asc") {
         page(agent.logs.iter().filter(keep), limit, offset)
     } else {
         page(agent.logs.iter().rev().filter(keep), limit, offset)
@@ -40,5 +54,5 @@ pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
             })
         })
         .collect();
-    Reply::json(200, json!({"total": {"value": total, "relation": "eq"}, "logs": logs}))
+    Ok(Reply::json(200, json!({"total": {"value": total, "relation": "eq"}, "logs": logs})))
 }

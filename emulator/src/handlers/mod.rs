@@ -1,6 +1,8 @@
-//! One handler per operation of the spec, by operationId, in [`handler`]: the one table the server
-//! dispatches through and the test of served operations reads. A handler sees the request already
-//! checked against the spec (path, query, body) and the state under its lock.
+//! One handler per operation of the spec, and what the request path does for each operation besides
+//! calling it, in one exhaustive table: [`behaviour`]. A new operation in the spec is a compile error
+//! there, naming it. A handler sees the request already checked against the spec (path, query, body),
+//! reads it as typed structs of its own ([`Call::query_as`], [`Call::body_as`]), and changes the state
+//! under its lock.
 
 mod agent_views;
 mod agents;
@@ -11,156 +13,252 @@ mod proxy;
 mod secrets;
 mod sessions;
 
-// The figures the README states, for its test.
-pub(crate) use agents::MAX_AGENTS_LIMIT;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use pipecat_cloud::operation::Operation;
+use pipecat_cloud::operation::{Operation, OperationId};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub(crate) use self::agents::MAX_AGENTS_LIMIT;
+/// The build upload (`POST` of the form to the URL `getBuildUploadUrl` gave), which no spec path
+/// describes: it stands in for the storage service's pre-signed form.
+pub(crate) use self::builds::receive_upload;
+pub(crate) use self::proxy::send_to_bot;
+#[cfg(test)]
+pub(crate) use self::sessions::{
+    BODY_CAP_BYTES, COLD_START_SECONDS, IDLE_KEEP_SECONDS, WARM_START_SECONDS, WEBSOCKET_BODY_CAP_BYTES,
+};
 use crate::progression::Progression;
-use crate::reply::Reply;
+use crate::reply::{Dialect, Reply, error_in};
 use crate::state::State;
 
 /// What every handler needs beyond the request: how fast things move and where the emulator is.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// When resources take their next step.
-    pub progression: Progression,
+    pub(crate) progression: Progression,
     /// The emulator's own address, `http://127.0.0.1:PORT`, for upload URLs.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// Where the session proxy forwards, when a local bot runs.
-    pub bot_url: Option<String>,
+    pub(crate) bot_url: Option<String>,
+}
+
+/// A handler's answer: `Err` is an error reply, so a handler can refuse with `?`.
+pub(crate) type Answer = Result<Reply, Reply>;
+
+/// A handler: the state, the request, the answer.
+pub(crate) type Handler = fn(&mut State, &Call<'_>) -> Answer;
+
+/// What the request path does for one operation.
+#[derive(Clone, Copy)]
+pub(crate) struct Behaviour {
+    /// Its handler.
+    pub(crate) handler: Handler,
+    /// How its errors are spelled.
+    pub(crate) dialect: Dialect,
+    /// The 401 it answers to a missing or wrong key.
+    pub(crate) unauthorized: Unauthorized,
+    /// What its body is.
+    pub(crate) body: BodyKind,
+    /// What it reads, so that only that is brought up to date with the clock first.
+    pub(crate) reads: Reads,
+}
+
+/// The 401 bodies the API answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unauthorized {
+    /// `{"error": "Unauthorized", "code": "UNAUTHORIZED"}`, the private endpoints'.
+    Named,
+    /// `{"error": "Unauthorized / token expired", "code": "401"}`, the spec's shared response.
+    TokenExpired,
+    /// `PCC-1002`, "Attempt to start agent without public api key." (error-codes.mdx).
+    NoPublicKey,
+}
+
+/// What an operation's request body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    /// JSON, checked against the spec's schema before the handler runs.
+    Json,
+    /// Bytes for the agent's bot, passed on unchanged (to the local bot, when one is configured).
+    PassThrough,
+}
+
+/// What an operation reads, and so brings up to date first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reads {
+    /// Nothing that moves by itself.
+    Nothing,
+    /// Secret sets.
+    SecretSets,
+    /// Builds.
+    Builds,
+    /// Every agent.
+    EveryAgent,
+    /// One agent, named by this path parameter, and the sets and builds a deploy of it binds.
+    OneAgent(&'static str),
+    /// The sets and builds a new agent binds.
+    NewAgent,
+}
+
+const fn row(handler: Handler, dialect: Dialect, reads: Reads) -> Behaviour {
+    Behaviour { handler, dialect, unauthorized: Unauthorized::Named, body: BodyKind::Json, reads }
+}
+
+const fn session_row(handler: Handler, reads: Reads) -> Behaviour {
+    Behaviour { handler, dialect: Dialect::Numeric, unauthorized: Unauthorized::Named, body: BodyKind::Json, reads }
+}
+
+const PROXY: Behaviour = Behaviour {
+    handler: proxy::forward,
+    dialect: Dialect::Numeric,
+    unauthorized: Unauthorized::TokenExpired,
+    body: BodyKind::PassThrough,
+    reads: Reads::OneAgent("serviceName"),
+};
+
+/// Every operation's behaviour. The dialects follow the spec's examples: agent, secret, build, region
+/// and property operations answer named codes (`NOT_FOUND`), sessions, start and the proxy the status
+/// as a string (`"404"`).
+pub(crate) fn behaviour(operation: OperationId) -> Behaviour {
+    use Dialect::Named;
+    use OperationId as Op;
+    const AGENT: Reads = Reads::OneAgent("agentName");
+    match operation {
+        Op::ListServices => row(agents::list, Named, Reads::EveryAgent),
+        Op::CreateService => row(agents::create, Named, Reads::NewAgent),
+        Op::GetService => row(agents::get, Named, AGENT),
+        Op::UpdateService => row(agents::update, Named, AGENT),
+        Op::DeleteService => row(agents::delete, Named, AGENT),
+        Op::GetLogs => row(logs::get, Named, AGENT),
+        Op::GetSessions => session_row(sessions::list, AGENT),
+        Op::GetSession => session_row(sessions::get, AGENT),
+        Op::StopSession => session_row(sessions::stop, AGENT),
+        Op::StartService => {
+            Behaviour { unauthorized: Unauthorized::NoPublicKey, ..session_row(sessions::start, AGENT) }
+        }
+        Op::ListBuilds => row(builds::list, Named, Reads::Builds),
+        Op::CreateBuild => row(builds::create, Named, Reads::Builds),
+        Op::GetBuildUploadUrl => row(builds::upload_url, Named, Reads::Builds),
+        Op::GetBuild => row(builds::get, Named, Reads::Builds),
+        Op::GetBuildLogs => row(builds::logs, Named, Reads::Builds),
+        Op::GetProperties => row(organization::properties, Named, Reads::Nothing),
+        Op::UpdateProperties => row(organization::update_properties, Named, Reads::Nothing),
+        Op::GetPropertiesSchema => row(organization::properties_schema, Named, Reads::Nothing),
+        Op::ListRegions => row(organization::regions, Named, Reads::Nothing),
+        Op::ListSecretSets => row(secrets::list, Named, Reads::SecretSets),
+        Op::GetSecretSet => row(secrets::get, Named, Reads::SecretSets),
+        Op::UpsertSecretSet => row(secrets::upsert, Named, Reads::SecretSets),
+        Op::DeleteSecretSet => row(secrets::delete, Named, Reads::SecretSets),
+        Op::DeleteSecretFromSet => row(secrets::delete_key, Named, Reads::SecretSets),
+        Op::SessionProxyGet
+        | Op::SessionProxyPut
+        | Op::SessionProxyPost
+        | Op::SessionProxyDelete
+        | Op::SessionProxyOptions
+        | Op::SessionProxyHead
+        | Op::SessionProxyPatch => PROXY,
+    }
 }
 
 /// A request, checked against the spec.
 #[derive(Debug)]
-pub struct Call<'a> {
+pub(crate) struct Call<'a> {
     /// Its operation.
-    pub op: &'static Operation,
+    pub(crate) op: &'static Operation,
+    /// How its errors are spelled.
+    pub(crate) dialect: Dialect,
     /// Path parameters, decoded, by the spec's names.
-    pub params: &'a [(&'static str, String)],
+    pub(crate) params: &'a [(&'static str, String)],
     /// Query parameters, decoded, in order.
-    pub query: &'a [(String, String)],
+    pub(crate) query: &'a [(String, String)],
     /// The JSON body, when there is one.
-    pub body: Option<&'a Value>,
+    pub(crate) body: Option<&'a Value>,
     /// The body's bytes, for the proxy.
-    pub raw_body: &'a Bytes,
+    pub(crate) raw_body: &'a Bytes,
     /// The emulator's time now.
-    pub now: DateTime<Utc>,
+    pub(crate) now: DateTime<Utc>,
     /// The emulator's settings.
-    pub settings: &'a Settings,
+    pub(crate) settings: &'a Settings,
 }
 
 impl Call<'_> {
     /// The path parameter `name` (empty when the route has none: the router fills every one).
-    pub fn param(&self, name: &str) -> &str {
+    pub(crate) fn param(&self, name: &str) -> &str {
         self.params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
     }
 
-    /// The first value of query parameter `name`.
-    pub fn query(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    /// The query as `T`. The spec check has refused values of the wrong type, so a failure here is a
+    /// shape the emulator does not read (400, naming it).
+    pub(crate) fn query_as<T: DeserializeOwned>(&self) -> Result<T, Reply> {
+        // The first value of a repeated parameter counts, as in the spec check.
+        let mut seen = std::collections::BTreeSet::new();
+        let first: Vec<(&str, &str)> =
+            self.query.iter().filter(|(n, _)| seen.insert(n.as_str())).map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(first).finish();
+        serde_urlencoded::from_str(&encoded)
+            .map_err(|e| error_in(self.dialect, 400, format!("Invalid parameters: {e}")))
     }
 
-    /// Query parameter `name` as an integer (the spec check has refused one that is not).
-    pub fn query_int(&self, name: &str) -> Option<i64> {
-        self.query(name).and_then(|v| v.parse().ok())
-    }
-
-    /// The body's field `name`.
-    pub fn field(&self, name: &str) -> Option<&Value> {
-        self.body.and_then(|b| b.get(name)).filter(|v| !v.is_null())
-    }
-
-    /// The body's string field `name`.
-    pub fn text(&self, name: &str) -> Option<&str> {
-        self.field(name).and_then(Value::as_str)
+    /// The JSON body as `T` (an absent body reads as `{}`). The spec check has refused bodies off the
+    /// schema, so a failure here is a shape the emulator does not read (400, naming where).
+    pub(crate) fn body_as<T: DeserializeOwned>(&self) -> Result<T, Reply> {
+        let empty = Value::Object(serde_json::Map::new());
+        serde_path_to_error::deserialize(self.body.unwrap_or(&empty))
+            .map_err(|e| error_in(self.dialect, 400, format!("Invalid request format: at {}: {}", e.path(), e.inner())))
     }
 }
 
-#[cfg(test)]
-pub(crate) use sessions::{
-    BODY_CAP_BYTES, COLD_START_SECONDS, IDLE_KEEP_SECONDS, WARM_START_SECONDS, WEBSOCKET_BODY_CAP_BYTES,
-};
-
-/// A handler: the state, the request, the answer.
-pub type Handler = fn(&mut State, &Call<'_>) -> Reply;
-
-/// The handler of `operation_id`, `None` for an operation the emulator does not serve.
-pub fn handler(operation_id: &str) -> Option<Handler> {
-    Some(match operation_id {
-        "listServices" => agents::list,
-        "createService" => agents::create,
-        "getService" => agents::get,
-        "updateService" => agents::update,
-        "deleteService" => agents::delete,
-        "getLogs" => logs::get,
-        "getSessions" => sessions::list,
-        "getSession" => sessions::get,
-        "stopSession" => sessions::stop,
-        "startService" => sessions::start,
-        "listSecretSets" => secrets::list,
-        "getSecretSet" => secrets::get,
-        "upsertSecretSet" => secrets::upsert,
-        "deleteSecretSet" => secrets::delete,
-        "deleteSecretFromSet" => secrets::delete_key,
-        "listBuilds" => builds::list,
-        "getBuild" => builds::get,
-        "getBuildLogs" => builds::logs,
-        "createBuild" => builds::create,
-        "getBuildUploadUrl" => builds::upload_url,
-        "listRegions" => organization::regions,
-        "getProperties" => organization::properties,
-        "updateProperties" => organization::update_properties,
-        "getPropertiesSchema" => organization::properties_schema,
-        "sessionProxyGet"
-        | "sessionProxyPost"
-        | "sessionProxyPut"
-        | "sessionProxyPatch"
-        | "sessionProxyDelete"
-        | "sessionProxyOptions"
-        | "sessionProxyHead" => proxy::forward,
-        _ => return None,
-    })
+/// A page of `items` by `limit` and `offset` (already checked as integers by the spec check).
+pub(crate) fn page<T>(items: impl Iterator<Item = T>, limit: i64, offset: i64) -> Vec<T> {
+    items.skip(usize::try_from(offset).unwrap_or(0)).take(usize::try_from(limit).unwrap_or(0)).collect()
 }
 
-/// The build upload (`POST` of the form to the URL `getBuildUploadUrl` gave), which no spec path
-/// describes: it stands in for the storage service's pre-signed form.
-pub use builds::receive_upload;
+/// A field that may be absent, `null` or a value: `None`, `Some(None)`, `Some(Some(value))` (serde
+/// reads both absent and `null` as `None` otherwise). Used with `#[serde(default)]`.
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
 
-/// Brings what a request of `op` reads up to date with the clock: what is due happens now. Only the
-/// resources the operation touches are settled, so a request costs the same however much state there
-/// is; the result is the same as settling everything, because each step is dated when it was due, not
-/// when it was computed. Reads of one resource count their polls before their own handler settles.
-pub fn settle_for(
+/// Brings what a request reads up to date with the clock: what is due happens now. Only what the
+/// operation reads is settled, so a request costs the same however much state there is; the result is
+/// the same as settling everything, because each step is dated when it was due, not when it was
+/// computed. Reads of one resource count their polls before their own handler settles.
+pub(crate) fn settle(
     state: &mut State,
-    op: &Operation,
+    reads: Reads,
     params: &[(&'static str, String)],
     settings: &Settings,
     now: DateTime<Utc>,
 ) {
     let progression = settings.progression;
-    let agent = params.iter().find(|(name, _)| matches!(*name, "agentName" | "serviceName")).map(|(_, v)| v.clone());
-    match op.id {
-        "listServices" => {
+    match reads {
+        Reads::Nothing => {}
+        Reads::SecretSets => secrets::settle(state, progression, now),
+        Reads::Builds => builds::settle(state, progression, now),
+        Reads::EveryAgent => {
             let names: Vec<String> = state.agents.keys().cloned().collect();
             for name in names {
                 settle_agent(state, &name, progression, now);
             }
         }
-        id if id.contains("Build") => builds::settle(state, progression, now),
-        id if id.contains("SecretSet") || id == "deleteSecretFromSet" => secrets::settle(state, progression, now),
-        _ => {}
-    }
-    if let Some(name) = agent {
-        // A deploy reads the sets and builds it binds.
-        secrets::settle(state, progression, now);
-        builds::settle(state, progression, now);
-        settle_agent(state, &name, progression, now);
-    } else if op.id == "createService" {
-        secrets::settle(state, progression, now);
-        builds::settle(state, progression, now);
+        Reads::NewAgent => {
+            secrets::settle(state, progression, now);
+            builds::settle(state, progression, now);
+        }
+        Reads::OneAgent(param) => {
+            let name = params.iter().find(|(name, _)| *name == param).map(|(_, value)| value.clone());
+            secrets::settle(state, progression, now);
+            builds::settle(state, progression, now);
+            if let Some(name) = name {
+                settle_agent(state, &name, progression, now);
+            }
+        }
     }
 }
 
@@ -168,26 +266,5 @@ fn settle_agent(state: &mut State, name: &str, progression: Progression, now: Da
     agents::settle(state, name, progression, now);
     if let Some(agent) = state.agents.get_mut(name) {
         sessions::end_overdue(agent, now);
-    }
-}
-
-/// A page of `items` by `limit` and `offset`, both already checked as integers.
-pub fn page<T>(items: impl Iterator<Item = T>, limit: i64, offset: i64) -> Vec<T> {
-    items.skip(usize::try_from(offset).unwrap_or(0)).take(usize::try_from(limit).unwrap_or(0)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_operation_of_the_spec_has_a_handler() {
-        let missing: Vec<&str> = pipecat_cloud::catalog::OPERATIONS
-            .iter()
-            .map(|op| op.id)
-            .filter(|id| super::handler(id).is_none())
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "the spec has operations the emulator does not serve: {missing:?}; add a handler for each in emulator/src/handlers/mod.rs"
-        );
     }
 }

@@ -2,19 +2,19 @@
 //! spec's listRegions, getProperties, updateProperties, getPropertiesSchema). `defaultRegion` is the
 //! region a new agent, secret set or build gets when the request names none.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::Call;
+use super::{Answer, Call};
 use crate::reply::{Reply, bad_request};
 use crate::state::{REGIONS, State, is_region};
 
-pub fn regions(_state: &mut State, _call: &Call<'_>) -> Reply {
+pub(super) fn regions(_state: &mut State, _call: &Call<'_>) -> Answer {
     let regions: Vec<Value> = REGIONS.iter().map(|(code, name)| json!({"code": code, "display_name": name})).collect();
-    Reply::json(200, json!({"regions": regions}))
+    Ok(Reply::json(200, json!({"regions": regions})))
 }
 
-pub fn properties(state: &mut State, _call: &Call<'_>) -> Reply {
-    Reply::json(200, json!({"properties": {"defaultRegion": state.default_region}}))
+pub(super) fn properties(state: &mut State, _call: &Call<'_>) -> Answer {
+    Ok(Reply::json(200, json!({"properties": {"defaultRegion": state.default_region}})))
 }
 
 fn schema(state: &State) -> Value {
@@ -28,22 +28,24 @@ fn schema(state: &State) -> Value {
     }}})
 }
 
-pub fn properties_schema(state: &mut State, _call: &Call<'_>) -> Reply {
-    Reply::json(200, schema(state))
+pub(super) fn properties_schema(state: &mut State, _call: &Call<'_>) -> Answer {
+    Ok(Reply::json(200, schema(state)))
 }
 
-pub fn update_properties(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(fields) = call.body.and_then(Value::as_object).filter(|f| !f.is_empty()) else {
-        return bad_request("No properties provided");
-    };
-    if let Some(unknown) = fields.keys().find(|k| *k != "defaultRegion") {
-        return bad_request(format!("Property '{unknown}' is not a valid property"));
+pub(super) fn update_properties(state: &mut State, call: &Call<'_>) -> Answer {
+    // Every property by name: an unknown one is refused by name.
+    let properties: Map<String, Value> = call.body_as()?;
+    if properties.is_empty() {
+        return Err(bad_request("No properties provided"));
     }
-    let region = call.text("defaultRegion").unwrap_or_default();
+    if let Some(unknown) = properties.keys().find(|k| *k != "defaultRegion") {
+        return Err(bad_request(format!("Property '{unknown}' is not a valid property")));
+    }
+    let region = properties.get("defaultRegion").and_then(Value::as_str).unwrap_or_default();
     if !is_region(region) {
         let available = REGIONS.iter().map(|(code, _)| *code).collect::<Vec<_>>().join(", ");
-        return bad_request(format!("Region '{region}' is not available. Available regions: {available}"));
+        return Err(bad_request(format!("Region '{region}' is not available. Available regions: {available}")));
     }
     state.default_region = region.to_string();
-    Reply::json(200, schema(state))
+    Ok(Reply::json(200, schema(state)))
 }

@@ -7,31 +7,32 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{Call, page};
+use super::{Answer, Call, page};
 use crate::clock::timestamp;
 use crate::reply::{Dialect, Reply, error, error_in};
 use crate::state::{Agent, DEFAULT_MAX_SESSION_SECONDS, Session, State, new_id};
 
 /// How long an ended session's instance stays warm.
-pub const IDLE_KEEP_SECONDS: i64 = 300;
+pub(crate) const IDLE_KEEP_SECONDS: i64 = 300;
 /// The largest `body` a start takes for `daily` and `webrtc`.
-pub const BODY_CAP_BYTES: usize = 1024 * 1024;
+pub(crate) const BODY_CAP_BYTES: usize = 1024 * 1024;
 /// The largest `body` a start takes for `websocket`.
-pub const WEBSOCKET_BODY_CAP_BYTES: usize = 4 * 1024;
+pub(crate) const WEBSOCKET_BODY_CAP_BYTES: usize = 4 * 1024;
 /// `botStartSeconds` of a cold start and of a warm one.
-pub const COLD_START_SECONDS: i64 = 10;
+pub(crate) const COLD_START_SECONDS: i64 = 10;
 /// See [`COLD_START_SECONDS`].
-pub const WARM_START_SECONDS: i64 = 1;
+pub(crate) const WARM_START_SECONDS: i64 = 1;
 
 fn agent_not_found() -> Reply {
     error_in(Dialect::Numeric, 404, "API endpoint not found / agent deployment not found / Organization not found")
 }
 
 /// Ends the sessions of `agent` that reached their cap.
-pub fn end_overdue(agent: &mut Agent, now: DateTime<Utc>) {
+pub(super) fn end_overdue(agent: &mut Agent, now: DateTime<Utc>) {
     let mut ended = Vec::new();
     for session in agent.sessions.iter_mut().filter(|s| s.ended_at.is_none()) {
         // A cap no date can hold (a restored state may say anything) is never reached.
@@ -53,27 +54,37 @@ pub fn end_overdue(agent: &mut Agent, now: DateTime<Utc>) {
     }
 }
 
-pub fn start(state: &mut State, call: &Call<'_>) -> Reply {
+/// `startService`'s body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StartRequest {
+    create_daily_room: Option<bool>,
+    enable_default_ice_servers: Option<bool>,
+    transport: Option<String>,
+    body: Option<Value>,
+}
+
+pub(super) fn start(state: &mut State, call: &Call<'_>) -> Answer {
+    let request: StartRequest = call.body_as()?;
     let name = call.param("agentName");
-    let Some(agent) = state.agents.get_mut(name) else { return agent_not_found() };
-    let Some(deployment) = agent.serving() else {
-        return error(
+    let agent = state.agents.get_mut(name).ok_or_else(agent_not_found)?;
+    let deployment = agent.serving().ok_or_else(|| {
+        error(
             400,
             "PCC-1001",
             "Attempt to start agent when deployment is not in ready state. Is your image pull secret valid?",
-        );
-    };
-    let transport = call.text("transport").map(str::to_string);
-    let body = call.field("body");
-    let body_size = body.map_or(0, |b| b.to_string().len());
-    let cap = if transport.as_deref() == Some("websocket") { WEBSOCKET_BODY_CAP_BYTES } else { BODY_CAP_BYTES };
+        )
+    })?;
+    let websocket = request.transport.as_deref() == Some("websocket");
+    let body_size = request.body.as_ref().map_or(0, |b| b.to_string().len());
+    let cap = if websocket { WEBSOCKET_BODY_CAP_BYTES } else { BODY_CAP_BYTES };
     if body_size > cap {
-        return error_in(Dialect::Numeric, 413, format!("body is {body_size} bytes; at most {cap} are accepted"));
+        return Err(error_in(Dialect::Numeric, 413, format!("body is {body_size} bytes; at most {cap} are accepted")));
     }
     let (deployment_id, config) = (deployment.id, deployment.config.clone());
     let active = agent.active_sessions();
     if i64::try_from(active).unwrap_or(i64::MAX) >= config.max_agents {
-        return error(429, "PCC-AGENT-AT-CAPACITY", "Service maximum agent instances reached");
+        return Err(error(429, "PCC-AGENT-AT-CAPACITY", "Service maximum agent instances reached"));
     }
     // A warm instance: one of the `minAgents` kept warm, else one an ended session left idle in the
     // last five minutes (taken, so it serves one session); else a cold start.
@@ -90,7 +101,7 @@ pub fn start(state: &mut State, call: &Call<'_>) -> Reply {
         bot_start_seconds: if cold_start { COLD_START_SECONDS } else { WARM_START_SECONDS },
         completion_status: None,
         max_duration_seconds: config.max_session_duration.unwrap_or(DEFAULT_MAX_SESSION_SECONDS),
-        transport: transport.clone(),
+        transport: request.transport.clone(),
     });
     let start_type = if cold_start { "cold" } else { "warm" };
     agent.log(call.now, Some(deployment_id), Some(id), format!("session {id} started ({start_type} start)"));
@@ -98,23 +109,23 @@ pub fn start(state: &mut State, call: &Call<'_>) -> Reply {
     let bot_line_at = call.now + chrono::Duration::milliseconds(1);
     agent.log(bot_line_at, Some(deployment_id), Some(id), format!("bot started for session {id}"));
     let mut answer = json!({"sessionId": id.to_string()});
-    if call.field("createDailyRoom").and_then(Value::as_bool) == Some(true) {
+    if request.create_daily_room == Some(true) {
         let room = id.simple().to_string();
         answer["dailyRoom"] = json!(format!("https://emulator.daily.co/{}", &room[..12]));
         answer["dailyToken"] = json!(format!("emulator-meeting-token-{room}"));
     }
-    if call.field("enableDefaultIceServers").and_then(Value::as_bool) == Some(true) {
+    if request.enable_default_ice_servers == Some(true) {
         answer["iceConfig"] = json!({"iceServers": [{"urls": ["stun:stun.emulator.invalid:3478"]}]});
     }
-    if transport.as_deref() == Some("websocket") {
+    if websocket {
         let host = call.settings.base_url.replacen("http", "ws", 1);
         answer["wsUrl"] = json!(format!("{host}/ws/generic/{name}.{}", state.organization_id));
         answer["token"] = json!(format!("emulator-ws-token-{}", id.simple()));
-        if let Some(body) = body {
+        if let Some(body) = &request.body {
             answer["body"] = json!(base64::engine::general_purpose::STANDARD.encode(body.to_string()));
         }
     }
-    Reply::json(200, answer)
+    Ok(Reply::json(200, answer))
 }
 
 /// A session as the API shows it; what it does not know yet (an end, a completion status) is left out.
@@ -138,27 +149,38 @@ fn view(session: &Session, agent: &Agent, organization: &str) -> Value {
     view
 }
 
-pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(agent) = state.agents.get(call.param("agentName")) else { return agent_not_found() };
-    let status = call.query("status").unwrap_or("all");
-    let start_type = call.query("startType").unwrap_or("all");
-    let after = call.query_int("startTime");
-    let before = call.query_int("endTime");
-    let bot_min = call.query_int("startTimeMin").filter(|v| *v > 0);
-    let bot_max = call.query_int("startTimeMax").filter(|v| *v > 0);
+/// `getSessions`' query.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    limit: Option<i64>,
+    offset: Option<i64>,
+    deployment_id: Option<String>,
+    start_time: Option<i64>,
+    end_time: Option<i64>,
+    status: Option<String>,
+    start_type: Option<String>,
+    start_time_min: Option<i64>,
+    start_time_max: Option<i64>,
+}
+
+pub(super) fn list(state: &mut State, call: &Call<'_>) -> Answer {
+    let query: ListQuery = call.query_as()?;
+    let agent = state.agents.get(call.param("agentName")).ok_or_else(agent_not_found)?;
+    let (bot_min, bot_max) = (query.start_time_min.filter(|v| *v > 0), query.start_time_max.filter(|v| *v > 0));
     let matching = || {
-        agent.sessions.iter().rev().filter(move |s| {
-            call.query("deploymentId").is_none_or(|d| s.deployment_id.to_string() == d)
-                && after.is_none_or(|t| s.created_at.timestamp() >= t)
-                && before.is_none_or(|t| s.created_at.timestamp() <= t)
-                && match status {
-                    "active" => s.ended_at.is_none(),
-                    "ended" => s.ended_at.is_some(),
+        agent.sessions.iter().rev().filter(|s| {
+            query.deployment_id.as_ref().is_none_or(|d| &s.deployment_id.to_string() == d)
+                && query.start_time.is_none_or(|t| s.created_at.timestamp() >= t)
+                && query.end_time.is_none_or(|t| s.created_at.timestamp() <= t)
+                && match query.status.as_deref() {
+                    Some("active") => s.ended_at.is_none(),
+                    Some("ended") => s.ended_at.is_some(),
                     _ => true,
                 }
-                && match start_type {
-                    "cold" => s.cold_start,
-                    "warm" => !s.cold_start,
+                && match query.start_type.as_deref() {
+                    Some("cold") => s.cold_start,
+                    Some("warm") => !s.cold_start,
                     _ => true,
                 }
                 && bot_min.is_none_or(|m| s.bot_start_seconds >= m)
@@ -166,38 +188,41 @@ pub fn list(state: &mut State, call: &Call<'_>) -> Reply {
         })
     };
     let total = matching().count();
-    let sessions: Vec<Value> =
-        page(matching(), call.query_int("limit").unwrap_or(10), call.query_int("offset").unwrap_or(0))
-            .into_iter()
-            .map(|s| view(s, agent, &state.organization_id))
-            .collect();
-    Reply::json(200, json!({"total_count": total, "sessions": sessions}))
+    let sessions: Vec<Value> = page(matching(), query.limit.unwrap_or(10), query.offset.unwrap_or(0))
+        .into_iter()
+        .map(|s| view(s, agent, &state.organization_id))
+        .collect();
+    Ok(Reply::json(200, json!({"total_count": total, "sessions": sessions})))
 }
 
 fn session_id(call: &Call<'_>) -> Option<Uuid> {
     call.param("sessionId").parse().ok()
 }
 
-pub fn get(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(agent) = state.agents.get(call.param("agentName")) else { return agent_not_found() };
+pub(super) fn get(state: &mut State, call: &Call<'_>) -> Answer {
+    let agent = state.agents.get(call.param("agentName")).ok_or_else(agent_not_found)?;
     let id = session_id(call);
-    match agent.sessions.iter().find(|s| Some(s.id) == id) {
-        Some(session) => Reply::json(200, view(session, agent, &state.organization_id)),
-        None => error_in(Dialect::Numeric, 404, "Session not found"),
-    }
+    let session = agent
+        .sessions
+        .iter()
+        .find(|s| Some(s.id) == id)
+        .ok_or_else(|| error_in(Dialect::Numeric, 404, "Session not found"))?;
+    Ok(Reply::json(200, view(session, agent, &state.organization_id)))
 }
 
-pub fn stop(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(agent) = state.agents.get_mut(call.param("agentName")) else { return agent_not_found() };
-    let Some(id) = session_id(call) else { return error_in(Dialect::Numeric, 400, "Invalid session id") };
-    let Some(session) = agent.sessions.iter_mut().find(|s| s.id == id) else {
-        return error_in(Dialect::Numeric, 404, "Session not found");
-    };
+pub(super) fn stop(state: &mut State, call: &Call<'_>) -> Answer {
+    let agent = state.agents.get_mut(call.param("agentName")).ok_or_else(agent_not_found)?;
+    let id = session_id(call).ok_or_else(|| error_in(Dialect::Numeric, 400, "Invalid session id"))?;
+    let session = agent
+        .sessions
+        .iter_mut()
+        .find(|s| s.id == id)
+        .ok_or_else(|| error_in(Dialect::Numeric, 404, "Session not found"))?;
     if session.ended_at.is_none() {
         session.ended_at = Some(call.now);
         session.completion_status = Some("STOPPED".into());
         let deployment = session.deployment_id;
         agent.log(call.now, Some(deployment), Some(id), format!("session {id} was stopped"));
     }
-    Reply::json(200, json!({"status": "terminated", "session_id": id.to_string()}))
+    Ok(Reply::json(200, json!({"status": "terminated", "session_id": id.to_string()})))
 }

@@ -52,3 +52,58 @@ async fn binding_beyond_loopback_needs_an_explicit_yes() {
     let bad_key = Emulator::builder().private_key("sk_\u{1}bad").start().await.expect_err("refused");
     assert!(bad_key.to_string().contains("private key"), "{bad_key}");
 }
+
+/// Starts an emulator on a copy of the fixture `name` (in `tests/fixtures/`).
+async fn on_fixture(name: &str) -> Result<Emulator, pipecat_cloud_emulator::EmulatorError> {
+    let path = scratch(name);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    std::fs::copy(&fixture, &path).expect("fixture");
+    Emulator::builder().progression(Progression::Immediate).state_file(&path).start().await
+}
+
+/// `state-before-format-versions.json` was written by `pipecat-cloud emulator serve --state` at commit
+/// 3b0e91c, before state files carried a format version: a secret set, a deployed agent, two sessions
+/// (one stopped).
+#[tokio::test]
+async fn a_state_file_written_before_format_versions_loads() {
+    let emulator = on_fixture("state-before-format-versions.json").await.expect("loads");
+    let client = emulator.client();
+    let set = client.get_secret_set("bot-secrets").await.expect("the set");
+    assert_eq!(set.secrets.iter().filter_map(|s| s.field_name.as_deref()).collect::<Vec<_>>(), ["OPENAI_API_KEY"]);
+    let agent = client.get_service("bot").await.expect("the agent");
+    assert_eq!(agent.ready, Some(true));
+    assert_eq!(agent.reconciled_deployment_id, agent.desired_deployment_id);
+    let sessions = client.get_sessions("bot").await.expect("its sessions");
+    assert_eq!(sessions.total_count, Some(2));
+    assert_eq!(emulator.snapshot().format_version, pipecat_cloud_emulator::snapshot::FORMAT_VERSION);
+}
+
+/// `state-format-1.json` was written by this emulator in format 1 (a set, an agent, a session, a
+/// build): it keeps loading whatever the emulator's internals become.
+#[tokio::test]
+async fn a_state_file_of_format_1_loads() {
+    let emulator = on_fixture("state-format-1.json").await.expect("loads");
+    let client = emulator.client();
+    assert_eq!(client.get_service("bot").await.expect("the agent").ready, Some(true));
+    assert_eq!(client.get_sessions("bot").await.expect("its sessions").total_count, Some(1));
+    let builds = client.list_builds().await.expect("the builds");
+    assert_eq!(builds.builds.len(), 1);
+    assert_eq!(builds.builds[0].status.as_ref().map(ToString::to_string).as_deref(), Some("success"));
+}
+
+#[tokio::test]
+async fn a_state_file_of_a_newer_format_is_refused_naming_both_versions() {
+    let path = scratch("newer");
+    let mut newer: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/state-format-1.json"))
+            .expect("fixture"),
+    )
+    .expect("JSON");
+    newer["formatVersion"] = serde_json::json!(2);
+    std::fs::write(&path, serde_json::to_vec(&newer).expect("JSON")).expect("write");
+    let refused = Emulator::builder().state_file(&path).start().await.expect_err("refused");
+    let message = refused.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("state format 2") && message.contains("reads format 1"), "{message}");
+    println!("{message}");
+}

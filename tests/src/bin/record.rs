@@ -132,7 +132,7 @@ async fn record(
         request: RecordedRequest { method: "GET".into(), path, query, headers: BTreeMap::new(), body: None },
         response: RecordedResponse { status, headers, body, text },
     };
-    let folder = out.join(operation.id);
+    let folder = out.join(operation.id.as_str());
     std::fs::create_dir_all(&folder)?;
     let name = match case {
         Some(case) => format!("{status}-{case}.yaml"),
