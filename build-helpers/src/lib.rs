@@ -10,6 +10,7 @@ pub mod json_schema;
 pub mod load;
 pub mod normalize;
 pub mod pipeline;
+pub mod shapes;
 pub mod validate;
 
 pub use error::{Result, SpecError};

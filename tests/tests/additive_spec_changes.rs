@@ -93,55 +93,93 @@ fn grown(changes: &[Change]) -> Value {
     doc
 }
 
-/// A workspace holding copies of the SDK's crates, the spec `doc`, and the caller; `cargo check`s the
-/// caller. Returns the compiler's output on failure.
-fn caller_compiles_against(doc: &Value, name: &str) -> Result<(), String> {
-    let dir = root().join("target").join("compat").join(name);
+/// One scratch workspace holding, per `(name, doc)`, copies of the SDK's two spec-dependent crates built
+/// from `doc` and the caller; one `cargo check` of them all (the build helpers are the workspace's own,
+/// already built). Per spec, `Ok` or the compiler's errors for its copies.
+fn callers_compile_against(specs: &[(&str, &Value)]) -> Vec<Result<(), String>> {
+    let dir = root().join("target").join("compat");
     let _ = std::fs::remove_dir_all(&dir);
-    for (crate_dir, files) in [
-        ("build-helpers", &["Cargo.toml", "README.md", "src"][..]),
-        ("generated-client", &["Cargo.toml", "README.md", "build.rs", "src"][..]),
-        ("pipecat-cloud", &["Cargo.toml", "README.md", "src"][..]),
-    ] {
-        for file in files {
-            copy(&root().join(crate_dir).join(file), &dir.join(crate_dir).join(file));
+    let mut members = Vec::new();
+    for (name, doc) in specs {
+        let (generated, wrapper, caller) = (format!("gen-{name}"), format!("wrap-{name}"), format!("caller-{name}"));
+        for file in ["README.md", "build.rs", "src"] {
+            copy(&root().join("generated-client").join(file), &dir.join(&generated).join(file));
         }
-    }
-    std::fs::create_dir_all(dir.join("generated-client").join("openapi")).unwrap();
-    std::fs::write(dir.join("generated-client/openapi/pipecat-cloud.json"), serde_json::to_string_pretty(doc).unwrap())
+        let manifest = std::fs::read_to_string(root().join("generated-client/Cargo.toml")).unwrap();
+        let manifest = manifest.replacen(
+            "name = \"pipecat-cloud-generated\"",
+            &format!("name = \"{generated}\"\npublish = false"),
+            1,
+        );
+        std::fs::write(dir.join(&generated).join("Cargo.toml"), manifest).unwrap();
+        std::fs::create_dir_all(dir.join(&generated).join("openapi")).unwrap();
+        std::fs::write(
+            dir.join(&generated).join("openapi/pipecat-cloud.json"),
+            serde_json::to_string_pretty(doc).unwrap(),
+        )
         .unwrap();
+        for file in ["README.md", "src"] {
+            copy(&root().join("pipecat-cloud").join(file), &dir.join(&wrapper).join(file));
+        }
+        let manifest = std::fs::read_to_string(root().join("pipecat-cloud/Cargo.toml")).unwrap();
+        let manifest = manifest
+            .replacen("name = \"pipecat-cloud\"", &format!("name = \"{wrapper}\"\npublish = false"), 1)
+            .replace(
+                "\npipecat-cloud-generated.workspace = true",
+                &format!("\npipecat-cloud-generated = {{ package = \"{generated}\", path = \"../{generated}\" }}"),
+            );
+        std::fs::write(dir.join(&wrapper).join("Cargo.toml"), manifest).unwrap();
+        copy(&root().join("tests/compat/caller.rs"), &dir.join(&caller).join("src/main.rs"));
+        std::fs::write(
+            dir.join(&caller).join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{caller}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+                 [dependencies]\npipecat-cloud = {{ package = \"{wrapper}\", path = \"../{wrapper}\" }}\n\
+                 serde_json.workspace = true\n"
+            ),
+        )
+        .unwrap();
+        members.extend([generated, wrapper, caller]);
+    }
+    // The workspace's own manifest, its members replaced and its paths made absolute: the build helpers
+    // are the workspace's, already built.
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
     let start = manifest.find("members = [").unwrap();
     let end = start + manifest[start..].find(']').unwrap() + 1;
-    let manifest = format!(
-        "{}members = [\"build-helpers\", \"generated-client\", \"pipecat-cloud\", \"caller\"]{}",
-        &manifest[..start],
-        &manifest[end..]
-    );
+    let listed: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let root_text = root().canonicalize().unwrap().display().to_string();
+    let manifest = format!("{}members = [{}]{}", &manifest[..start], listed.join(", "), &manifest[end..])
+        .replace("path = \"", &format!("path = \"{root_text}/"));
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    copy(&root().join("tests/compat/caller.rs"), &dir.join("caller/src/main.rs"));
-    std::fs::write(
-        dir.join("caller/Cargo.toml"),
-        "[package]\nname = \"caller\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\npipecat-cloud.workspace = true\nserde_json.workspace = true\n",
-    )
-    .unwrap();
     // The copies check in this `cargo test`'s own target directory (its lock is released once the test
     // binaries are built; `CARGO_TARGET_TMPDIR` is its `tmp/`), with the workspace's dev profile
-    // (`.cargo/config.toml`, found above `target/compat/`): only the SDK's crates and the caller compile
-    // again, and third-party crates are checked once for the workspace's lints, the spec fuzz's copies
-    // (`build-helpers/tests/spec_fuzz`) and these.
+    // (`.cargo/config.toml`, found above `target/compat/`): only the copies compile, and third-party
+    // crates are shared with the workspace's lints and the spec fuzz's copies.
     let target =
         Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| root().join("target"), Path::to_path_buf);
     let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "-p", "caller"])
+        .args(["check", "--quiet", "--workspace", "--keep-going", "--message-format", "short"])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", "0")
         .output()
         .unwrap();
-    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    specs
+        .iter()
+        .map(|(name, _)| {
+            let mine: Vec<&str> = stderr
+                .lines()
+                .filter(|l| {
+                    [format!("gen-{name}"), format!("wrap-{name}"), format!("caller-{name}")]
+                        .iter()
+                        .any(|c| l.contains(c.as_str()))
+                })
+                .collect();
+            if out.status.success() || mine.is_empty() { Ok(()) } else { Err(mine.join("\n")) }
+        })
+        .collect()
 }
 
 fn copy(from: &Path, to: &Path) {
@@ -173,22 +211,23 @@ fn the_spec_diff_rates_the_additive_changes_non_breaking() {
 
 #[test]
 fn a_caller_compiles_unchanged_against_the_grown_spec_and_breaks_on_a_removed_operation() {
-    match caller_compiles_against(&grown(&ADDITIVE), "additive") {
-        Ok(()) => pipecat_cloud_tests::report("the caller compiles against the spec grown by (a)-(d)"),
-        Err(combined) => {
-            // Name the change that broke it.
-            let culprits: Vec<String> = ADDITIVE
-                .iter()
-                .filter_map(|change| {
-                    caller_compiles_against(&grown(std::slice::from_ref(change)), "single")
-                        .err()
-                        .map(|e| format!("{}:\n{e}", change.0))
-                })
-                .collect();
-            panic!("additive spec changes broke the caller:\n{}\n(all together:\n{combined})", culprits.join("\n"));
-        }
+    let (additive, control) = (grown(&ADDITIVE), grown(&[("control", remove_operation)]));
+    let results = callers_compile_against(&[("additive", &additive), ("control", &control)]);
+    if let Err(combined) = &results[0] {
+        // Name the change that broke it.
+        let singles: Vec<(String, Value)> = ADDITIVE
+            .iter()
+            .map(|change| (change.0.replace(|c: char| !c.is_alphanumeric(), ""), grown(std::slice::from_ref(change))))
+            .collect();
+        let named: Vec<(&str, &Value)> = singles.iter().map(|(name, doc)| (name.as_str(), doc)).collect();
+        let culprits: Vec<String> = callers_compile_against(&named)
+            .into_iter()
+            .zip(&ADDITIVE)
+            .filter_map(|(result, change)| result.err().map(|e| format!("{}:\n{e}", change.0)))
+            .collect();
+        panic!("additive spec changes broke the caller:\n{}\n(all together:\n{combined})", culprits.join("\n"));
     }
-    let control = caller_compiles_against(&grown(&[("control", remove_operation)]), "control");
-    let error = control.expect_err("the caller still compiles without getSession: the check cannot fail");
+    pipecat_cloud_tests::report("the caller compiles against the spec grown by (a)-(d)");
+    let error = results[1].clone().expect_err("the caller still compiles without getSession: the check cannot fail");
     assert!(error.contains("get_session"), "{error}");
 }

@@ -8,9 +8,9 @@ use super::Change;
 use super::rules::{self, PARAMETER_CONSTRAINTS, Rule};
 use super::schema::{SchemaDiff, Side, compare_constraints, enum_changes, enum_values, show_values, type_of};
 use crate::document::{OperationRef, operations, parameters, resolve, snake_case};
-use crate::generate::facade::paging::list_shape;
 use crate::normalize::schema_walk::reachable_components;
 use crate::normalize::{X_BASE, X_KEY};
+use crate::shapes::lists::list_shape;
 
 /// Every change from `base` to `new`, both normalized documents, sorted by level (most severe first),
 /// then operation and location.

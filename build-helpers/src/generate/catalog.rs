@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::document::{OperationRef, operations, parameters};
 use crate::error::{Result, SpecError};
 use crate::normalize::{X_KEY, X_SUB_PATH};
-use crate::validate::template_names;
+use crate::shapes::paths::template_names;
 
 /// The `catalog` module for a normalized document.
 pub fn catalog(doc: &Value) -> Result<TokenStream> {
@@ -122,7 +122,7 @@ const CATALOG_NAMES: [&str; 3] = ["OPERATIONS", "SPEC_VERSION", "SPEC_TITLE"];
 /// The name of `op`'s variant of `OperationId`: its operationId in UpperCamelCase, as its request
 /// builder is named (validation refuses an operationId that makes no such name, or the same as another).
 pub fn variant_name(op: &OperationRef<'_>) -> Result<syn::Ident> {
-    crate::generate::idents::camel_ident(op.operation_id().unwrap_or_default(), &op.label())
+    crate::shapes::names::camel_ident(op.operation_id().unwrap_or_default(), &op.label())
 }
 
 /// The name of `op`'s static in the catalog: its operationId in SHOUTY_SNAKE_CASE.
@@ -249,7 +249,7 @@ fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mu
         .collect();
     let body = request_body(doc, op);
     let summary = one_line(op.operation.get("summary"));
-    let list = match crate::generate::facade::paging::list_shape(doc, op) {
+    let list = match crate::shapes::lists::list_shape(doc, op) {
         Some(Ok(shape)) => {
             let (items, total) = (&shape.items, &shape.total);
             let identity = match &shape.identity {

@@ -7,11 +7,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::idents::{NameCase, ident, snake_ident, typify_name};
 use crate::document::operations;
 use crate::error::Result;
 use crate::normalize::X_BASE;
-use crate::validate::template_names;
+use crate::shapes::names::{NameCase, ident, snake_ident, typify_name};
+use crate::shapes::paths::template_names;
 
 /// The route functions, expanded inside the wrapper's `mock::routes` module.
 pub fn mock_routes(normalized: &Value) -> Result<TokenStream> {

@@ -8,7 +8,6 @@ mod additive;
 pub(crate) mod catalog;
 pub mod facade;
 mod fast_timestamps;
-pub(crate) mod idents;
 mod mock_routes;
 mod open_enum;
 pub mod signatures;
@@ -234,7 +233,11 @@ fn open_enums(doc: &Value) -> Vec<(String, Vec<String>, Option<String>)> {
         .filter(|(_, schema)| schema.get(X_OPEN_ENUM).and_then(Value::as_bool) == Some(true))
         .map(|(name, schema)| {
             let description = schema.get("description").and_then(Value::as_str).map(str::to_string);
-            (idents::typify_name(name, idents::NameCase::Pascal), open_enum::enum_values(schema), description)
+            (
+                crate::shapes::names::typify_name(name, crate::shapes::names::NameCase::Pascal),
+                open_enum::enum_values(schema),
+                description,
+            )
         })
         .collect()
 }
@@ -249,7 +252,7 @@ pub fn renamed(normalized: &Value) -> Vec<String> {
         for param in crate::document::parameters(normalized, &op).unwrap_or_default() {
             let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
             let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
-            let rust = idents::typify_name(name, idents::NameCase::Snake);
+            let rust = crate::shapes::names::typify_name(name, crate::shapes::names::NameCase::Snake);
             if rust != crate::document::snake_case(name) {
                 out.push(format!("{id}: {location} parameter `{name}` is `{rust}` in Rust"));
             }

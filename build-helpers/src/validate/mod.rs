@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::document::{OperationRef, operations, parameters, pointer_token, resolve};
 use crate::error::{Result, SpecError};
+use crate::shapes::paths::template_names;
 
 pub use self::depth::MAX_SCHEMA_DEPTH;
 
@@ -39,8 +40,8 @@ pub fn validate(doc: &Value) -> Result<openapiv3::OpenAPI> {
             Some(id) => {
                 // The method and the builder type are named after the operationId.
                 let label = op.label();
-                problems.extend(crate::generate::idents::snake_ident(id, &label).err());
-                problems.extend(crate::generate::idents::camel_ident(id, &label).err());
+                problems.extend(crate::shapes::names::snake_ident(id, &label).err());
+                problems.extend(crate::shapes::names::camel_ident(id, &label).err());
                 if let Some(first) = ids.insert(id, op.label()) {
                     problems.push(SpecError::invalid(
                         op.label(),
@@ -196,11 +197,6 @@ fn check_path_parameters(op: &OperationRef<'_>, params: &[&Value], problems: &mu
             ));
         }
     }
-}
-
-/// The `{names}` in a path template, in order.
-pub fn template_names(path: &str) -> Vec<&str> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::document::{METHODS, pointer_token};
 use crate::error::SpecError;
-use crate::generate::idents::{NameCase as Case, typify_name as sanitize};
+use crate::shapes::names::{NameCase as Case, typify_name as sanitize};
 
 /// Checks every schema of `doc`: the components' and those written inline in operations.
 pub fn check_schemas(doc: &Value, problems: &mut Vec<SpecError>) {

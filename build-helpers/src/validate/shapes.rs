@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::document::{OperationRef, pointer_token};
-use crate::generate::idents::{NameCase, typify_name};
+use crate::shapes::names::{NameCase, typify_name};
 
 /// The Rust argument progenitor makes of a parameter name.
 fn argument(name: &str) -> String {

@@ -59,6 +59,56 @@ pub fn build_workspace(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), Strin
     run(dir, &["build", "--workspace", "--lib", "--features", &features], subjects)
 }
 
+/// `cargo check`s one spec that adds or removes the operations `changed` (operationIds): the generated
+/// crate and the wrapper must build, and the workspace's operation tables must not, each error naming
+/// one of `changed` (as the `OperationId` variant, the catalog static or the method). The errors, one per
+/// line, or why the copy did not fail as it should.
+pub fn check_operation_tables(dir: &Path, subject: &Subject<'_>, changed: &[&String]) -> Result<Vec<String>, String> {
+    let _ = std::fs::remove_dir_all(dir);
+    write_generated_crate(&dir.join("gen0"), "gen0", subject.generated);
+    write_wrapper(&dir.join("wrap0"), 0, true);
+    let (spec, extension) = subject.spec.unwrap_or_default();
+    write_emulator(&dir.join("emu0"), 0, spec, extension);
+    write_cli(&dir.join("cli0"), 0);
+    let members = ["gen0", "wrap0", "emu0", "cli0"].map(str::to_string);
+    write_workspace(dir, &members);
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--workspace", "--lib", "--features", "wrap0/mock"])
+        .args(["--quiet", "--keep-going", "--message-format", "short"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .unwrap();
+    if out.status.success() {
+        return Err("the workspace builds, though its operation tables do not handle the change".into());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<String> = stderr.lines().filter(|l| l.contains("error[")).map(str::to_string).collect();
+    let names: Vec<String> = changed
+        .iter()
+        .flat_map(|id| {
+            let snake = heck::ToSnakeCase::to_snake_case(id.as_str());
+            [
+                heck::ToUpperCamelCase::to_upper_camel_case(id.as_str()),
+                heck::ToShoutySnakeCase::to_shouty_snake_case(snake.as_str()),
+                snake,
+            ]
+        })
+        .collect();
+    if let Some(sdk) = errors.iter().find(|e| e.contains("gen0/") || e.contains("wrap0/")) {
+        return Err(format!("the SDK does not build: {sdk}"));
+    }
+    if let Some(other) = errors.iter().find(|e| !names.iter().any(|name| e.contains(name.as_str()))) {
+        return Err(format!("an error that names none of {changed:?}: {other}\n{stderr}"));
+    }
+    if !errors.iter().any(|e| e.contains("emu0/src/handlers/mod.rs")) {
+        return Err(format!("the emulator's operation table did not stop the build:\n{stderr}"));
+    }
+    let root = dir.display().to_string();
+    Ok(errors.iter().map(|e| e.replace(&format!("{root}/"), "")).collect())
+}
+
 /// The scratch workspace's manifest: the real one's settings and dependencies (their paths made
 /// absolute), with `members` as its members; and the real lock file, so versions match.
 fn write_workspace(dir: &Path, members: &[String]) {

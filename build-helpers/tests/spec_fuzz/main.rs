@@ -1,11 +1,12 @@
 //! Mutated copies of our spec through load, check, generate and diff. Every mutant must end in success
 //! or in a refusal that names the file and a place in it (a JSON pointer or line:column); a panic, an
-//! abort or a case slower than ten seconds fails the run. A sample of the accepted mutants is compiled,
-//! all in one workspace, to show that what the generator accepts compiles; `workspace_build.rs` builds
-//! the whole workspace with accepted mutants of the whole spec, to show that what `check` accepts builds.
+//! abort or a case slower than ten seconds fails the run. The first accepted mutant of each class is
+//! compiled, all in one workspace, to show that what the generator accepts compiles
+//! (`SPEC_FUZZ_COMPILE=N` compiles N spread over all accepted ones); `workspace_build.rs` builds the
+//! whole workspace with accepted mutants of the whole spec, to show that what `check` accepts builds.
 //!
-//! Seeded: the seed is printed first (`SPEC_FUZZ_SEED=N` repeats a run; `SPEC_FUZZ_CASES=N` sets the
-//! number of cases). The mutant being run is kept in `target/spec-fuzz/current-*.{yaml,json}` so that
+//! Seeded by the commit (each commit tries other mutants; see [`seed`]): the seed is printed first
+//! (`SPEC_FUZZ_SEED=N` repeats a run; `SPEC_FUZZ_CASES=N` sets the number of cases). The mutant being run is kept in `target/spec-fuzz/current-*.{yaml,json}` so that
 //! even a stack overflow, which aborts the process, leaves its reproduction behind; a failing mutant is
 //! kept in `target/spec-fuzz/failures/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -32,7 +33,6 @@ const DEFAULT_CASES: usize = 520;
 const CASE_LIMIT: Duration = Duration::from_secs(10);
 /// A case still running after this long is taken to hang; the watchdog ends the run.
 const HANG_LIMIT: Duration = Duration::from_secs(30);
-const COMPILE_SAMPLE: usize = 30;
 const WORKERS: usize = 2;
 
 /// Writes straight to stderr, past the test harness's capture, so it shows even if the process aborts.
@@ -48,9 +48,20 @@ fn fuzz_dir() -> PathBuf {
     workspace().join("target").join("spec-fuzz")
 }
 
-/// `SPEC_FUZZ_SEED`, or a new seed from the clock: each run prints it, to be repeated.
+/// `SPEC_FUZZ_SEED`, else the commit's (its hash, so each commit tries other mutants and a run of one
+/// commit repeats), else one from the clock outside a git checkout: each run prints it, to be repeated.
 fn seed() -> u64 {
-    std::env::var("SPEC_FUZZ_SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or_else(|| {
+    if let Some(seed) = std::env::var("SPEC_FUZZ_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
+        return seed;
+    }
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(workspace())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| u64::from_str_radix(String::from_utf8_lossy(&out.stdout).get(..16)?, 16).ok());
+    head.unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
     })
 }
@@ -210,9 +221,25 @@ fn every_mutant_is_generated_or_refused_with_a_place() {
             _ => None,
         })
         .collect();
-    let sample: Vec<(String, &str)> =
-        accepted.iter().step_by((accepted.len() / COMPILE_SAMPLE).max(1)).take(COMPILE_SAMPLE).cloned().collect();
-    assert!(sample.len() >= COMPILE_SAMPLE.min(accepted.len()));
+    // The first accepted mutant of each class (`SPEC_FUZZ_COMPILE=N`: N spread over all of them).
+    let sample: Vec<(String, &str)> = match std::env::var("SPEC_FUZZ_COMPILE").ok().and_then(|n| n.parse().ok()) {
+        Some(wanted) => {
+            let wanted: usize = wanted;
+            accepted.iter().step_by((accepted.len() / wanted.max(1)).max(1)).take(wanted).cloned().collect()
+        }
+        None => {
+            let mut seen = std::collections::BTreeSet::new();
+            results
+                .iter()
+                .filter_map(|case| match &case.outcome {
+                    Outcome::Accepted { generated } if seen.insert(case.class) => {
+                        Some((format!("case {} ({}: {})", case.index, case.class, case.what), generated.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        }
+    };
     let compile_started = Instant::now();
     let compile_dir = fuzz_dir().join("compile");
     let subjects: Vec<compile::Subject<'_>> = sample

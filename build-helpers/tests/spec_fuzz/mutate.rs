@@ -71,6 +71,17 @@ pub fn workspace_mutant(mutation: Mutation, base: &Value, rng: &mut Rng) -> Muta
     Mutant { what, extension, bytes }
 }
 
+/// `base` with each of `mutations` applied in turn (each with its own rng), written as JSON: what was
+/// done, and the bytes.
+pub fn stacked_mutant(base: &Value, mutations: Vec<(Mutation, Rng)>) -> (String, Vec<u8>) {
+    let mut doc = base.clone();
+    let mut what = Vec::new();
+    for (mutation, mut rng) in mutations {
+        what.push(mutation(&mut doc, &mut rng));
+    }
+    (what.join("; "), serde_json::to_vec_pretty(&doc).unwrap_or_default())
+}
+
 /// Every class name, in the order cases cycle through them.
 pub fn classes() -> Vec<&'static str> {
     STRUCTURAL.iter().map(|(name, _)| *name).chain(TEXTUAL.iter().copied()).collect()

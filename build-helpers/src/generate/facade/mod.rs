@@ -24,7 +24,7 @@ use self::model::{Body, OperationModel, Success, model};
 use super::signatures::Signature;
 use crate::document::{operations, snake_case};
 use crate::error::{Result, SpecError};
-use crate::validate::template_names;
+use crate::shapes::paths::template_names;
 
 /// The facade's items, for a normalized document, progenitor's signatures and the generated types (which
 /// paged lists are read from); and one line per operation that takes `limit` or `offset`, saying how it
@@ -41,7 +41,9 @@ pub fn facade(
     for (index, op) in operations(doc).into_iter().enumerate() {
         let id = op.operation_id().unwrap_or_default();
         let model = model(doc, op, index, signatures.get(&snake_case(id)))?;
-        items.push(operation(doc, &model)?);
+        let generated = operation(doc, &model)?;
+        refuse_duplicate_members(&generated, &model.builder.to_string(), &model.op.label())?;
+        items.push(generated);
         match paging::paging(doc, &model, types) {
             Some(Ok(paging)) => {
                 paging_report.push(format!("{id}: pages itself ({})", paging.shape));
@@ -86,6 +88,40 @@ fn refuse_colliding_names(doc: &Value) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A builder whose inherent methods and fields repeat a name: a parameter's setter that took a name the
+/// builder uses for itself (which [`model::BUILDER_NAMES`] should have renamed), refused at the spec's
+/// place before rustc would report a duplicate definition inside the wrapper's expanded facade.
+fn refuse_duplicate_members(generated: &TokenStream, builder: &str, label: &str) -> Result<()> {
+    let file: syn::File = syn::parse2(generated.clone())
+        .map_err(|e| SpecError::Generate(format!("the facade of {label} does not parse: {e}")))?;
+    let mut members: Vec<(&str, String)> = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(s) if s.ident == builder => {
+                members.extend(s.fields.iter().filter_map(|f| f.ident.as_ref()).map(|i| ("field", i.to_string())));
+            }
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                members.extend(block.items.iter().filter_map(|item| match item {
+                    syn::ImplItem::Fn(method) => Some(("method", method.sig.ident.to_string())),
+                    _ => None,
+                }));
+            }
+            _ => {}
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    match members.into_iter().find(|member| !seen.insert(member.clone())) {
+        None => Ok(()),
+        Some((kind, name)) => Err(SpecError::invalid(
+            label,
+            format!(
+                "a parameter becomes the {kind} `{name}`, which the request builder `{builder}` has itself; add \
+                 `{name}` to BUILDER_NAMES in build-helpers/src/generate/facade/model.rs so such parameters are renamed"
+            ),
+        )),
+    }
 }
 
 fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
@@ -358,4 +394,28 @@ fn build_request(model: &OperationModel<'_>) -> Result<TokenStream> {
         let mut request = client.request(crate::catalog::#operation, self.settings)?;
         #( #steps )*
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_builder_member_named_twice_is_refused_at_the_operation_naming_the_list() {
+        let clean = quote! {
+            pub struct GetThing<'a> { client: &'a (), limit: Option<i64> }
+            impl<'a> GetThing<'a> { pub fn limit(self) -> Self { self } pub fn send(self) {} }
+        };
+        assert!(refuse_duplicate_members(&clean, "GetThing", "operation getThing").is_ok());
+        let twice = quote! {
+            pub struct GetThing<'a> { client: &'a (), send: Option<i64> }
+            impl<'a> GetThing<'a> { pub fn send(self) -> Self { self } }
+            impl<'a> GetThing<'a> { pub fn send(self) {} }
+        };
+        let refused = refuse_duplicate_members(&twice, "GetThing", "operation getThing").unwrap_err().to_string();
+        assert!(refused.contains("operation getThing") && refused.contains("`send`"), "{refused}");
+        assert!(refused.contains("BUILDER_NAMES"), "{refused}");
+        let field_twice = quote! { pub struct GetThing<'a> { client: &'a (), client: Option<i64> } };
+        assert!(refuse_duplicate_members(&field_twice, "GetThing", "operation getThing").is_err());
+    }
 }

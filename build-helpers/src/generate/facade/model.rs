@@ -7,15 +7,15 @@ use syn::visit_mut::VisitMut;
 
 use crate::document::{OperationRef, parameters, snake_case};
 use crate::error::{Result, SpecError};
-use crate::generate::idents::{NameCase, camel_ident, ident, snake_ident, typify_name};
 use crate::generate::signatures::{Signature, is_uuid, option_inner, owned};
 use crate::normalize::{X_KEY, X_SUB_PATH};
-use crate::validate::template_names;
+use crate::shapes::names::{NameCase, camel_ident, ident, snake_ident, typify_name};
+use crate::shapes::paths::template_names;
 
 /// Names a builder already uses for its own methods and fields; a parameter named so gets `_param` added
-/// to its field and setter (`query` → `.query_param(..)`), deterministically. A test reads the builders
-/// generated for the workspace's spec and fails when this list misses one of their names or names one
-/// they do not use.
+/// to its field and setter (`query` → `.query_param(..)`), deterministically. A name missing here meets
+/// its twin when the facade is generated, which refuses the spec at the parameter's operation, naming
+/// this list (`facade::refuse_duplicate_members`).
 pub const BUILDER_NAMES: [&str; 15] = [
     "send",
     "items",
@@ -314,73 +314,4 @@ pub fn doc_type(ty: &syn::Type) -> String {
         .replace(" < ", "<")
         .replace(" >", ">")
         .replace("< ", "<")
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-
-    use super::*;
-    use crate::document::operations;
-
-    /// [`BUILDER_NAMES`] is written by hand, and the builders' own methods are written by the generator:
-    /// the list must hold every name a generated builder uses for itself (a parameter of that name would
-    /// collide with it), and nothing that no builder uses. Read from the facade generated for the
-    /// workspace's spec.
-    #[test]
-    fn builder_names_are_the_names_the_generated_builders_use() {
-        let openapi = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi");
-        let checked = crate::pipeline::prepare_and_generate(&openapi).unwrap_or_else(|e| panic!("{e}"));
-        let facade = syn::parse_file(&checked.generated.facade).unwrap_or_else(|e| panic!("the facade: {e}"));
-        let doc = &checked.prepared.normalized.document;
-        // The setters of the spec's parameters, under either of the names a parameter can get.
-        let mut from_parameters = BTreeSet::new();
-        for op in operations(doc) {
-            for param in parameters(doc, &op).unwrap_or_default() {
-                let plain = typify_name(param.get("name").and_then(Value::as_str).unwrap_or_default(), NameCase::Snake);
-                from_parameters.insert(format!("{plain}_param"));
-                from_parameters.insert(plain);
-            }
-        }
-        let builders: BTreeSet<String> = facade
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                syn::Item::Struct(builder) => Some(builder.ident.to_string()),
-                _ => None,
-            })
-            .collect();
-        let (mut own, mut by_traits) = (BTreeSet::new(), BTreeSet::new());
-        for item in &facade.items {
-            match item {
-                syn::Item::Struct(builder) => {
-                    own.extend(builder.fields.iter().filter_map(|f| f.ident.as_ref()).map(|i| i.to_string()));
-                }
-                syn::Item::Impl(block) => {
-                    let syn::Type::Path(path) = &*block.self_ty else { continue };
-                    let Some(last) = path.path.segments.last() else { continue };
-                    if !builders.contains(&last.ident.to_string()) {
-                        continue;
-                    }
-                    let names = block.items.iter().filter_map(|item| match item {
-                        syn::ImplItem::Fn(method) => Some(method.sig.ident.to_string()),
-                        _ => None,
-                    });
-                    if block.trait_.is_some() { by_traits.extend(names) } else { own.extend(names) }
-                }
-                _ => {}
-            }
-        }
-        assert!(builders.len() >= operations(doc).len(), "one builder per operation: {builders:?}");
-        // A trait's methods (`IntoFuture::into_future`, the paging plumbing, `Debug::fmt`) are reached
-        // through their trait, which an inherent setter of the same name does not shadow: only the
-        // builders' inherent methods and fields must be listed. The list may name a trait method a user
-        // calls by name (`into_future`).
-        let listed: BTreeSet<String> = BUILDER_NAMES.iter().map(|name| name.to_string()).collect();
-        let unlisted: Vec<&String> =
-            own.iter().filter(|n| !from_parameters.contains(*n) && !listed.contains(*n)).collect();
-        assert!(unlisted.is_empty(), "builders use {unlisted:?}, which BUILDER_NAMES in facade/model.rs does not list");
-        let unused: Vec<&String> = listed.iter().filter(|n| !own.contains(*n) && !by_traits.contains(*n)).collect();
-        assert!(unused.is_empty(), "BUILDER_NAMES lists {unused:?}, which no generated builder uses");
-    }
 }
