@@ -150,14 +150,14 @@ fn a_field_the_code_reads_that_changes_shape_is_refused_at_its_place() {
             "pipecat-cloud/src/wait.rs",
         ),
         (
-            // A `title` names the type generated for an inline schema: CreateServiceRequestAgentProfile
-            // would become Profile.
+            // A `title` names the type generated for an inline schema: createService's agentProfile
+            // would no longer be the AgentProfile updateService's is, but a type named Profile.
             "title",
             |doc| {
                 drop(entry(doc, "createService takes body field agentProfile").insert("title".into(), "Profile".into()))
             },
             "/properties/agentProfile: the code was written against `agentProfile optional:",
-            "cli/src/workflows/deploy.rs",
+            "pipecat-cloud/src/deploy.rs",
         ),
         (
             // The same values under a component's name: GetLogsOrder would become SortOrder.
@@ -190,7 +190,7 @@ fn a_field_the_code_reads_that_changes_shape_is_refused_at_its_place() {
                 request["required"].as_array_mut().unwrap().push("image".into());
             },
             "its signature: operation createService",
-            "emulator/examples/quickstart.rs",
+            "pipecat-cloud/src/deploy.rs",
         ),
     ];
     for (case, change, said, relied_on_by) in cases {

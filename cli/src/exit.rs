@@ -82,6 +82,29 @@ fn sdk_code(error: &Error) -> u8 {
     }
 }
 
+/// `error` in one line: each layer this tool and the SDK wrote, then, below the SDK's error, only the
+/// innermost cause (the socket's `Connection refused`, the decoder's place): the layers of the HTTP
+/// stack in between repeat each other. Each part once.
+pub fn describe(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut add = |text: String| {
+        if !text.is_empty() && !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+    };
+    for layer in error.chain() {
+        add(layer.to_string());
+        let from_the_sdk = layer.is::<Error>() || layer.is::<WaitError>() || layer.is::<pipecat_cloud::ConfigError>();
+        if from_the_sdk {
+            if let Some(innermost) = std::iter::successors(layer.source(), |cause| cause.source()).last() {
+                add(innermost.to_string());
+            }
+            break;
+        }
+    }
+    parts.join(": ")
+}
+
 /// `{"error": {"status", "code", "message"}}`: the one document JSON mode prints for a failure.
 pub fn error_json(error: &anyhow::Error) -> serde_json::Value {
     let api = error
@@ -102,7 +125,7 @@ pub fn error_json(error: &anyhow::Error) -> serde_json::Value {
     serde_json::json!({"error": {
         "status": api.map(|a| a.status),
         "code": api.and_then(|a| a.code.clone()).unwrap_or_else(|| kind.to_string()),
-        "message": format!("{error:#}"),
+        "message": describe(error),
     }})
 }
 

@@ -48,7 +48,7 @@ pub fn main() -> ExitCode {
             if mode == output::Mode::Json {
                 output::line(&exit::error_json(&error).to_string());
             }
-            output::note(&format!("error: {error:#}"));
+            output::note(&format!("error: {}", exit::describe(&error)));
             ExitCode::from(code)
         }
     }

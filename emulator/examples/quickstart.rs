@@ -12,10 +12,8 @@
 
 use std::time::Duration;
 
-use pipecat_cloud::types::{
-    CreateServiceRequest, CreateServiceRequestServiceName, RegularSecretsRequest, RegularSecretsRequestSecretsItem,
-    StartRequest,
-};
+use pipecat_cloud::deploy::{Deploy, DeployOptions};
+use pipecat_cloud::types::{RegularSecretsRequest, RegularSecretsRequestSecretsItem, StartRequest};
 use pipecat_cloud::wait::WaitOptions;
 use pipecat_cloud::{Client, ENV_PRIVATE_KEY, RetryConfig};
 use pipecat_cloud_emulator::{Emulator, Fault, Progression};
@@ -45,15 +43,15 @@ async fn main() -> anyhow::Result<()> {
     let keys: Vec<&str> = set.secrets.iter().filter_map(|k| k.field_name.as_deref()).collect();
     println!("   ready, holding {keys:?} (values are never returned)\n");
 
-    println!("2. Deploy an agent bound to the set, then wait until it runs the new deployment");
-    let name: CreateServiceRequestServiceName = "voice-bot".parse()?;
-    let request = CreateServiceRequest::new(name)
-        .image("registry.example.com/acme/voice-bot:1.0")
-        .secret_set("voice-bot-secrets");
-    let created = client.create_service(request).await?;
-    let deployment = created.desired_deployment_id.clone();
-    println!("   createService: deployment {} asked for", deployment.as_deref().unwrap_or("?"));
-    let agent = client.wait_until_agent_ready("voice-bot", deployment.as_deref(), &waiting).await?;
+    println!("2. Deploy an agent bound to the set (created, as it is new), and wait until it runs the deployment");
+    let deploy = Deploy::image("voice-bot", "registry.example.com/acme/voice-bot:1.0").secret_set("voice-bot-secrets");
+    let deployed = client.deploy(&deploy, &DeployOptions::default().wait(waiting.clone())).await?;
+    println!(
+        "   {}: deployment {}",
+        if deployed.created { "created" } else { "updated" },
+        deployed.deployment_id.as_deref().unwrap_or("?")
+    );
+    let agent = deployed.agent;
     println!(
         "   ready: reconciledDeploymentId is {}, revision {}\n",
         agent.reconciled_deployment_id.as_deref().unwrap_or("?"),

@@ -5,6 +5,83 @@
 
 /// Types used as operation parameters and responses.
 pub mod types {
+    ///Compute size per agent instance: `agent-1x` (0.5 vCPU, 1 GB), `agent-2x` (1 vCPU, 2 GB) or `agent-3x` (1.5 vCPU, 3 GB). The server assumes "agent-1x" when this is not sent.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum AgentProfile {
+        #[serde(rename = "agent-1x")]
+        Agent1x,
+        #[serde(rename = "agent-2x")]
+        Agent2x,
+        #[serde(rename = "agent-3x")]
+        Agent3x,
+    }
+    impl ::std::fmt::Display for AgentProfile {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Agent1x => f.write_str("agent-1x"),
+                Self::Agent2x => f.write_str("agent-2x"),
+                Self::Agent3x => f.write_str("agent-3x"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AgentProfile {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "agent-1x" => Ok(Self::Agent1x),
+                "agent-2x" => Ok(Self::Agent2x),
+                "agent-3x" => Ok(Self::Agent3x),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AgentProfile {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AgentProfile {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///How many agent instances to keep running.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct AutoScaling {
+        ///Upper bound of instances.
+        #[serde(
+            rename = "maxAgents",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub max_agents: ::std::option::Option<i64>,
+        ///Instances to keep warm even without sessions.
+        #[serde(
+            rename = "minAgents",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_agents: ::std::option::Option<i64>,
+    }
     ///A container image build in Pipecat Cloud.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -138,17 +215,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CreateServiceRequest {
-        ///Compute size per agent instance: `agent-1x` (0.5 vCPU, 1 GB), `agent-2x` (1 vCPU, 2 GB) or `agent-3x` (1.5 vCPU, 3 GB). The server assumes "agent-1x" when this is not sent.
         #[serde(
             rename = "agentProfile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub agent_profile: ::std::option::Option<CreateServiceRequestAgentProfile>,
+        pub agent_profile: ::std::option::Option<AgentProfile>,
         #[serde(
             rename = "autoScaling",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auto_scaling: ::std::option::Option<CreateServiceRequestAutoScaling>,
+        pub auto_scaling: ::std::option::Option<AutoScaling>,
         ///A successful cloud build to deploy instead of an image.
         #[serde(
             rename = "buildId",
@@ -168,7 +244,7 @@ pub mod types {
             rename = "krispViva",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub krisp_viva: ::std::option::Option<CreateServiceRequestKrispViva>,
+        pub krisp_viva: ::std::option::Option<KrispViva>,
         ///Longest a session may run, in seconds: 60 to 14400; 7200 when unset. The server assumes 7200 when this is not sent.
         #[serde(
             rename = "maxSessionDuration",
@@ -193,154 +269,6 @@ pub mod types {
         ///Name of the agent: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 54 characters.
         #[serde(rename = "serviceName")]
         pub service_name: CreateServiceRequestServiceName,
-    }
-    ///Compute size per agent instance: `agent-1x` (0.5 vCPU, 1 GB), `agent-2x` (1 vCPU, 2 GB) or `agent-3x` (1.5 vCPU, 3 GB). The server assumes "agent-1x" when this is not sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[non_exhaustive]
-    pub enum CreateServiceRequestAgentProfile {
-        #[serde(rename = "agent-1x")]
-        Agent1x,
-        #[serde(rename = "agent-2x")]
-        Agent2x,
-        #[serde(rename = "agent-3x")]
-        Agent3x,
-    }
-    impl ::std::fmt::Display for CreateServiceRequestAgentProfile {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Agent1x => f.write_str("agent-1x"),
-                Self::Agent2x => f.write_str("agent-2x"),
-                Self::Agent3x => f.write_str("agent-3x"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateServiceRequestAgentProfile {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "agent-1x" => Ok(Self::Agent1x),
-                "agent-2x" => Ok(Self::Agent2x),
-                "agent-3x" => Ok(Self::Agent3x),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateServiceRequestAgentProfile {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateServiceRequestAgentProfile {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///How many agent instances to keep running.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[non_exhaustive]
-    pub struct CreateServiceRequestAutoScaling {
-        ///Upper bound of instances.
-        #[serde(
-            rename = "maxAgents",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub max_agents: ::std::option::Option<i64>,
-        ///Instances to keep warm even without sessions.
-        #[serde(
-            rename = "minAgents",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub min_agents: ::std::option::Option<i64>,
-    }
-    ///Krisp VIVA noise and voice isolation settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[non_exhaustive]
-    pub struct CreateServiceRequestKrispViva {
-        ///Krisp VIVA model: `tel` for telephony-grade audio up to 16 kHz, `pro` for WebRTC audio up to 32 kHz, or null to turn the filter off.
-        #[serde(
-            rename = "audioFilter",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
-        pub audio_filter: ::std::option::Option<
-            CreateServiceRequestKrispVivaAudioFilter,
-        >,
-    }
-    ///Krisp VIVA model: `tel` for telephony-grade audio up to 16 kHz, `pro` for WebRTC audio up to 32 kHz, or null to turn the filter off.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[non_exhaustive]
-    pub enum CreateServiceRequestKrispVivaAudioFilter {
-        #[serde(rename = "tel")]
-        Tel,
-        #[serde(rename = "pro")]
-        Pro,
-    }
-    impl ::std::fmt::Display for CreateServiceRequestKrispVivaAudioFilter {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Tel => f.write_str("tel"),
-                Self::Pro => f.write_str("pro"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CreateServiceRequestKrispVivaAudioFilter {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "tel" => Ok(Self::Tel),
-                "pro" => Ok(Self::Pro),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateServiceRequestKrispVivaAudioFilter {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateServiceRequestKrispVivaAudioFilter {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
     }
     ///Name of the agent: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 54 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1030,6 +958,73 @@ pub mod types {
         ///Registry credentials as base64 of `username:token`.
         #[serde(rename = "secretValue")]
         pub secret_value: ::std::string::String,
+    }
+    ///Krisp VIVA noise and voice isolation settings.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct KrispViva {
+        ///Krisp VIVA model: `tel` for telephony-grade audio up to 16 kHz, `pro` for WebRTC audio up to 32 kHz, or null to turn the filter off.
+        #[serde(
+            rename = "audioFilter",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub audio_filter: ::std::option::Option<KrispVivaAudioFilter>,
+    }
+    ///Krisp VIVA model: `tel` for telephony-grade audio up to 16 kHz, `pro` for WebRTC audio up to 32 kHz, or null to turn the filter off.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum KrispVivaAudioFilter {
+        #[serde(rename = "tel")]
+        Tel,
+        #[serde(rename = "pro")]
+        Pro,
+    }
+    impl ::std::fmt::Display for KrispVivaAudioFilter {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Tel => f.write_str("tel"),
+                Self::Pro => f.write_str("pro"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for KrispVivaAudioFilter {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "tel" => Ok(Self::Tel),
+                "pro" => Ok(Self::Pro),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for KrispVivaAudioFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for KrispVivaAudioFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
     ///One page of builds.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2117,17 +2112,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct UpdateServiceRequest {
-        ///Compute size per agent instance: `agent-1x` (0.5 vCPU, 1 GB), `agent-2x` (1 vCPU, 2 GB) or `agent-3x` (1.5 vCPU, 3 GB). The server assumes "agent-1x" when this is not sent.
         #[serde(
             rename = "agentProfile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub agent_profile: ::std::option::Option<UpdateServiceRequestAgentProfile>,
+        pub agent_profile: ::std::option::Option<AgentProfile>,
         #[serde(
             rename = "autoScaling",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auto_scaling: ::std::option::Option<UpdateServiceRequestAutoScaling>,
+        pub auto_scaling: ::std::option::Option<AutoScaling>,
         ///A successful cloud build to deploy instead of an image.
         #[serde(
             rename = "buildId",
@@ -2153,7 +2147,7 @@ pub mod types {
             rename = "krispViva",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub krisp_viva: ::std::option::Option<UpdateServiceRequestKrispViva>,
+        pub krisp_viva: ::std::option::Option<KrispViva>,
         ///Longest a session may run, in seconds: 60 to 14400; 7200 when unset. The server assumes 7200 when this is not sent.
         #[serde(
             rename = "maxSessionDuration",
@@ -2172,154 +2166,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub secret_set: ::std::option::Option<::std::string::String>,
-    }
-    ///Compute size per agent instance: `agent-1x` (0.5 vCPU, 1 GB), `agent-2x` (1 vCPU, 2 GB) or `agent-3x` (1.5 vCPU, 3 GB). The server assumes "agent-1x" when this is not sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[non_exhaustive]
-    pub enum UpdateServiceRequestAgentProfile {
-        #[serde(rename = "agent-1x")]
-        Agent1x,
-        #[serde(rename = "agent-2x")]
-        Agent2x,
-        #[serde(rename = "agent-3x")]
-        Agent3x,
-    }
-    impl ::std::fmt::Display for UpdateServiceRequestAgentProfile {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Agent1x => f.write_str("agent-1x"),
-                Self::Agent2x => f.write_str("agent-2x"),
-                Self::Agent3x => f.write_str("agent-3x"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateServiceRequestAgentProfile {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "agent-1x" => Ok(Self::Agent1x),
-                "agent-2x" => Ok(Self::Agent2x),
-                "agent-3x" => Ok(Self::Agent3x),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateServiceRequestAgentProfile {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateServiceRequestAgentProfile {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///How many agent instances to keep running.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[non_exhaustive]
-    pub struct UpdateServiceRequestAutoScaling {
-        ///Upper bound of instances.
-        #[serde(
-            rename = "maxAgents",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub max_agents: ::std::option::Option<i64>,
-        ///Instances to keep warm even without sessions.
-        #[serde(
-            rename = "minAgents",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub min_agents: ::std::option::Option<i64>,
-    }
-    ///Krisp VIVA noise and voice isolation settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[non_exhaustive]
-    pub struct UpdateServiceRequestKrispViva {
-        ///Krisp VIVA model: `tel` for telephony-grade audio up to 16 kHz, `pro` for WebRTC audio up to 32 kHz, or null to turn the filter off.
-        #[serde(
-            rename = "audioFilter",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
-        pub audio_filter: ::std::option::Option<
-            UpdateServiceRequestKrispVivaAudioFilter,
-        >,
-    }
-    ///Krisp VIVA model: `tel` for telephony-grade audio up to 16 kHz, `pro` for WebRTC audio up to 32 kHz, or null to turn the filter off.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[non_exhaustive]
-    pub enum UpdateServiceRequestKrispVivaAudioFilter {
-        #[serde(rename = "tel")]
-        Tel,
-        #[serde(rename = "pro")]
-        Pro,
-    }
-    impl ::std::fmt::Display for UpdateServiceRequestKrispVivaAudioFilter {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Tel => f.write_str("tel"),
-                Self::Pro => f.write_str("pro"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateServiceRequestKrispVivaAudioFilter {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "tel" => Ok(Self::Tel),
-                "pro" => Ok(Self::Pro),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateServiceRequestKrispVivaAudioFilter {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateServiceRequestKrispVivaAudioFilter {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
     }
     ///Where the build context will be uploaded.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3281,6 +3127,28 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
             Ok(Self::from(value.as_ref()))
         }
     }
+    impl AutoScaling {
+        ///A `AutoScaling` with every optional field unset; set them with the methods named after them.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                max_agents: ::std::default::Default::default(),
+                min_agents: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `max_agents`: Upper bound of instances.
+        #[must_use]
+        pub fn max_agents(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.max_agents = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `min_agents`: Instances to keep warm even without sessions.
+        #[must_use]
+        pub fn min_agents(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.min_agents = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
     impl Build {
         ///A `Build` with every optional field unset; set them with the methods named after them.
         #[allow(clippy::new_without_default)]
@@ -3519,11 +3387,11 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
                 service_name: service_name.into(),
             }
         }
-        ///Sets `agent_profile`: Compute size per agent instance: `agent-1x` (0.5 vCPU, 1 GB), `agent-2x` (1 vCPU, 2 GB) or `agent-3x` (1.5 vCPU, 3 GB). The server assumes "agent-1x" when this is not sent.
+        ///Sets `agent_profile`.
         #[must_use]
         pub fn agent_profile(
             mut self,
-            value: impl ::std::convert::Into<CreateServiceRequestAgentProfile>,
+            value: impl ::std::convert::Into<AgentProfile>,
         ) -> Self {
             self.agent_profile = ::std::option::Option::Some(value.into());
             self
@@ -3532,7 +3400,7 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
         #[must_use]
         pub fn auto_scaling(
             mut self,
-            value: impl ::std::convert::Into<CreateServiceRequestAutoScaling>,
+            value: impl ::std::convert::Into<AutoScaling>,
         ) -> Self {
             self.auto_scaling = ::std::option::Option::Some(value.into());
             self
@@ -3568,7 +3436,7 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
         #[must_use]
         pub fn krisp_viva(
             mut self,
-            value: impl ::std::convert::Into<CreateServiceRequestKrispViva>,
+            value: impl ::std::convert::Into<KrispViva>,
         ) -> Self {
             self.krisp_viva = ::std::option::Option::Some(value.into());
             self
@@ -3608,36 +3476,6 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
         ) -> Self {
             self.secret_set = ::std::option::Option::Some(value.into());
             self
-        }
-    }
-    impl CreateServiceRequestAutoScaling {
-        ///A `CreateServiceRequestAutoScaling` with every optional field unset; set them with the methods named after them.
-        #[allow(clippy::new_without_default)]
-        pub fn new() -> Self {
-            Self {
-                max_agents: ::std::default::Default::default(),
-                min_agents: ::std::default::Default::default(),
-            }
-        }
-        ///Sets `max_agents`: Upper bound of instances.
-        #[must_use]
-        pub fn max_agents(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.max_agents = ::std::option::Option::Some(value.into());
-            self
-        }
-        ///Sets `min_agents`: Instances to keep warm even without sessions.
-        #[must_use]
-        pub fn min_agents(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.min_agents = ::std::option::Option::Some(value.into());
-            self
-        }
-    }
-    impl CreateServiceRequestKrispViva {
-        ///A `CreateServiceRequestKrispViva` with its required fields (`audio_filter`); set the optional ones with the methods named after them.
-        pub fn new(
-            audio_filter: ::std::option::Option<CreateServiceRequestKrispVivaAudioFilter>,
-        ) -> Self {
-            Self { audio_filter }
         }
     }
     impl DeleteSecretFromSetResponse {
@@ -4074,6 +3912,12 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
         ) -> Self {
             self.region = ::std::option::Option::Some(value.into());
             self
+        }
+    }
+    impl KrispViva {
+        ///A `KrispViva` with its required fields (`audio_filter`); set the optional ones with the methods named after them.
+        pub fn new(audio_filter: ::std::option::Option<KrispVivaAudioFilter>) -> Self {
+            Self { audio_filter }
         }
     }
     impl ListBuildsResponse {
@@ -5799,11 +5643,11 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
                 secret_set: ::std::default::Default::default(),
             }
         }
-        ///Sets `agent_profile`: Compute size per agent instance: `agent-1x` (0.5 vCPU, 1 GB), `agent-2x` (1 vCPU, 2 GB) or `agent-3x` (1.5 vCPU, 3 GB). The server assumes "agent-1x" when this is not sent.
+        ///Sets `agent_profile`.
         #[must_use]
         pub fn agent_profile(
             mut self,
-            value: impl ::std::convert::Into<UpdateServiceRequestAgentProfile>,
+            value: impl ::std::convert::Into<AgentProfile>,
         ) -> Self {
             self.agent_profile = ::std::option::Option::Some(value.into());
             self
@@ -5812,7 +5656,7 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
         #[must_use]
         pub fn auto_scaling(
             mut self,
-            value: impl ::std::convert::Into<UpdateServiceRequestAutoScaling>,
+            value: impl ::std::convert::Into<AutoScaling>,
         ) -> Self {
             self.auto_scaling = ::std::option::Option::Some(value.into());
             self
@@ -5854,7 +5698,7 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
         #[must_use]
         pub fn krisp_viva(
             mut self,
-            value: impl ::std::convert::Into<UpdateServiceRequestKrispViva>,
+            value: impl ::std::convert::Into<KrispViva>,
         ) -> Self {
             self.krisp_viva = ::std::option::Option::Some(value.into());
             self
@@ -5885,36 +5729,6 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
         ) -> Self {
             self.secret_set = ::std::option::Option::Some(value.into());
             self
-        }
-    }
-    impl UpdateServiceRequestAutoScaling {
-        ///A `UpdateServiceRequestAutoScaling` with every optional field unset; set them with the methods named after them.
-        #[allow(clippy::new_without_default)]
-        pub fn new() -> Self {
-            Self {
-                max_agents: ::std::default::Default::default(),
-                min_agents: ::std::default::Default::default(),
-            }
-        }
-        ///Sets `max_agents`: Upper bound of instances.
-        #[must_use]
-        pub fn max_agents(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.max_agents = ::std::option::Option::Some(value.into());
-            self
-        }
-        ///Sets `min_agents`: Instances to keep warm even without sessions.
-        #[must_use]
-        pub fn min_agents(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.min_agents = ::std::option::Option::Some(value.into());
-            self
-        }
-    }
-    impl UpdateServiceRequestKrispViva {
-        ///A `UpdateServiceRequestKrispViva` with its required fields (`audio_filter`); set the optional ones with the methods named after them.
-        pub fn new(
-            audio_filter: ::std::option::Option<UpdateServiceRequestKrispVivaAudioFilter>,
-        ) -> Self {
-            Self { audio_filter }
         }
     }
     impl UploadUrlRequest {
@@ -8316,34 +8130,25 @@ impl ::std::fmt::Debug for GetLogs<'_> {
         f.debug_struct(::std::stringify!(GetLogs)).finish_non_exhaustive()
     }
 }
-impl crate::contract::Paged for types::GetLogsResponse {
+impl<'a> crate::contract::Source<'a> for GetLogs<'a> {
     type Item = types::GetLogsResponseLogsItem;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-        self.logs
+    fn operation(&self) -> &'static str {
+        "getLogs"
     }
-    fn total(&self) -> ::std::option::Option<crate::contract::Total> {
-        crate::contract::Total::read(&self.total)
+    fn max_limit(&self) -> ::std::option::Option<u64> {
+        ::std::option::Option::None
     }
-    fn key(item: &Self::Item) -> crate::contract::Key {
-        let mut hasher = crate::contract::KeyHasher::default();
-        crate::contract::KeyPart::feed(&item.deployment_id, &mut hasher);
-        crate::contract::KeyPart::feed(&item.log, &mut hasher);
-        crate::contract::KeyPart::feed(&item.timestamp, &mut hasher);
-        hasher.finish()
-    }
-    const IDENTIFIED: bool = false;
-}
-impl<'a> crate::contract::PagedRequest<'a> for GetLogs<'a> {
-    type Page = types::GetLogsResponse;
-    const OPERATION: &'static str = "getLogs";
-    const MAX_LIMIT: ::std::option::Option<u64> = ::std::option::Option::None;
     fn start_offset(&self) -> u64 {
         crate::contract::as_u64(&self.offset).unwrap_or(0)
     }
     fn requested_limit(&self) -> ::std::option::Option<u64> {
         crate::contract::as_u64(&self.limit)
     }
-    fn for_page(&self, limit: u64, offset: u64) -> Self {
+    fn fetch(
+        &self,
+        limit: u64,
+        offset: u64,
+    ) -> crate::contract::SendFuture<'a, crate::contract::Fetched<Self::Item>> {
         let mut page = GetLogs {
             client: self.client,
             agent_name: ::std::clone::Clone::clone(&self.agent_name),
@@ -8359,10 +8164,21 @@ impl<'a> crate::contract::PagedRequest<'a> for GetLogs<'a> {
         };
         page.limit = ::std::convert::TryFrom::try_from(limit).ok();
         page.offset = ::std::convert::TryFrom::try_from(offset).ok();
-        page
+        ::std::boxed::Box::pin(async move {
+            let answer = page.send().await?;
+            let total = crate::contract::Total::read(&answer.total);
+            ::std::result::Result::Ok(crate::contract::Fetched::new(answer.logs, total))
+        })
     }
-    fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
-        ::std::boxed::Box::pin(self.send())
+    fn key(&self, item: &Self::Item) -> crate::contract::Key {
+        let mut hasher = crate::contract::KeyHasher::default();
+        ::std::hash::Hash::hash(&item.deployment_id, &mut hasher);
+        ::std::hash::Hash::hash(&item.log, &mut hasher);
+        ::std::hash::Hash::hash(&item.timestamp, &mut hasher);
+        ::std::hash::Hasher::finish(&hasher)
+    }
+    fn identified(&self) -> bool {
+        false
     }
 }
 impl<'a> GetLogs<'a> {
@@ -8583,32 +8399,25 @@ impl ::std::fmt::Debug for GetSessions<'_> {
         f.debug_struct(::std::stringify!(GetSessions)).finish_non_exhaustive()
     }
 }
-impl crate::contract::Paged for types::GetSessionsResponse {
+impl<'a> crate::contract::Source<'a> for GetSessions<'a> {
     type Item = types::GetSessionsResponseSessionsItem;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-        self.sessions
+    fn operation(&self) -> &'static str {
+        "getSessions"
     }
-    fn total(&self) -> ::std::option::Option<crate::contract::Total> {
-        crate::contract::Total::read(&self.total_count)
+    fn max_limit(&self) -> ::std::option::Option<u64> {
+        ::std::option::Option::None
     }
-    fn key(item: &Self::Item) -> crate::contract::Key {
-        let mut hasher = crate::contract::KeyHasher::default();
-        crate::contract::KeyPart::feed(&item.session_id, &mut hasher);
-        hasher.finish()
-    }
-    const IDENTIFIED: bool = true;
-}
-impl<'a> crate::contract::PagedRequest<'a> for GetSessions<'a> {
-    type Page = types::GetSessionsResponse;
-    const OPERATION: &'static str = "getSessions";
-    const MAX_LIMIT: ::std::option::Option<u64> = ::std::option::Option::None;
     fn start_offset(&self) -> u64 {
         crate::contract::as_u64(&self.offset).unwrap_or(0)
     }
     fn requested_limit(&self) -> ::std::option::Option<u64> {
         crate::contract::as_u64(&self.limit)
     }
-    fn for_page(&self, limit: u64, offset: u64) -> Self {
+    fn fetch(
+        &self,
+        limit: u64,
+        offset: u64,
+    ) -> crate::contract::SendFuture<'a, crate::contract::Fetched<Self::Item>> {
         let mut page = GetSessions {
             client: self.client,
             agent_name: ::std::clone::Clone::clone(&self.agent_name),
@@ -8625,10 +8434,21 @@ impl<'a> crate::contract::PagedRequest<'a> for GetSessions<'a> {
         };
         page.limit = ::std::convert::TryFrom::try_from(limit).ok();
         page.offset = ::std::convert::TryFrom::try_from(offset).ok();
-        page
+        ::std::boxed::Box::pin(async move {
+            let answer = page.send().await?;
+            let total = crate::contract::Total::read(&answer.total_count);
+            ::std::result::Result::Ok(
+                crate::contract::Fetched::new(answer.sessions, total),
+            )
+        })
     }
-    fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
-        ::std::boxed::Box::pin(self.send())
+    fn key(&self, item: &Self::Item) -> crate::contract::Key {
+        let mut hasher = crate::contract::KeyHasher::default();
+        ::std::hash::Hash::hash(&item.session_id, &mut hasher);
+        ::std::hash::Hasher::finish(&hasher)
+    }
+    fn identified(&self) -> bool {
+        true
     }
 }
 impl<'a> GetSessions<'a> {
@@ -9025,32 +8845,25 @@ impl ::std::fmt::Debug for ListBuilds<'_> {
         f.debug_struct(::std::stringify!(ListBuilds)).finish_non_exhaustive()
     }
 }
-impl crate::contract::Paged for types::ListBuildsResponse {
+impl<'a> crate::contract::Source<'a> for ListBuilds<'a> {
     type Item = types::Build;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-        self.builds
+    fn operation(&self) -> &'static str {
+        "listBuilds"
     }
-    fn total(&self) -> ::std::option::Option<crate::contract::Total> {
-        crate::contract::Total::read(&self.total)
+    fn max_limit(&self) -> ::std::option::Option<u64> {
+        ::std::option::Option::Some(100u64)
     }
-    fn key(item: &Self::Item) -> crate::contract::Key {
-        let mut hasher = crate::contract::KeyHasher::default();
-        crate::contract::KeyPart::feed(&item.id, &mut hasher);
-        hasher.finish()
-    }
-    const IDENTIFIED: bool = true;
-}
-impl<'a> crate::contract::PagedRequest<'a> for ListBuilds<'a> {
-    type Page = types::ListBuildsResponse;
-    const OPERATION: &'static str = "listBuilds";
-    const MAX_LIMIT: ::std::option::Option<u64> = ::std::option::Option::Some(100u64);
     fn start_offset(&self) -> u64 {
         crate::contract::as_u64(&self.offset).unwrap_or(0)
     }
     fn requested_limit(&self) -> ::std::option::Option<u64> {
         crate::contract::as_u64(&self.limit)
     }
-    fn for_page(&self, limit: u64, offset: u64) -> Self {
+    fn fetch(
+        &self,
+        limit: u64,
+        offset: u64,
+    ) -> crate::contract::SendFuture<'a, crate::contract::Fetched<Self::Item>> {
         let mut page = ListBuilds {
             client: self.client,
             status: ::std::clone::Clone::clone(&self.status),
@@ -9062,10 +8875,21 @@ impl<'a> crate::contract::PagedRequest<'a> for ListBuilds<'a> {
         };
         page.limit = ::std::convert::TryFrom::try_from(limit).ok();
         page.offset = ::std::convert::TryFrom::try_from(offset).ok();
-        page
+        ::std::boxed::Box::pin(async move {
+            let answer = page.send().await?;
+            let total = crate::contract::Total::read(&answer.total);
+            ::std::result::Result::Ok(
+                crate::contract::Fetched::new(answer.builds, total),
+            )
+        })
     }
-    fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
-        ::std::boxed::Box::pin(self.send())
+    fn key(&self, item: &Self::Item) -> crate::contract::Key {
+        let mut hasher = crate::contract::KeyHasher::default();
+        ::std::hash::Hash::hash(&item.id, &mut hasher);
+        ::std::hash::Hasher::finish(&hasher)
+    }
+    fn identified(&self) -> bool {
+        true
     }
 }
 impl<'a> ListBuilds<'a> {

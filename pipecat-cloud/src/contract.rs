@@ -13,8 +13,8 @@
 //! - [`Payload`]: a body of the session proxy (`json`, `bytes`).
 //! - [`SendFuture`]: what a builder's `.await` is.
 //! - [`Error`], [`Response`] (with `into_body`), [`PassThroughResponse`], [`RetryConfig`].
-//! - Paging (`paging.rs`): [`Paged`], [`PagedRequest`], [`Paginator`], [`Total`], [`Key`], [`KeyHasher`],
-//!   [`KeyPart`], [`feed_json`], [`as_u64`], [`PageStream`], [`ItemStream`].
+//! - Paging (`paging/`): [`Source`] (each paged builder's), [`Fetched`], [`Paginator`], [`Total`], [`Key`],
+//!   [`KeyHasher`], [`feed_json`], [`key`], [`as_u64`], [`PageStream`], [`ItemStream`].
 //! - With the `mock` feature: `Route` and `PathValue` (`mock.rs`).
 //!
 //! The generated crate's own items (`catalog`, `types`, `operation`, `timestamps`) are not part of it:
@@ -24,14 +24,12 @@ pub(crate) use crate::client::Client;
 pub(crate) use crate::error::Error;
 #[cfg(feature = "mock")]
 pub(crate) use crate::mock::{PathValue, Route};
+pub(crate) use crate::paging::{Fetched, ItemStream, Key, KeyHasher, PageStream, Paginator, Source, Total, as_u64};
 #[allow(
     unused_imports,
-    reason = "the generator names it for a paged item's field no KeyPart covers; this spec has none"
+    reason = "the generator names them for a paged item's field without Hash, or an item it cannot read; this spec has neither"
 )]
-pub(crate) use crate::paging::feed_json;
-pub(crate) use crate::paging::{
-    ItemStream, Key, KeyHasher, KeyPart, PageStream, Paged, PagedRequest, Paginator, Total, as_u64,
-};
+pub(crate) use crate::paging::{feed_json, key};
 pub(crate) use crate::request::{CallSettings, Payload, SendFuture};
 pub(crate) use crate::response::{PassThroughResponse, Response};
 pub(crate) use crate::retry::RetryConfig;

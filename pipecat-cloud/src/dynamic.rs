@@ -166,7 +166,7 @@ impl<'a> DynamicCall<'a> {
         if let Some(body) = self.body {
             request.payload(body)?;
         }
-        client.send_dynamic(request, !proxy).await
+        client.send_pass_through(request).await
     }
 }
 

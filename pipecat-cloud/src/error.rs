@@ -36,9 +36,9 @@ pub enum ConfigError {
          or pass one to ClientBuilder::private_key / public_key"
     )]
     NoKey,
-    /// The HTTP client could not be built. The message holds the cause, so it is not also the source.
-    #[error("the HTTP client could not be built: {}", crate::error::cause(.0))]
-    Http(reqwest::Error),
+    /// The HTTP client could not be built; the cause is the [`source`](std::error::Error::source).
+    #[error("the HTTP client could not be built")]
+    Http(#[source] reqwest::Error),
 }
 
 /// An error answered by the API: a response with a status outside 2xx.
@@ -79,10 +79,22 @@ impl fmt::Display for ApiError {
 
 /// Everything a call through [`crate::Client`] can fail with.
 ///
-/// Each message holds its cause, in one line (`could not reach the API: tcp connect error: Connection
-/// refused`), so `{}` is enough to act on. [`std::error::Error::source`] therefore returns nothing: a
-/// printer of error chains (`{:#}` with anyhow, `tracing`) would otherwise print the cause twice. The
-/// underlying error stays in the variant's `source` field.
+/// `Display` says this layer's part, in one line, naming the operation (`getService: could not reach
+/// the API`); the error underneath (reqwest's, and through it the socket's: `Connection refused`; or
+/// the JSON decoder's, naming the place) is its [`source`](std::error::Error::source), so a printer of
+/// error chains (`{:#}` with anyhow, `tracing`'s error fields) shows each layer once.
+///
+/// ```
+/// # fn show(error: &pipecat_cloud::Error) {
+/// let mut line = error.to_string();
+/// let mut cause = std::error::Error::source(error);
+/// while let Some(inner) = cause {
+///     line.push_str(&format!(": {inner}"));
+///     cause = inner.source();
+/// }
+/// eprintln!("{line}");
+/// # }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -177,24 +189,37 @@ impl fmt::Display for Error {
                 write!(f, "{operation}: the request could not be built: {message}; nothing was sent")
             }
             Error::Api(api) => write!(f, "{api}"),
-            Error::Timeout { operation, status, source } => write!(f, "{operation}: {}", timeout_text(status, source)),
+            Error::Timeout { operation, status, .. } => {
+                let what =
+                    if status.is_some() { "timed out reading the answer" } else { "timed out waiting for the API" };
+                write!(f, "{operation}: {what}{}", with_status(*status))
+            }
             Error::Transport { operation, status, source } => {
-                write!(f, "{operation}: {}", transport_text(status, source))
+                write!(f, "{operation}: {}", transport_text(*status, source))
             }
             Error::WalkTimedOut { operation, after, items } => write!(
                 f,
                 "{operation}: the walk over its pages took longer than {after:?}, after {items} items; ask for \
                  fewer (max_items) or allow longer"
             ),
-            Error::Decode { operation, status, source } => {
-                write!(f, "{operation}: the response (HTTP {status}) did not decode: {source}")
+            Error::Decode { operation, status, .. } => {
+                write!(f, "{operation}: the response (HTTP {status}) did not decode as the spec says")
             }
         }
     }
 }
 
-/// The cause is in the message (see [`Error`]); `source` is left to its default, none.
-impl std::error::Error for Error {}
+/// The error underneath: reqwest's for a timeout or a transport failure, the JSON decoder's for a body
+/// that did not decode.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout { source, .. } | Error::Transport { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 impl Error {
     /// The HTTP status, when a response arrived.
@@ -252,56 +277,23 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// What failed, with the status when one was received, then the cause.
-fn transport_text(status: &Option<u16>, source: &reqwest::Error) -> String {
-    if let Some(why) = crate::retry::unreadable_head(source) {
+/// What failed, with the status when one was received; the cause is the error's source.
+fn transport_text(status: Option<u16>, source: &reqwest::Error) -> String {
+    if crate::retry::unreadable_head(source).is_some() {
         // The head was never parsed, so its status is not known.
-        return format!(
-            "the answer's head (status line and headers) could not be read ({why}); a retry would get the same"
-        );
+        return "the answer's head (status line and headers) could not be read; a retry would get the same".into();
     }
     let what = match (source.is_redirect(), status) {
         (true, _) => "stopped following redirects",
         (false, Some(_)) => "the answer broke off",
         (false, None) => "could not reach the API",
     };
-    with_status(what, status, source)
+    format!("{what}{}", with_status(status))
 }
 
-fn timeout_text(status: &Option<u16>, source: &reqwest::Error) -> String {
-    let what = if status.is_some() { "timed out reading the answer" } else { "timed out waiting for the API" };
-    with_status(what, status, source)
-}
-
-fn with_status(what: &str, status: &Option<u16>, source: &reqwest::Error) -> String {
-    match status {
-        Some(status) => format!("{what} (HTTP {status}): {}", cause(source)),
-        None => format!("{what}: {}", cause(source)),
-    }
-}
-
-/// What actually went wrong, in one line: the two innermost causes below reqwest's own "error sending
-/// request for url (...)", which names the URL but not the reason (`tcp connect error: Connection
-/// refused`, `error reading a body from connection: end of file before message length reached`).
-pub(crate) fn cause(error: &reqwest::Error) -> String {
-    let mut causes: Vec<String> = Vec::new();
-    let mut next = std::error::Error::source(error);
-    while let Some(source) = next {
-        let text = one_line(&source.to_string());
-        if !text.is_empty() && !causes.iter().any(|c| c.contains(&text)) {
-            causes.push(text);
-        }
-        next = source.source();
-    }
-    if causes.is_empty() {
-        let mut text = error.to_string();
-        if let Some(url) = error.url() {
-            text = text.replace(&format!(" for url ({url})"), "");
-        }
-        return one_line(&text);
-    }
-    let innermost = causes.len().saturating_sub(2);
-    causes[innermost..].join(": ")
+/// ` (HTTP 503)` when a status was received.
+fn with_status(status: Option<u16>) -> String {
+    status.map(|status| format!(" (HTTP {status})")).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod base_url;
 mod client;
 mod config;
 mod contract;
+pub mod deploy;
 mod dynamic;
 mod error;
 #[cfg(feature = "mock")]

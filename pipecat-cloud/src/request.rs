@@ -107,6 +107,9 @@ pub(crate) struct OutgoingRequest {
     pub(crate) query: String,
     pub(crate) body: Option<(HeaderValue, Bytes)>,
     pub(crate) settings: CallSettings,
+    /// Whether it asks for JSON (`Accept: application/json`): every operation but the session proxy,
+    /// whose answer is the bot's, of any type.
+    pub(crate) wants_json: bool,
 }
 
 impl OutgoingRequest {
@@ -118,7 +121,8 @@ impl OutgoingRequest {
     ) -> Self {
         let mut path = String::with_capacity(base_path.len() + operation.path.len() + 16);
         path.push_str(base_path);
-        OutgoingRequest { operation, authorization, path, query: String::new(), body: None, settings }
+        let wants_json = operation.sub_path_param().is_none();
+        OutgoingRequest { operation, authorization, path, query: String::new(), body: None, settings, wants_json }
     }
 
     /// Appends a fixed part of the path template.

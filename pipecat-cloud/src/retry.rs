@@ -161,11 +161,11 @@ pub(crate) fn is_retryable_error(error: &reqwest::Error) -> bool {
 
 /// Why the answer's head could not be read, when that is what `error` is: larger than the client reads,
 /// or malformed (hyper's words). The server would send the same head again.
-pub(crate) fn unreadable_head(error: &reqwest::Error) -> Option<String> {
+pub(crate) fn unreadable_head(error: &reqwest::Error) -> Option<&hyper::Error> {
     let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
     while let Some(source) = next {
         if let Some(hyper_error) = source.downcast_ref::<hyper::Error>().filter(|e| e.is_parse()) {
-            return Some(hyper_error.to_string());
+            return Some(hyper_error);
         }
         next = source.source();
     }

@@ -19,49 +19,35 @@ use crate::request::OutgoingRequest;
 use crate::response::{PassThroughResponse, Response, request_id};
 use crate::retry::{AttemptEnd, next_wait};
 
-/// A success answer before its body is decoded.
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
 impl Client {
     /// Sends `request`; decodes a success body as JSON `T`.
     pub(crate) async fn send_json<T: DeserializeOwned>(&self, request: OutgoingRequest) -> Result<Response<T>, Error> {
         let operation = request.operation;
-        let answer = self.execute(request, true).await?;
+        let answer = self.execute(request).await?;
+        let status = answer.status.as_u16();
         match serde_json::from_slice(&answer.body) {
-            Ok(body) => Ok(Response::new(answer.status, answer.headers, body)),
-            Err(source) => Err(Error::Decode { operation: operation.id.as_str(), status: answer.status, source }),
+            Ok(body) => Ok(Response::new(status, answer.headers, body)),
+            Err(source) => Err(Error::Decode { operation: operation.id.as_str(), status, source }),
         }
     }
 
     /// Sends `request`; a success has no body to decode.
     #[allow(dead_code, reason = "the facade calls it for operations that answer without a body; today's spec has none")]
     pub(crate) async fn send_empty(&self, request: OutgoingRequest) -> Result<Response<()>, Error> {
-        let answer = self.execute(request, true).await?;
-        Ok(Response::new(answer.status, answer.headers, ()))
+        let answer = self.execute(request).await?;
+        Ok(Response::new(answer.status.as_u16(), answer.headers, ()))
     }
 
-    /// Sends `request`; a success is passed through as it came.
+    /// Sends `request`; a success is passed through as it came (the session proxy's, and every
+    /// [`crate::DynamicCall`]'s).
     pub(crate) async fn send_pass_through(&self, request: OutgoingRequest) -> Result<PassThroughResponse, Error> {
-        let answer = self.execute(request, false).await?;
-        Ok(PassThroughResponse::new(answer.status, answer.headers, answer.body))
-    }
-
-    /// Sends a request built by [`crate::DynamicCall`]; a success is passed through as it came.
-    pub(crate) async fn send_dynamic(
-        &self,
-        request: OutgoingRequest,
-        wants_json: bool,
-    ) -> Result<PassThroughResponse, Error> {
-        let answer = self.execute(request, wants_json).await?;
-        Ok(PassThroughResponse::new(answer.status, answer.headers, answer.body))
+        let answer = self.execute(request).await?;
+        Ok(PassThroughResponse::new(answer.status.as_u16(), answer.headers, answer.body))
     }
 
     /// Sends `request` under the call's retry policy; `Ok` for a 2xx answer read in full.
-    async fn execute(&self, request: OutgoingRequest, wants_json: bool) -> Result<Answer, Error> {
+    async fn execute(&self, request: OutgoingRequest) -> Result<Answer, Error> {
+        let wants_json = request.wants_json;
         let operation = request.operation;
         if let Some(message) = request.settings.refused.clone() {
             return Err(Error::InvalidRequest { operation: operation.id.as_str(), message });
@@ -135,15 +121,13 @@ impl Client {
         };
         let (attempts, ended) = attempts.instrument(span.clone()).await;
         let outcome = match ended {
-            Ok(answer) if answer.status.is_success() => {
-                Ok(Answer { status: answer.status.as_u16(), headers: answer.headers, body: answer.body })
-            }
+            Ok(answer) if answer.status.is_success() => Ok(answer),
             Ok(answer) => Err(api_error(operation, answer.status, &answer.headers, &answer.body)),
             Err((error, status)) => Err(transport_error(operation, error, status)),
         };
         tracing::debug!(
             parent: &span,
-            status = outcome.as_ref().map(|a| Some(a.status)).unwrap_or_else(Error::status),
+            status = outcome.as_ref().map(|a| Some(a.status.as_u16())).unwrap_or_else(Error::status),
             attempts,
             duration_ms = duration_ms(started.elapsed()),
             ok = outcome.is_ok(),
@@ -154,18 +138,18 @@ impl Client {
 }
 
 /// An answer read in full, whatever its status.
-struct Read {
+struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
 }
 
 /// Reads an answer in full; a body that breaks off or times out is the error with the status received.
-async fn read(mut response: reqwest::Response) -> Result<Read, (reqwest::Error, Option<u16>)> {
+async fn read(mut response: reqwest::Response) -> Result<Answer, (reqwest::Error, Option<u16>)> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     match response.bytes().await {
-        Ok(body) => Ok(Read { status, headers, body }),
+        Ok(body) => Ok(Answer { status, headers, body }),
         Err(error) => Err((error, Some(status.as_u16()))),
     }
 }

@@ -171,7 +171,7 @@ async fn running_sessions(running: i64) -> Emulator {
     let client = emulator.client();
     let agent = CreateServiceRequest::new(name)
         .image("acme/bot:1")
-        .auto_scaling(pipecat_cloud::types::CreateServiceRequestAutoScaling::new().max_agents(50));
+        .auto_scaling(pipecat_cloud::types::AutoScaling::new().max_agents(50));
     client.create_service(agent).await.unwrap();
     let mut state = emulator.snapshot();
     // 600 running sessions: more than maxAgents would let start, so they are made in the state.

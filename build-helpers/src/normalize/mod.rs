@@ -19,6 +19,7 @@ mod probe_methods;
 mod public_base;
 pub(crate) mod schema_walk;
 mod server_defaults;
+mod shared_request_types;
 mod sub_path;
 mod tolerant_responses;
 
@@ -59,6 +60,7 @@ pub const PASSES: &[Pass] = &[
     open_enums::PASS,
     explicit_null::PASS,
     server_defaults::PASS,
+    shared_request_types::PASS,
 ];
 
 /// A normalized document and what each pass changed.

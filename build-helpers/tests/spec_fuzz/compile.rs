@@ -1,9 +1,10 @@
 //! Compiles generated code in bulk, in one scratch workspace per call, with one `cargo` run:
 //!
-//! - [`compile_generated`]: per spec, the generated crate and the wrapper without `wait.rs` (which names
-//!   operations only our spec has), checked: for small specs written to reach the generator's corners;
+//! - [`compile_generated`]: per spec, the generated crate and the wrapper without its waits and deploy
+//!   (which name operations only our spec has), checked: for small specs written to reach the generator's
+//!   corners;
 //! - [`build_workspace`]: per spec, a copy of everything in the workspace that depends on the spec (the
-//!   generated crate, the whole wrapper with `wait.rs` and the `mock` feature, the emulator, whose build
+//!   generated crate, the whole wrapper (its waits and deploy too) with the `mock` feature, the emulator, whose build
 //!   script reads the spec, and the CLI), built with `cargo build`, not `check`: some errors only appear
 //!   when code is generated (`E0275` on deeply nested types).
 
@@ -25,7 +26,7 @@ pub struct Subject<'a> {
     pub spec: Option<(&'a [u8], &'static str)>,
 }
 
-/// `cargo check`s, per spec, the generated crate and the wrapper without `wait.rs`.
+/// `cargo check`s, per spec, the generated crate and the wrapper without its spec-specific modules.
 pub fn compile_generated(dir: &Path, subjects: &[Subject<'_>]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
     let mut members = Vec::new();
@@ -208,16 +209,24 @@ fn copy_crate(source: &str, name: &str, i: usize) -> (PathBuf, String) {
     (from, manifest)
 }
 
-/// The wrapper, whole or without `wait.rs`.
+/// The wrapper's modules that name operations only our spec has (its waits and its deploy): a copy for
+/// a spec of other operations leaves them out.
+const SPEC_SPECIFIC_MODULES: [&str; 2] = ["wait", "deploy"];
+
+/// The wrapper, whole or without [`SPEC_SPECIFIC_MODULES`].
 fn write_wrapper(dir: &Path, i: usize, whole: bool) {
     let (source, manifest) = copy_crate("pipecat-cloud", &format!("wrap{i}"), i);
     copy(&source.join("src"), &dir.join("src"));
     std::fs::copy(source.join("README.md"), dir.join("README.md")).unwrap();
     if !whole {
-        std::fs::remove_file(dir.join("src").join("wait.rs")).unwrap();
-        let lib = std::fs::read_to_string(dir.join("src").join("lib.rs")).unwrap();
-        assert!(lib.contains("\npub mod wait;\n"), "the wrapper's lib.rs no longer declares `pub mod wait;`");
-        std::fs::write(dir.join("src").join("lib.rs"), lib.replace("\npub mod wait;\n", "\n")).unwrap();
+        let mut lib = std::fs::read_to_string(dir.join("src").join("lib.rs")).unwrap();
+        for module in SPEC_SPECIFIC_MODULES {
+            std::fs::remove_file(dir.join("src").join(format!("{module}.rs"))).unwrap();
+            let declared = format!("\npub mod {module};\n");
+            assert!(lib.contains(&declared), "the wrapper's lib.rs no longer declares `pub mod {module};`");
+            lib = lib.replace(&declared, "\n");
+        }
+        std::fs::write(dir.join("src").join("lib.rs"), lib).unwrap();
     }
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
 }

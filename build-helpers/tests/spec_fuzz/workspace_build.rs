@@ -1,7 +1,7 @@
 //! Accepted means it builds: mutants of the whole spec, of the classes a vendor's next spec plausibly
 //! brings (`mutate::WORKSPACE`), go through `cargo spec check` (with the assumptions of the hand-written
 //! code); each refusal must be located, and the accepted ones are built with a copy of everything in the
-//! workspace that depends on the spec: the generated crate, the wrapper with `wait.rs` and `mock`, the
+//! workspace that depends on the spec: the generated crate, the whole wrapper with `mock`, the
 //! emulator, whose build script reads the spec, and the CLI (`compile::build_workspace`).
 //!
 //! Each run takes one accepted mutant of every class, from the run's seed (the commit's, see

@@ -1,23 +1,13 @@
-//! `deploy`: create the agent or update it, then wait until it runs what was just deployed.
-//!
-//! Settings come from the flags, then from `pcc-deploy.toml` (the official CLI's file, read from the
-//! current folder or `--config-file`). A secret set that is still being provisioned is waited for first
-//! (a deploy against it would get a 409). The wait is the SDK's `wait_until_agent_ready`: done when the
-//! agent's `reconciledDeploymentId` equals the `desiredDeploymentId` the create or update answered with
-//! and the agent is ready; a failed revision ends it at once; 5xx answers and dropped connections while
-//! polling are ridden out; a 4xx stops it.
+//! `deploy`: the SDK's [`Client::deploy`](pipecat_cloud::Client::deploy), with its settings from the
+//! flags, then from `pcc-deploy.toml` (the official CLI's file, read from the current folder or
+//! `--config-file`), and its waits shown as they go.
 
 use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
-use pipecat_cloud::Error;
-use pipecat_cloud::types::{
-    CreateServiceRequest, CreateServiceRequestAgentProfile, CreateServiceRequestAutoScaling,
-    CreateServiceRequestKrispViva, CreateServiceRequestServiceName, ServiceDetailsResponse, UpdateServiceRequest,
-    UpdateServiceRequestAgentProfile, UpdateServiceRequestAutoScaling, UpdateServiceRequestKrispViva,
-};
+use pipecat_cloud::deploy::{Deploy, DeployError, DeployOptions};
+use pipecat_cloud::types::ServiceDetailsResponse;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::wait_flags::{wait_args, wait_times};
@@ -144,86 +134,6 @@ pub fn command() -> Command {
         .args(wait_args(600, 5.0))
 }
 
-/// What is deployed: an image, or the image of a build.
-enum Source {
-    Image(String),
-    Build(pipecat_cloud::Uuid),
-}
-
-/// The body a deploy sends: an update of an existing agent, or a new agent.
-enum Body {
-    Update(UpdateServiceRequest),
-    Create(CreateServiceRequest),
-}
-
-/// What a deploy sets, from the flags and the deploy file; the same for a new agent and an update.
-struct Settings {
-    /// The deploy file's name as the user gave it (`--config-file`), else `pcc-deploy.toml`: where a
-    /// refused value may have come from.
-    file: String,
-    source: Source,
-    secret_set: Option<String>,
-    image_pull_secret_set: Option<String>,
-    agent_profile: Option<String>,
-    max_session_duration: Option<i64>,
-    krisp_viva_audio_filter: Option<String>,
-    min_agents: Option<i64>,
-    max_agents: Option<i64>,
-}
-
-/// `request` with `settings` set. `createService` and `updateService` take the same settings, but
-/// each body is its own generated type with its own nested types (`CreateServiceRequestAgentProfile`,
-/// `UpdateServiceRequestAgentProfile`, ...), with setters of the same names: one macro sets both.
-/// A value the API does not list (a profile, a filter) is refused here, naming the accepted ones.
-macro_rules! with_settings {
-    ($request:expr, $settings:expr, $profile:ty, $scaling:ty, $krisp:ty) => {{
-        let settings: &Settings = $settings;
-        let mut request = match &settings.source {
-            Source::Image(image) => $request.image(image.as_str()),
-            Source::Build(id) => $request.build_id(*id),
-        };
-        if let Some(set) = &settings.secret_set {
-            request = request.secret_set(set.as_str());
-        }
-        if let Some(set) = &settings.image_pull_secret_set {
-            request = request.image_pull_secret_set(set.as_str());
-        }
-        if let Some(profile) = &settings.agent_profile {
-            request = request.agent_profile(listed::<$profile>(settings, "agent-profile", "agent_profile", profile)?);
-        }
-        if let Some(seconds) = settings.max_session_duration {
-            request = request.max_session_duration(seconds);
-        }
-        if let Some(filter) = &settings.krisp_viva_audio_filter {
-            request = request.krisp_viva(<$krisp>::new(Some(listed(
-                settings,
-                "krisp-viva-audio-filter",
-                "[krisp_viva] audio_filter",
-                filter,
-            )?)));
-        }
-        if settings.min_agents.is_some() || settings.max_agents.is_some() {
-            let mut scaling = <$scaling>::new();
-            if let Some(min) = settings.min_agents {
-                scaling = scaling.min_agents(min);
-            }
-            if let Some(max) = settings.max_agents {
-                scaling = scaling.max_agents(max);
-            }
-            request = request.auto_scaling(scaling);
-        }
-        request
-    }};
-}
-
-/// `text` as a value of the enum `T`, or a refusal that names where it came from (`--flag`, or
-/// `setting` in the deploy file) and the values the API lists (serde's own message for an unknown
-/// variant lists them).
-fn listed<T: DeserializeOwned>(settings: &Settings, flag: &str, setting: &str, text: &str) -> anyhow::Result<T> {
-    serde_json::from_value(Value::from(text))
-        .map_err(|e| refused(format!("--{flag} `{text}` (or {setting} in {}): {e}", settings.file)))
-}
-
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
     let file_name = matches.get_one::<String>("config-file").cloned();
     let file = read_file(file_name.as_ref().map(PathBuf::from))?;
@@ -233,139 +143,102 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let name = text("agent", &file.agent_name).ok_or_else(|| {
         refused(format!("name the agent: pipecat-cloud deploy AGENT IMAGE (or agent_name in {file_name})"))
     })?;
-    let image = text("image", &file.image);
-    let build_id = text("build-id", &file.build_id);
-    let secret_set = text("secret-set", &file.secret_set);
-    let source = match (image, build_id) {
+    let mut deploy = match (text("image", &file.image), text("build-id", &file.build_id)) {
         (Some(_), Some(_)) => return Err(refused("give an image or a build id, not both")),
         (None, None) => return Err(refused("give the image to deploy (or --build-id)")),
-        (Some(image), None) => Source::Image(image),
-        (None, Some(id)) => Source::Build(id.parse().map_err(|_| {
-            refused(format!(
-                "--build-id `{id}` (or build_id in {file_name}) is not a build id (a UUID, from `build run`)"
-            ))
-        })?),
+        (Some(image), None) => Deploy::image(&name, image),
+        (None, Some(id)) => Deploy::build(
+            &name,
+            id.parse().map_err(|_| {
+                refused(format!(
+                    "--build-id `{id}` (or build_id in {file_name}) is not a build id (a UUID, from `build run`)"
+                ))
+            })?,
+        ),
     };
-    let settings = Settings {
-        file: file_name.clone(),
-        source,
-        secret_set: secret_set.clone(),
-        image_pull_secret_set: text("image-pull-secret-set", &file.image_credentials),
-        agent_profile: text("agent-profile", &file.agent_profile),
-        max_session_duration: matches.get_one::<i64>("max-session-duration").copied().or(file.max_session_duration),
-        krisp_viva_audio_filter: text("krisp-viva-audio-filter", &file.krisp_viva.audio_filter),
-        min_agents: matches
-            .get_one::<i64>("min-agents")
-            .copied()
-            .or(file.scaling.min_agents)
-            .or(file.scaling.min_instances),
-        max_agents: matches
-            .get_one::<i64>("max-agents")
-            .copied()
-            .or(file.scaling.max_agents)
-            .or(file.scaling.max_instances),
-    };
+    let optional = [
+        ("region", &file.region, Deploy::region as fn(Deploy, String) -> Deploy),
+        ("secret-set", &file.secret_set, Deploy::secret_set),
+        ("image-pull-secret-set", &file.image_credentials, Deploy::image_pull_secret_set),
+        ("agent-profile", &file.agent_profile, Deploy::agent_profile),
+        ("krisp-viva-audio-filter", &file.krisp_viva.audio_filter, Deploy::krisp_viva_audio_filter),
+    ];
+    for (flag, from_file, set) in optional {
+        if let Some(value) = text(flag, from_file) {
+            deploy = set(deploy, value);
+        }
+    }
+    let number = |flag: &str, from_file: Option<i64>| matches.get_one::<i64>(flag).copied().or(from_file);
+    if let Some(seconds) = number("max-session-duration", file.max_session_duration) {
+        deploy = deploy.max_session_duration(seconds);
+    }
+    if let Some(min) = number("min-agents", file.scaling.min_agents.or(file.scaling.min_instances)) {
+        deploy = deploy.min_agents(min);
+    }
+    if let Some(max) = number("max-agents", file.scaling.max_agents.or(file.scaling.max_instances)) {
+        deploy = deploy.max_agents(max);
+    }
+    deploy = deploy.force(matches.get_flag("force"));
     if file.enable_krisp.is_some() || file.enable_managed_keys.is_some() || file.websocket_auth.is_some() {
         output::note(&format!(
             "note: enable_krisp, enable_managed_keys and websocket_auth in {file_name} are not part of the \
                  published API; they are not sent"
         ));
     }
-    let region = text("region", &file.region);
-    let existing_request = |force: bool| -> anyhow::Result<UpdateServiceRequest> {
-        let request = with_settings!(
-            UpdateServiceRequest::new(),
-            &settings,
-            UpdateServiceRequestAgentProfile,
-            UpdateServiceRequestAutoScaling,
-            UpdateServiceRequestKrispViva
-        );
-        Ok(if force { request.force_redeploy(true) } else { request })
-    };
-    let new_request = |region: Option<String>| -> anyhow::Result<CreateServiceRequest> {
-        let service_name = CreateServiceRequestServiceName::try_from(name.as_str())
-            .map_err(|e| refused(format!("`{name}` cannot name an agent: {e}")))?;
-        let request = with_settings!(
-            CreateServiceRequest::new(service_name),
-            &settings,
-            CreateServiceRequestAgentProfile,
-            CreateServiceRequestAutoScaling,
-            CreateServiceRequestKrispViva
-        );
-        Ok(match region {
-            Some(region) => request.region(region),
-            None => request,
-        })
-    };
-    // Both bodies are built before anything is sent: a value the API does not list for either is
-    // refused here. A refusal of one alone (a name `createService` would not take) waits until the
-    // look-up says which one is sent, so an existing agent can still be updated.
-    let region_given = region.is_some();
-    let force = matches.get_flag("force");
-    let update = existing_request(force);
-    let create = new_request(region);
-    if let (Err(refusal), Err(_)) = (&update, &create) {
-        return Err(refused(refusal.to_string()));
-    }
     let client = context.client()?;
     let (interval, timeout) = wait_times(matches)?;
-    let wait = !matches.get_flag("no-wait");
-
-    // The look-up decides which body is sent, and a body that cannot be sent is refused before the
-    // wait for the secret set, which may take minutes.
-    let existing = match client.get_service(&name).send().await {
-        Ok(_) => true,
-        Err(Error::Api(api)) if api.status == 404 => false,
-        Err(other) => return Err(other.into()),
-    };
-    let body = if existing {
-        if region_given {
-            output::note("note: the region of an existing agent cannot change; --region is ignored");
-        }
-        Body::Update(update?)
-    } else {
-        if force {
-            output::note("note: --force redeploys an existing agent; a new agent is deployed anyway");
-        }
-        Body::Create(create?)
-    };
     let reporter = Reporter::new();
-    if let (Some(set_name), true) = (&secret_set, wait) {
-        client
-            .wait_until_secret_set_ready(set_name, &reporter.options(interval, timeout))
-            .await
-            .inspect_err(|_| reporter.abandon())?;
-    }
-    let verb = if existing { "updated" } else { "created" };
-    let sent = match body {
-        Body::Update(request) => client.update_service(&name, request).await,
-        Body::Create(request) => client.create_service(request).await,
-    };
-    let agent = sent.map_err(|error| match error {
-        // The API took the change; only its answer could not be read. Said, so that nobody deploys twice.
-        Error::Decode { status, .. } => anyhow::Error::from(error).context(format!(
-            "agent {name} was {verb} (HTTP {status}), but its answer could not be read (see the agent with: \
-             pipecat-cloud agent get {name})"
-        )),
-        other => other.into(),
+    let options = DeployOptions::default()
+        .wait(reporter.options(interval, timeout))
+        .wait_for_rollout(!matches.get_flag("no-wait"));
+    let deployed = client.deploy(&deploy, &options).await.map_err(|error| {
+        reporter.abandon();
+        explain(error, &name, &file_name)
     })?;
-    let deployment = agent.desired_deployment_id.clone();
-    if !wait {
-        output::note(&format!(
-            "agent {name} {verb}; deployment {} rolling out (not waiting)",
-            deployment.as_deref().unwrap_or("?")
-        ));
-        return print_agent(context, &agent);
+    if deployed.region_ignored {
+        output::note("note: the region of an existing agent cannot change; --region is ignored");
     }
-    let ready = client
-        .wait_until_agent_ready(&name, deployment.as_deref(), &reporter.options(interval, timeout))
-        .await
-        .inspect_err(|_| {
-            reporter.abandon();
+    if deployed.force_ignored {
+        output::note("note: --force redeploys an existing agent; a new agent is deployed anyway");
+    }
+    let verb = if deployed.created { "created" } else { "updated" };
+    let deployment = deployed.deployment_id.as_deref().unwrap_or("?");
+    if options.wait_for_rollout {
+        reporter.finish(&format!("agent {name} {verb} and ready (deployment {deployment})"));
+    } else {
+        output::note(&format!("agent {name} {verb}; deployment {deployment} rolling out (not waiting)"));
+    }
+    print_agent(context, &deployed.agent)
+}
+
+/// A deploy's failure in the command's terms: a refused setting names its flag and the deploy file; an
+/// agent the API took whose answer was unreadable says how to look at it; a failed rollout where to see
+/// why.
+fn explain(error: DeployError, name: &str, file: &str) -> anyhow::Error {
+    match error {
+        DeployError::InvalidSetting { setting: "name", value, reason, .. } => {
+            refused(format!("`{value}` cannot name an agent: {reason}"))
+        }
+        DeployError::InvalidSetting { setting, value, reason, .. } => {
+            // The SDK's setting, as this command's flag and the deploy file's key.
+            let in_file = match setting {
+                "krisp_viva_audio_filter" => "[krisp_viva] audio_filter".to_string(),
+                "image_pull_secret_set" => "image_credentials".to_string(),
+                other => other.to_string(),
+            };
+            let flag = setting.replace('_', "-");
+            refused(format!("--{flag} `{value}` (or {in_file} in {file}): {reason}"))
+        }
+        unread @ DeployError::AnswerUnread { .. } => {
+            anyhow::Error::from(unread).context(format!("see the agent with: pipecat-cloud agent get {name}"))
+        }
+        DeployError::Wait(wait) => {
             output::note(&format!("see why with: pipecat-cloud agent logs {name}"));
-        })?;
-    reporter.finish(&format!("agent {name} {verb} and ready (deployment {})", deployment.as_deref().unwrap_or("?")));
-    print_agent(context, &ready)
+            wait.into()
+        }
+        DeployError::Api(api) => api.into(),
+        other => other.into(),
+    }
 }
 
 fn print_agent(context: &Context, agent: &ServiceDetailsResponse) -> anyhow::Result<()> {

@@ -27,6 +27,10 @@ async fn deploy_server(exists: bool, polls: Vec<Reply>) -> (ScriptedServer, Arc<
         }
         ("POST", "/v1/agents") | ("POST", "/v1/agents/bot") => Reply::json(200, agent(Some("d-1"), false)),
         ("GET", "/v1/secrets/bot-secrets") => Reply::json(200, json!({"name": "bot-secrets", "status": "ready"})),
+        // An image pull secret's status is read from the list (its own read is refused by the API).
+        ("GET", "/v1/secrets") => {
+            Reply::json(200, json!({"sets": [{"name": "regcred", "type": "imagePullSecret", "status": "ready"}]}))
+        }
         _ => Reply::json(500, json!({"error": "unexpected"})),
     })
     .await

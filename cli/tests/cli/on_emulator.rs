@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use pipecat_cloud::types::{
-    CreateServiceRequest, CreateServiceRequestAutoScaling, CreateServiceRequestServiceName, StartRequest,
-};
+use pipecat_cloud::types::{AutoScaling, CreateServiceRequest, CreateServiceRequestServiceName, StartRequest};
 use pipecat_cloud_emulator::{Emulator, Fault, ImageRule, Progression};
 
 use super::*;
@@ -38,9 +36,8 @@ fn matched_the_spec(emulator: &Emulator) {
 
 async fn agent_with_max(emulator: &Emulator, name: &str, max_agents: i64) {
     let name: CreateServiceRequestServiceName = name.parse().unwrap();
-    let request = CreateServiceRequest::new(name)
-        .image("acme/bot:1")
-        .auto_scaling(CreateServiceRequestAutoScaling::new().max_agents(max_agents));
+    let request =
+        CreateServiceRequest::new(name).image("acme/bot:1").auto_scaling(AutoScaling::new().max_agents(max_agents));
     let created = emulator.client().create_service(request).await.unwrap();
     let options = pipecat_cloud::wait::WaitOptions::default().interval(Duration::from_millis(5));
     emulator.client().wait_until_agent_ready("bot", created.desired_deployment_id.as_deref(), &options).await.unwrap();

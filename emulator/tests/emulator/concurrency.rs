@@ -1,6 +1,6 @@
 //! Concurrent writers lose no update.
 
-use pipecat_cloud::types::{UpdateServiceRequest, UpdateServiceRequestAutoScaling};
+use pipecat_cloud::types::{AutoScaling, UpdateServiceRequest};
 
 use super::*;
 
@@ -15,7 +15,7 @@ async fn sixty_four_writers_on_one_set_and_one_agent_lose_nothing() {
         writers.spawn(async move {
             let key = format!("KEY_{i}");
             client.upsert_secret_set("shared", secrets(&[(key.as_str(), "v")])).await.expect("upsert");
-            let scaling = UpdateServiceRequestAutoScaling::new().max_agents(i % 50 + 1);
+            let scaling = AutoScaling::new().max_agents(i % 50 + 1);
             client.update_service("bot", UpdateServiceRequest::new().auto_scaling(scaling)).await.expect("update");
             i % 50 + 1
         });

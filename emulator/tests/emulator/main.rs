@@ -12,7 +12,7 @@ mod workflows;
 use std::time::Duration;
 
 use pipecat_cloud::types::{
-    CreateServiceRequest, CreateServiceRequestAutoScaling, CreateServiceRequestServiceName, RegularSecretsRequest,
+    AutoScaling, CreateServiceRequest, CreateServiceRequestServiceName, RegularSecretsRequest,
     RegularSecretsRequestSecretsItem,
 };
 use pipecat_cloud::wait::WaitOptions;
@@ -38,9 +38,7 @@ pub fn secrets(pairs: &[(&str, &str)]) -> RegularSecretsRequest {
 /// A create request for `name` running `image`, with at most `max_agents` instances.
 pub fn agent(name: &str, image: &str, max_agents: i64) -> CreateServiceRequest {
     let name: CreateServiceRequestServiceName = name.parse().expect("a valid agent name");
-    CreateServiceRequest::new(name)
-        .image(image)
-        .auto_scaling(CreateServiceRequestAutoScaling::new().max_agents(max_agents))
+    CreateServiceRequest::new(name).image(image).auto_scaling(AutoScaling::new().max_agents(max_agents))
 }
 
 /// Raw HTTP, for what the SDK refuses to send.

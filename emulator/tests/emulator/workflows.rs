@@ -64,8 +64,7 @@ async fn a_deploy_is_refused_while_its_secret_set_is_pending_and_runs_once_it_is
     let scaled = client
         .update_service(
             "bot",
-            UpdateServiceRequest::new()
-                .auto_scaling(pipecat_cloud::types::UpdateServiceRequestAutoScaling::new().max_agents(9)),
+            UpdateServiceRequest::new().auto_scaling(pipecat_cloud::types::AutoScaling::new().max_agents(9)),
         )
         .await
         .expect("scale");

@@ -36,7 +36,6 @@ pub fn facade(
 ) -> Result<(TokenStream, Vec<String>)> {
     refuse_colliding_names(doc)?;
     let mut items = Vec::new();
-    let mut paged_answers = std::collections::BTreeSet::new();
     let mut paging_report = Vec::new();
     for (index, op) in operations(doc).into_iter().enumerate() {
         let id = op.operation_id().unwrap_or_default();
@@ -47,7 +46,7 @@ pub fn facade(
         match paging::paging(doc, &model, types) {
             Some(Ok(paging)) => {
                 paging_report.push(format!("{id}: pages itself ({})", paging.shape));
-                items.push(paging::impls(&model, &paging, &mut paged_answers));
+                items.push(paging::impls(&model, &paging));
             }
             Some(Err(why)) => paging_report.push(format!("{id}: not paged: {why}")),
             None => {}

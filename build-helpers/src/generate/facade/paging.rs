@@ -5,8 +5,6 @@
 //! item's identity: the item's `id`, or `<item>Id` for a list named `<item>s`, else the whole item.
 //! Nothing here names an operation: a later spec's new paged list gets paging without code.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -22,13 +20,12 @@ pub struct Paging {
     limit: syn::Ident,
     offset: syn::Ident,
     max_limit: Option<u64>,
-    page: syn::Type,
     items: syn::Ident,
     item: syn::Type,
     total: syn::Ident,
     identity: Option<syn::Ident>,
-    /// The fields of the item (all of them, or the identity), each with whether it is a
-    /// `pipecat_cloud::paging::KeyPart`.
+    /// The fields of the item (all of them, or the identity), each with whether its type has
+    /// `std::hash::Hash`.
     key_fields: Vec<(syn::Ident, bool)>,
     /// The wire shape, described for `cargo spec check`.
     pub shape: String,
@@ -63,9 +60,9 @@ fn fields(model: &OperationModel<'_>, types: &[syn::Item], shape: &ListShape) ->
         None => None,
     };
     let key_fields: Vec<(syn::Ident, bool)> = match (&identity, item_struct) {
-        (Some((ident, ty)), _) => vec![(ident.clone(), is_key_part(ty))],
+        (Some((ident, ty)), _) => vec![(ident.clone(), hashes(ty))],
         (None, Some(item_struct)) => {
-            item_struct.fields.iter().filter_map(|f| Some((f.ident.clone()?, is_key_part(&f.ty)))).collect()
+            item_struct.fields.iter().filter_map(|f| Some((f.ident.clone()?, hashes(&f.ty)))).collect()
         }
         (None, None) => Vec::new(),
     };
@@ -74,7 +71,6 @@ fn fields(model: &OperationModel<'_>, types: &[syn::Item], shape: &ListShape) ->
         limit: limit.ident.clone(),
         offset: offset.ident.clone(),
         max_limit: shape.max_limit,
-        page: (**page).clone(),
         items,
         item: qualified(&item),
         total,
@@ -109,18 +105,18 @@ fn field(item: &syn::ItemStruct, wire: &str) -> Option<(syn::Ident, syn::Type)> 
     })
 }
 
-/// True for the types `pipecat_cloud::paging::KeyPart` covers: strings, integers, floats, booleans,
-/// UUIDs, UTC times, and `Option`s and `Vec`s of them.
-fn is_key_part(ty: &syn::Type) -> bool {
+/// True for the types that have `std::hash::Hash`: strings, integers, booleans, UUIDs, UTC times, and
+/// `Option`s and `Vec`s of them (a float has none: it is fed as JSON).
+fn hashes(ty: &syn::Type) -> bool {
     let syn::Type::Path(path) = ty else { return false };
     let Some(last) = path.path.segments.last() else { return false };
     let name = last.ident.to_string();
     match name.as_str() {
-        "String" | "i64" | "u64" | "i32" | "u32" | "f64" | "bool" | "Uuid" => true,
+        "String" | "i64" | "u64" | "i32" | "u32" | "bool" | "Uuid" => true,
         "DateTime" => quote!(#ty).to_string().contains("Utc"),
         "Option" | "Vec" => match &last.arguments {
             syn::PathArguments::AngleBracketed(args) => {
-                matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if is_key_part(inner))
+                matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if hashes(inner))
             }
             _ => false,
         },
@@ -153,23 +149,23 @@ fn qualified(ty: &syn::Type) -> syn::Type {
     }
 }
 
-/// The paging impls of one operation's builder, and its answer's `Paged` impl unless another paged
-/// operation answers with the same type (`done` holds those already made).
-pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<String>) -> TokenStream {
-    let Paging { limit, offset, max_limit, page, items, item, total, identity, key_fields, .. } = paging;
+/// The paging of one operation's builder: its `Source` impl, which a walk reads pages from, and its
+/// `paginate`, `items` and `pages`.
+pub fn impls(model: &OperationModel<'_>, paging: &Paging) -> TokenStream {
+    let Paging { limit, offset, max_limit, items, item, total, identity, key_fields, .. } = paging;
     let builder = &model.builder;
     let id = &model.id;
     let max = match max_limit {
         Some(m) => quote!(::std::option::Option::Some(#m)),
         None => quote!(::std::option::Option::None),
     };
-    // Each field fed directly where it is a KeyPart (strings, numbers, times, ids), as JSON otherwise;
-    // an item the generator could not read is keyed by its whole JSON.
+    // Each field through `Hash` where its type has it, as JSON otherwise; an item the generator could
+    // not read is keyed by its whole JSON.
     let feeds: Vec<TokenStream> = key_fields
         .iter()
-        .map(|(field, direct)| {
-            if *direct {
-                quote!(crate::contract::KeyPart::feed(&item.#field, &mut hasher);)
+        .map(|(field, hashes)| {
+            if *hashes {
+                quote!(::std::hash::Hash::hash(&item.#field, &mut hasher);)
             } else {
                 quote!(crate::contract::feed_json(&item.#field, &mut hasher);)
             }
@@ -181,28 +177,10 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
         quote! {
             let mut hasher = crate::contract::KeyHasher::default();
             #( #feeds )*
-            hasher.finish()
+            ::std::hash::Hasher::finish(&hasher)
         }
     };
     let identified = identity.is_some();
-    let page_text = quote!(#page).to_string();
-    let paged = done.insert(page_text).then(|| {
-        quote! {
-            impl crate::contract::Paged for #page {
-                type Item = #item;
-                fn into_items(self) -> ::std::vec::Vec<Self::Item> {
-                    self.#items
-                }
-                fn total(&self) -> ::std::option::Option<crate::contract::Total> {
-                    crate::contract::Total::read(&self.#total)
-                }
-                fn key(item: &Self::Item) -> crate::contract::Key {
-                    #key
-                }
-                const IDENTIFIED: bool = #identified;
-            }
-        }
-    });
     let mut copies = Vec::new();
     for param in model.path_params.iter().chain(&model.required_query) {
         let ident = &param.ident;
@@ -228,19 +206,21 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
     let pages_doc =
         format!("Every page of [`Client::{method}`](crate::Client::{method}), each with its total and its new items.");
     quote! {
-        #paged
-
-        impl<'a> crate::contract::PagedRequest<'a> for #builder<'a> {
-            type Page = #page;
-            const OPERATION: &'static str = #id;
-            const MAX_LIMIT: ::std::option::Option<u64> = #max;
+        impl<'a> crate::contract::Source<'a> for #builder<'a> {
+            type Item = #item;
+            fn operation(&self) -> &'static str {
+                #id
+            }
+            fn max_limit(&self) -> ::std::option::Option<u64> {
+                #max
+            }
             fn start_offset(&self) -> u64 {
                 crate::contract::as_u64(&self.#offset).unwrap_or(0)
             }
             fn requested_limit(&self) -> ::std::option::Option<u64> {
                 crate::contract::as_u64(&self.#limit)
             }
-            fn for_page(&self, limit: u64, offset: u64) -> Self {
+            fn fetch(&self, limit: u64, offset: u64) -> crate::contract::SendFuture<'a, crate::contract::Fetched<Self::Item>> {
                 let mut page = #builder {
                     client: self.client,
                     #( #copies, )*
@@ -248,10 +228,17 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging, done: &mut BTreeSet<St
                 };
                 page.#limit = ::std::convert::TryFrom::try_from(limit).ok();
                 page.#offset = ::std::convert::TryFrom::try_from(offset).ok();
-                page
+                ::std::boxed::Box::pin(async move {
+                    let answer = page.send().await?;
+                    let total = crate::contract::Total::read(&answer.#total);
+                    ::std::result::Result::Ok(crate::contract::Fetched::new(answer.#items, total))
+                })
             }
-            fn fetch(self) -> crate::contract::SendFuture<'a, Self::Page> {
-                ::std::boxed::Box::pin(self.send())
+            fn key(&self, item: &Self::Item) -> crate::contract::Key {
+                #key
+            }
+            fn identified(&self) -> bool {
+                #identified
             }
         }
 

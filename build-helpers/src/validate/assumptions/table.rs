@@ -8,8 +8,7 @@ const WAIT_AND_SECRET_SYNC: &str = "pipecat-cloud/src/wait.rs, examples/secret-s
 const BUILD_RUN: &str = "cli/src/workflows/build.rs (build run)";
 const IMAGE_PULL_SECRET: &str = "cli/src/workflows/secrets.rs (secret image-pull-secret)";
 const QUICKSTART: &str = "emulator/examples/quickstart.rs";
-const DEPLOY: &str = "cli/src/workflows/deploy.rs";
-const DEPLOY_AND_QUICKSTART: &str = "cli/src/workflows/deploy.rs, emulator/examples/quickstart.rs";
+const DEPLOY: &str = "pipecat-cloud/src/deploy.rs";
 
 /// Every declared assumption.
 pub const ASSUMPTIONS: &[Assumption] = &[
@@ -129,7 +128,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         needs: Needs::Field(&["logs", "[]", "deploymentId"]),
         relied_on_by: "cli/src/workflows/logs.rs",
     },
-    Assumption { operation: "createService", needs: Needs::Operation, relied_on_by: QUICKSTART },
+    Assumption { operation: "createService", needs: Needs::Operation, relied_on_by: DEPLOY },
     Assumption { operation: "startService", needs: Needs::Field(&["sessionId"]), relied_on_by: QUICKSTART },
     Assumption {
         operation: "getSessions",
@@ -158,11 +157,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         relied_on_by: IMAGE_PULL_SECRET,
     },
     Assumption { operation: "upsertSecretSet", needs: Needs::Field(&["region"]), relied_on_by: QUICKSTART },
-    Assumption {
-        operation: "createService",
-        needs: Needs::Field(&["desiredDeploymentId"]),
-        relied_on_by: DEPLOY_AND_QUICKSTART,
-    },
+    Assumption { operation: "createService", needs: Needs::Field(&["desiredDeploymentId"]), relied_on_by: DEPLOY },
     Assumption { operation: "updateService", needs: Needs::Field(&["desiredDeploymentId"]), relied_on_by: DEPLOY },
     Assumption { operation: "startService", needs: Needs::BodyField(&["createDailyRoom"]), relied_on_by: QUICKSTART },
     Assumption { operation: "startService", needs: Needs::Field(&["dailyRoom"]), relied_on_by: QUICKSTART },
@@ -172,13 +167,9 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         needs: Needs::Field(&["sessions", "[]", "coldStart"]),
         relied_on_by: QUICKSTART,
     },
-    Assumption { operation: "createService", needs: Needs::BodyField(&["image"]), relied_on_by: DEPLOY_AND_QUICKSTART },
+    Assumption { operation: "createService", needs: Needs::BodyField(&["image"]), relied_on_by: DEPLOY },
     Assumption { operation: "createService", needs: Needs::BodyField(&["buildId"]), relied_on_by: DEPLOY },
-    Assumption {
-        operation: "createService",
-        needs: Needs::BodyField(&["secretSet"]),
-        relied_on_by: DEPLOY_AND_QUICKSTART,
-    },
+    Assumption { operation: "createService", needs: Needs::BodyField(&["secretSet"]), relied_on_by: DEPLOY },
     Assumption { operation: "createService", needs: Needs::BodyField(&["imagePullSecretSet"]), relied_on_by: DEPLOY },
     Assumption { operation: "createService", needs: Needs::BodyField(&["agentProfile"]), relied_on_by: DEPLOY },
     Assumption { operation: "createService", needs: Needs::BodyField(&["maxSessionDuration"]), relied_on_by: DEPLOY },
