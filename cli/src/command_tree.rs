@@ -42,7 +42,8 @@ pub fn command() -> Command {
     root
 }
 
-fn global_args() -> Vec<Arg> {
+/// The flags every command takes.
+pub(crate) fn global_args() -> Vec<Arg> {
     let args = vec![
         Arg::new("api-key")
             .long("api-key")

@@ -15,6 +15,7 @@ use pipecat_cloud::types::{GetLogsResponse, GetLogsResponseLogsItem};
 use serde_json::json;
 
 use crate::catalog_command;
+use crate::catalog_command::ArgKey;
 use crate::context::Context;
 use crate::exit::refused;
 use crate::output::{self, Mode};
@@ -58,8 +59,8 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
         Duration::try_from_secs_f64(interval).map_err(|_| refused("--poll-interval takes seconds, 0 or more"))?;
     let max_polls = matches.get_one::<u32>("max-polls").copied();
     // Both were checked as integers by their flags' parsers.
-    let mut cursor: Option<i64> = matches.get_one::<String>("query:startTime").and_then(|t| t.parse().ok());
-    let first_page: i64 = matches.get_one::<String>("query:limit").and_then(|l| l.parse().ok()).unwrap_or(10);
+    let mut cursor: Option<i64> = ArgKey::Query("startTime").text(matches)?.and_then(|t| t.parse().ok());
+    let first_page: i64 = ArgKey::Query("limit").text(matches)?.and_then(|l| l.parse().ok()).unwrap_or(10);
     let client = context.client()?;
     let mut printed = Printed::default();
     let mut polls = 0u32;
@@ -176,8 +177,8 @@ impl Printed {
 /// The matches without the flags a follow sets itself.
 fn without_paging(matches: &ArgMatches) -> ArgMatches {
     let mut kept = matches.clone();
-    for id in ["query:order", "query:limit", "query:offset", "query:startTime"] {
-        let _ = kept.try_remove_one::<String>(id);
+    for name in ["order", "limit", "offset", "startTime"] {
+        let _ = kept.try_remove_one::<String>(&ArgKey::Query(name).id());
     }
     kept
 }
