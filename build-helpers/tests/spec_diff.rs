@@ -320,35 +320,70 @@ fn a_side_that_check_refuses_is_refused_by_the_diff() {
     let _ = std::fs::remove_file(&file);
 }
 
-/// A header parameter would be dropped from every call (a required one making each fail on the server),
-/// so `check` refuses it where it is, and the diff, which runs the same pipeline on each side, says the
-/// same rather than rating it a new setter.
+/// `cargo spec diff` on the workspace's spec grown by a header parameter: an optional one is INFO (a new
+/// setter; the diff passes `--fail-on ERR`), a required one ERR (the method gains an argument). A header
+/// the client writes itself (`Authorization`) is refused by `check` and by the diff, at its place, and a
+/// cookie parameter is refused saying why.
 #[test]
-fn a_header_parameter_is_refused_by_check_and_by_diff_with_its_place() {
-    let mut doc: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(spec_dir().join("pipecat-cloud.yaml")).unwrap()).unwrap();
-    let header: serde_yaml::Value =
-        serde_yaml::from_str("{name: X-Request-Region, in: header, required: true, schema: {type: string}}").unwrap();
-    let operation = &mut doc["paths"]["/secrets"]["get"];
-    assert_eq!(operation["operationId"].as_str(), Some("listSecretSets"), "the spec moved: pick another operation");
-    match operation.get_mut("parameters").and_then(serde_yaml::Value::as_sequence_mut) {
-        Some(list) => list.push(header),
-        None => operation["parameters"] = serde_yaml::Value::Sequence(vec![header]),
-    }
+fn a_new_header_parameter_is_rated_by_whether_it_is_required() {
     let dir = std::env::temp_dir().join(format!("diff-header-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let new = dir.join("spec.yaml");
-    std::fs::write(&new, serde_yaml::to_string(&doc).unwrap()).unwrap();
-    let (code, _, stderr) = cargo_spec(&["check", new.to_str().unwrap()]);
-    assert_eq!(code, Some(2), "a refused spec exits 2: {stderr}");
+    let with = |param: &str| {
+        let mut doc: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(spec_dir().join("pipecat-cloud.yaml")).unwrap()).unwrap();
+        let operation = &mut doc["paths"]["/properties"]["patch"];
+        assert_eq!(
+            operation["operationId"].as_str(),
+            Some("updateProperties"),
+            "the spec moved: pick another operation"
+        );
+        let param: serde_yaml::Value = serde_yaml::from_str(param).unwrap();
+        match operation.get_mut("parameters").and_then(serde_yaml::Value::as_sequence_mut) {
+            Some(list) => list.push(param),
+            None => operation["parameters"] = serde_yaml::Value::Sequence(vec![param]),
+        }
+        let file = dir.join(format!(
+            "spec-{}.yaml",
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+        ));
+        std::fs::write(&file, serde_yaml::to_string(&doc).unwrap()).unwrap();
+        file
+    };
+    let base = spec_dir();
+    let optional = with("{name: X-Request-Tag, in: header, required: false, schema: {type: string}}");
+    let (code, stdout, stderr) =
+        cargo_spec(&["diff", base.to_str().unwrap(), optional.to_str().unwrap(), "--fail-on", "ERR"]);
+    println!("cargo spec diff openapi/ <a new optional header>:\n{stdout}");
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(
-        stderr.contains("listSecretSets (GET /secrets) at #/paths/~1secrets/get/parameters/")
-            && stderr.contains("header parameter `X-Request-Region`: this SDK does not generate header parameters"),
+        stdout.contains("INFO new-optional-request-parameter PATCH /properties [header parameter X-Request-Tag]"),
+        "{stdout}"
+    );
+    let required = with("{name: Idempotency-Key, in: header, required: true, schema: {type: string}}");
+    let (code, stdout, stderr) =
+        cargo_spec(&["diff", base.to_str().unwrap(), required.to_str().unwrap(), "--fail-on", "ERR"]);
+    println!("cargo spec diff openapi/ <a new required header>:\n{stdout}");
+    assert_eq!(code, Some(1), "an ERR fails --fail-on ERR: {stdout}{stderr}");
+    assert!(
+        stdout.contains("ERR  new-required-request-parameter PATCH /properties [header parameter Idempotency-Key]"),
+        "{stdout}"
+    );
+    let owned = with("{name: Authorization, in: header, required: false, schema: {type: string}}");
+    let (code, _, stderr) = cargo_spec(&["check", owned.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("#/paths/~1properties/patch/parameters/")
+            && stderr
+                .contains("header parameter `Authorization` cannot be a parameter: the client sends the API key in it"),
         "{stderr}"
     );
-    let (code, stdout, stderr) = cargo_spec(&["diff", spec_dir().to_str().unwrap(), new.to_str().unwrap()]);
-    assert_ne!(code, Some(0), "{stdout}");
-    assert!(stderr.contains("header parameter `X-Request-Region`") && !stdout.contains("new setter"), "{stderr}");
+    let cookie = with("{name: session, in: cookie, required: false, schema: {type: string}}");
+    let (code, _, stderr) = cargo_spec(&["check", cookie.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cookie parameter `session`: cookie parameters are not supported (no cookie-authenticated"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

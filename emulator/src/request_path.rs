@@ -18,7 +18,7 @@ use crate::handlers::{self, Behaviour, BodyKind, Call, Unauthorized};
 use crate::reply::{Reply, ReplyBody, error, error_in};
 use crate::routing::{API_PREFIX, Matched, NoRoute};
 use crate::server::{BODY_LIMIT, Exchange, Shared, lock, read_body_within};
-use crate::spec_check::{Refusal, check_path_param, check_query};
+use crate::spec_check::{Refusal, check_headers, check_path_param, check_query};
 
 /// Why a request stops before its handler's answer: an answer of its own, or a connection dropped on
 /// purpose (a `drop` fault).
@@ -59,7 +59,7 @@ pub(crate) async fn answer(
     let raw = read_body_within(body, headers, BODY_LIMIT, behaviour.dialect).await?;
     let json = decode_json(&behaviour, &raw)?;
     exchange.request_body = json.clone();
-    check(shared, op, &behaviour, &matched, &exchange.query, json.as_ref())?;
+    check(shared, op, &behaviour, &matched, &exchange.query, headers, json.as_ref())?;
     let reply = handle(shared, op, &behaviour, &matched, exchange, json.as_ref(), &raw);
     persist(shared, &exchange.method);
     let reply = forward(shared, &exchange.method, headers, raw, reply).await;
@@ -155,13 +155,14 @@ fn decode_json(behaviour: &Behaviour, raw: &Bytes) -> Result<Option<Value>, Stop
     }
 }
 
-/// The request against the spec: path values, query, and a JSON body by its schema.
+/// The request against the spec: path values, query, header parameters, and a JSON body by its schema.
 fn check(
     shared: &Shared,
     op: &Operation,
     behaviour: &Behaviour,
     matched: &Matched,
     query: &[(String, String)],
+    headers: &HeaderMap,
     body: Option<&Value>,
 ) -> Result<(), Stop> {
     let refuse = |refusal: Refusal| Stop::from(error_in(behaviour.dialect, 400, refusal.text()));
@@ -171,6 +172,7 @@ fn check(
         }
     }
     check_query(op, query).map_err(refuse)?;
+    check_headers(op, headers).map_err(refuse)?;
     match (body, &op.body, behaviour.body) {
         (None, Some(spec), _) if spec.required => {
             Err(refuse(Refusal { pointer: "/body".into(), message: "a JSON body is required".into() }))

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use hyper::header::HeaderMap;
 use jsonschema::Validator;
-use pipecat_cloud::operation::{Operation, PathParam, QueryParam};
+use pipecat_cloud::operation::{HeaderParam, Operation, PathParam, QueryParam};
 use serde_json::Value;
 
 /// The JSON Schemas of every operation's bodies, from the spec (see `build.rs`).
@@ -192,6 +193,52 @@ fn check_query_value(param: &QueryParam, value: &str) -> Result<(), Refusal> {
     }
     if !param.allowed.is_empty() && !param.allowed.contains(&value) {
         return Err(Refusal::new(pointer, format!("`{value}` is not one of {}", param.allowed.join(", "))));
+    }
+    Ok(())
+}
+
+/// Checks the operation's header parameters by the catalog's rules: a required one must be there, and
+/// each one there must be text that meets its pattern, enum, length and bounds. Refusals name the header
+/// (`/header/X-Request-Tag`), never its value.
+pub(crate) fn check_headers(op: &Operation, headers: &HeaderMap) -> Result<(), Refusal> {
+    for param in op.header_params {
+        let pointer = format!("/header/{}", param.name);
+        match headers.get(param.name) {
+            None if param.required => return Err(Refusal::new(pointer, "is required")),
+            None => {}
+            Some(value) => {
+                let text = value.to_str().map_err(|_| Refusal::new(&pointer, "is not text"))?;
+                check_header_value(param, text).map_err(|message| Refusal::new(&pointer, message))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_header_value(param: &HeaderParam, value: &str) -> Result<(), String> {
+    let length = value.chars().count();
+    if let Some(min) = param.min_length.filter(|min| length < *min) {
+        return Err(format!("is {} long; it must be at least {}", characters(length), characters(min)));
+    }
+    if let Some(max) = param.max_length.filter(|max| length > *max) {
+        return Err(format!("is {} long; it must be at most {}", characters(length), characters(max)));
+    }
+    if let Some(pattern) = param.pattern.filter(|p| !p.is_match(value)) {
+        return Err(format!("does not match {}", pattern.source()));
+    }
+    if !param.allowed.is_empty() && !param.allowed.contains(&value) {
+        return Err(format!("is not one of {}", param.allowed.join(", ")));
+    }
+    let number = match param.kind {
+        "integer" => Some(value.parse::<i64>().map(|v| v as f64).map_err(|_| "is not an integer".to_string())?),
+        "number" => Some(value.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or("is not a number")?),
+        "boolean" if value != "true" && value != "false" => return Err("is not true or false".into()),
+        _ => None,
+    };
+    if let Some(number) = number
+        && (param.minimum.is_some_and(|min| number < min) || param.maximum.is_some_and(|max| number > max))
+    {
+        return Err("is out of bounds".into());
     }
     Ok(())
 }

@@ -5851,6 +5851,7 @@ pub mod catalog {
                     maximum: None,
                 },
             ],
+            header_params: &[],
             body: None,
             summary: "List agents",
             list: None,
@@ -5862,6 +5863,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: true,
                 fields: &[
@@ -5965,6 +5967,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Get an agent",
             list: None,
@@ -5987,6 +5990,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: true,
                 fields: &[
@@ -6083,6 +6087,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Delete an agent",
             list: None,
@@ -6186,6 +6191,7 @@ pub mod catalog {
                     maximum: None,
                 },
             ],
+            header_params: &[],
             body: None,
             summary: "Read an agent's logs",
             list: Some(crate::operation::ListShape {
@@ -6304,6 +6310,7 @@ pub mod catalog {
                     maximum: None,
                 },
             ],
+            header_params: &[],
             body: None,
             summary: "List an agent's sessions",
             list: Some(crate::operation::ListShape {
@@ -6341,6 +6348,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Get a session",
             list: None,
@@ -6373,6 +6381,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Stop a session",
             list: None,
@@ -6435,6 +6444,7 @@ pub mod catalog {
                     maximum: None,
                 },
             ],
+            header_params: &[],
             body: None,
             summary: "List builds",
             list: Some(crate::operation::ListShape {
@@ -6451,6 +6461,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: true,
                 fields: &[
@@ -6487,6 +6498,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: true,
                 fields: &[
@@ -6520,6 +6532,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Get a build",
             list: None,
@@ -6553,6 +6566,7 @@ pub mod catalog {
                     maximum: Some(10000f64),
                 },
             ],
+            header_params: &[],
             body: None,
             summary: "Read a build's logs",
             list: None,
@@ -6564,6 +6578,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Read organization properties",
             list: None,
@@ -6575,6 +6590,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: true,
                 fields: &[
@@ -6597,6 +6613,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Describe organization properties",
             list: None,
@@ -6619,6 +6636,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: true,
                 fields: &[
@@ -6707,6 +6725,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Proxy a GET to a session",
             list: None,
@@ -6749,6 +6768,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: false,
                 fields: &[],
@@ -6794,6 +6814,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: false,
                 fields: &[],
@@ -6839,6 +6860,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Proxy a DELETE to a session",
             list: None,
@@ -6881,6 +6903,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Proxy an OPTIONS request to a session",
             list: None,
@@ -6923,6 +6946,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Proxy a HEAD request to a session",
             list: None,
@@ -6965,6 +6989,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: false,
                 fields: &[],
@@ -6979,6 +7004,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "List regions",
             list: None,
@@ -6990,6 +7016,7 @@ pub mod catalog {
             key: ApiKeyKind::Private,
             path_params: &[],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "List secret sets",
             list: None,
@@ -7012,6 +7039,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Get a secret set",
             list: None,
@@ -7034,6 +7062,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: Some(RequestBody {
                 required: true,
                 fields: &[],
@@ -7059,6 +7088,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Delete a secret set",
             list: None,
@@ -7091,6 +7121,7 @@ pub mod catalog {
                 },
             ],
             query_params: &[],
+            header_params: &[],
             body: None,
             summary: "Delete one key from a secret set",
             list: None,

@@ -143,6 +143,32 @@ pub struct QueryParam {
     pub maximum: Option<f64>,
 }
 
+/// A header parameter, and the rules its value must meet before it is sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct HeaderParam {
+    /// Name as the spec writes it, e.g. `X-Request-Tag` (header names match case-insensitively).
+    pub name: &'static str,
+    /// True when the operation cannot be called without it.
+    pub required: bool,
+    /// The spec's description, on one line; empty when it gives none.
+    pub description: &'static str,
+    /// The schema's `type`: `string`, `integer`, `number` or `boolean`.
+    pub kind: &'static str,
+    /// The values the spec allows (`enum`), empty when any value is allowed.
+    pub allowed: &'static [&'static str],
+    /// `pattern`, if the spec gives one.
+    pub pattern: Option<&'static Pattern>,
+    /// `minLength`, if the spec gives one.
+    pub min_length: Option<usize>,
+    /// `maxLength`, if the spec gives one.
+    pub max_length: Option<usize>,
+    /// `minimum`, when the spec gives one.
+    pub minimum: Option<f64>,
+    /// `maximum`, when the spec gives one.
+    pub maximum: Option<f64>,
+}
+
 /// A top-level field of a JSON request body.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -202,6 +228,8 @@ pub struct Operation {
     pub path_params: &'static [PathParam],
     /// Its query parameters, in spec order.
     pub query_params: &'static [QueryParam],
+    /// Its header parameters, in spec order.
+    pub header_params: &'static [HeaderParam],
     /// Its JSON request body, if it takes one.
     pub body: Option<RequestBody>,
     /// The spec's one-line summary.

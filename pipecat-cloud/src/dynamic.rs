@@ -81,7 +81,9 @@ impl<'a> DynamicCall<'a> {
         self
     }
 
-    /// Adds a header to this request only (`Authorization` is refused: keys come from the client).
+    /// Adds a header to this request only (`Authorization` is refused: keys come from the client). A
+    /// header parameter of the operation (its name as the spec writes it, in any case) is checked against
+    /// its rules when the request is sent, and a required one that is not given is refused then.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.settings.add_header(name, value);
         self
@@ -105,6 +107,10 @@ impl<'a> DynamicCall<'a> {
     pub async fn send(self) -> Result<PassThroughResponse, Error> {
         let operation = self.operation;
         let refuse = |message: String| Error::InvalidRequest { operation: operation.id.as_str(), message };
+        // A header that could not be set is what the caller needs to hear first.
+        if let Some(refused) = &self.settings.refused {
+            return Err(refuse(refused.clone()));
+        }
         for (name, _) in &self.path_values {
             if !operation.path_params.iter().any(|p| p.name == name) {
                 return Err(refuse(format!("`{name}` is not a path parameter of this operation")));
@@ -123,6 +129,21 @@ impl<'a> DynamicCall<'a> {
         }
         if operation.body.as_ref().is_some_and(|b| b.required) && self.body.is_none() {
             return Err(refuse("this operation needs a body".into()));
+        }
+        // The operation's header parameters, given as per-call headers: each checked by its rules.
+        for (index, param) in operation.header_params.iter().enumerate() {
+            let given = self.settings.headers.iter().find(|(name, _)| name.as_str().eq_ignore_ascii_case(param.name));
+            match given {
+                None if param.required => {
+                    return Err(refuse(format!("the header parameter `{}` is required", param.name)));
+                }
+                None => {}
+                Some((_, value)) => {
+                    let text =
+                        value.to_str().map_err(|_| refuse(format!("the header `{}` is not text", param.name)))?;
+                    crate::header_params::check(operation, index, text)?;
+                }
+            }
         }
         let client = self.client;
         let mut request = client.request(operation, self.settings)?;

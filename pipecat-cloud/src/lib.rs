@@ -11,6 +11,7 @@ mod contract;
 pub mod deploy;
 mod dynamic;
 mod error;
+mod header_params;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;

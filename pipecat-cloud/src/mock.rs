@@ -141,7 +141,7 @@ impl MockApi {
 
     /// An expectation for `route`; finish it with one of the `respond` methods.
     pub fn on(&self, route: Route) -> Expectation<'_> {
-        Expectation { api: self, route, query: Vec::new(), body: None }
+        Expectation { api: self, route, query: Vec::new(), headers: Vec::new(), body: None }
     }
 
     /// Requests that matched no expectation so far.
@@ -183,12 +183,14 @@ impl Drop for MockApi {
     }
 }
 
-/// An expectation being set up: a route, optionally narrowed by query parameters and a JSON body.
+/// An expectation being set up: a route, optionally narrowed by query parameters, headers (a header
+/// parameter of the operation, say) and a JSON body.
 #[must_use = "an expectation does nothing until one of its `respond` methods is called"]
 pub struct Expectation<'a> {
     api: &'a MockApi,
     route: Route,
     query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
     body: Option<Value>,
 }
 
@@ -196,6 +198,12 @@ impl<'a> Expectation<'a> {
     /// Only requests with this query parameter.
     pub fn query(mut self, name: &str, value: &str) -> Self {
         self.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Only requests carrying header `name` with `value` (names match in any case).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_ascii_lowercase(), value.to_string()));
         self
     }
 
@@ -221,12 +229,15 @@ impl<'a> Expectation<'a> {
     }
 
     fn register(self, status: u16, body: Option<Value>) -> Mocked<'a> {
-        let Expectation { api, route, query, body: expected_body } = self;
+        let Expectation { api, route, query, headers, body: expected_body } = self;
         let method = Method::from(route.method());
         let mock = api.server.mock(|when, then| {
             let mut when = when.method(method).path(route.path());
             for (name, value) in &query {
                 when = when.query_param(name, value);
+            }
+            for (name, value) in &headers {
+                when = when.header(name, value);
             }
             if let Some(expected) = expected_body {
                 when.json_body(expected);

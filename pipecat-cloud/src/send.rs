@@ -59,11 +59,11 @@ impl Client {
         // Each attempt builds its request from `request`, so the first one copies nothing for retries
         // that mostly never come.
         let headers = || {
-            let mut headers = HeaderMap::with_capacity(3 + request.settings.headers.len());
+            let mut headers = HeaderMap::with_capacity(3 + request.headers.len() + request.settings.headers.len());
             if wants_json {
                 headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
             }
-            for (name, value) in &request.settings.headers {
+            for (name, value) in request.headers.iter().chain(&request.settings.headers) {
                 headers.append(name.clone(), value.clone());
             }
             if let Some((content_type, _)) = &request.body {

@@ -185,15 +185,40 @@ impl OperationDiff<'_, '_> {
                 .into_iter()
                 .map(|p| {
                     let text = |key: &str| p.get(key).and_then(Value::as_str).unwrap_or("").to_string();
-                    ((text("in"), text("name")), p.clone())
+                    // HTTP header names match in any case: `X-Tag` and `x-tag` are one header.
+                    let name = if text("in") == "header" { text("name").to_ascii_lowercase() } else { text("name") };
+                    ((text("in"), name), p.clone())
                 })
                 .collect()
         };
         let (before, after) = (keyed(self.base_doc, self.base), keyed(self.new_doc, self.new));
+        let spelled = |p: &Value| p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        for ((place, key), old) in &before {
+            if let Some(now) = after.get(&(place.clone(), key.clone()))
+                && spelled(old) != spelled(now)
+            {
+                let location = format!("{place} parameter {}", spelled(now));
+                let setter =
+                    |p: &Value| crate::shapes::names::typify_name(&spelled(p), crate::shapes::names::NameCase::Snake);
+                if setter(old) == setter(now) {
+                    let message = format!("{location}: spelled {} before; the same header on the wire", spelled(old));
+                    self.push(rules::HEADER_PARAMETER_RESPELLED, &location, message);
+                } else {
+                    let message = format!(
+                        "{location}: spelled {} before: its setter `{}` becomes `{}`",
+                        spelled(old),
+                        setter(old),
+                        setter(now)
+                    );
+                    self.push(rules::HEADER_PARAMETER_SETTER_RENAMED, &location, message);
+                }
+            }
+        }
         let required = |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
-        for ((place, param), old) in &before {
+        for ((place, key), old) in &before {
+            let param = spelled(old);
             let location = format!("{place} parameter {param}");
-            let Some(now) = after.get(&(place.clone(), param.clone())) else {
+            let Some(now) = after.get(&(place.clone(), key.clone())) else {
                 self.push(rules::PARAMETER_REMOVED, &location, format!("{location} removed"));
                 continue;
             };
@@ -217,11 +242,11 @@ impl OperationDiff<'_, '_> {
             }
             self.compare_parameter_enums(place, &location, old_schema, new_schema);
         }
-        for ((place, param), now) in &after {
-            if before.contains_key(&(place.clone(), param.clone())) {
+        for ((place, key), now) in &after {
+            if before.contains_key(&(place.clone(), key.clone())) {
                 continue;
             }
-            let location = format!("{place} parameter {param}");
+            let location = format!("{place} parameter {}", spelled(now));
             if required(now) {
                 self.push(rules::NEW_REQUIRED_PARAMETER, &location, format!("new required {location}"));
             } else {

@@ -2,10 +2,11 @@
 //! oasdiff's (so reports map onto oasdiff's documentation), and what it means.
 //!
 //! Levels judge the change against what callers of the HTTP API *and* of the generated Rust API see.
-//! That API is built of builders: `client.op(path params, required query params, required body)` returns a
-//! builder whose optional query parameters are setters by name and whose optional body is a `.body(..)`
-//! setter, then `.send().await`. (`cargo spec check` refuses header and cookie parameters, so neither side
-//! of a diff has one.) Request structs are `#[non_exhaustive]`, built with
+//! That API is built of builders: `client.op(path params, required query and header params, required body)`
+//! returns a builder whose optional query and header parameters are setters by name and whose optional
+//! body is a `.body(..)` setter, then `.send().await`; header parameters are rated as query parameters,
+//! their names compared in any case, as HTTP does. (`cargo spec check` refuses cookie parameters, so
+//! neither side of a diff has one.) Request structs are `#[non_exhaustive]`, built with
 //! `Type::new(required fields)` plus setters for the optional ones; every generated struct and enum is
 //! `#[non_exhaustive]`, and response enums also decode values they do not list (`Unknown(String)`). So:
 //!
@@ -102,7 +103,9 @@ rules! {
     LIST_PAGING_ADDED = ("pipecat-list-paging-added", Info, false, "The operation became a paged list by the spec's shape: its builder gains items(), pages() and paginate().");
     LIST_PAGING_CHANGED = ("pipecat-list-paging-changed", Warn, false, "A paged list's shape changed (its array, total, item identity or page maximum): walks read, stop and de-duplicate it differently.");
     NEW_REQUIRED_PARAMETER = ("new-required-request-parameter", Err, true, "A new required parameter: existing calls lack it, and the method gains an argument for it.");
-    NEW_OPTIONAL_PARAMETER = ("new-optional-request-parameter", Info, true, "A new optional query parameter: the builder gains a setter; existing calls compile unchanged.");
+    NEW_OPTIONAL_PARAMETER = ("new-optional-request-parameter", Info, true, "A new optional query or header parameter: the builder gains a setter; existing calls compile unchanged.");
+    HEADER_PARAMETER_RESPELLED = ("pipecat-header-parameter-respelled", Info, false, "A header parameter's name changed in case only, and its snake_case setter did not: HTTP matches header names in any case, so the same header is sent, by the same setter.");
+    HEADER_PARAMETER_SETTER_RENAMED = ("pipecat-header-parameter-setter-renamed", Err, false, "A header parameter's name changed in case only, but its snake_case setter did (`XTag` → `Xtag`: `x_tag` → `xtag`): the same header on the wire, and existing calls stop compiling.");
     PARAMETER_REMOVED = ("request-parameter-removed", Err, true, "A parameter is gone: its method argument or builder setter disappears.");
     PARAMETER_BECAME_REQUIRED = ("request-parameter-became-required", Err, true, "An optional parameter became required: its setter becomes a method argument, so existing calls stop compiling.");
     PARAMETER_BECAME_OPTIONAL = ("request-parameter-became-optional", Err, true, "A required parameter became optional: its method argument becomes a setter, so existing calls stop compiling (oasdiff rates this INFO).");
@@ -120,8 +123,8 @@ rules! {
     PARAMETER_MIN_DECREASED = ("request-parameter-min-decreased", Info, true, "A parameter's minimum went down.");
     PARAMETER_ENUM_VALUE_REMOVED = ("request-parameter-enum-value-removed", Err, true, "A parameter no longer accepts a value: its enum variant disappears (for a path parameter, the value is refused before sending).");
     PARAMETER_ENUM_VALUE_ADDED = ("request-parameter-enum-value-added", Info, true, "A parameter accepts a new value: its non_exhaustive enum gains a variant; existing calls compile unchanged.");
-    PARAMETER_BECAME_ENUM = ("request-parameter-became-enum", Err, true, "A query parameter is now restricted to an enum: its argument or setter takes a generated enum instead of a string, so existing calls stop compiling.");
-    PARAMETER_ENUM_DROPPED = ("pipecat-request-parameter-enum-removed", Err, false, "A query parameter lost its enum: its argument or setter takes a string instead of the generated enum, so existing calls stop compiling.");
+    PARAMETER_BECAME_ENUM = ("request-parameter-became-enum", Err, true, "A query or header parameter is now restricted to an enum: its argument or setter takes a generated enum instead of a string, so existing calls stop compiling.");
+    PARAMETER_ENUM_DROPPED = ("pipecat-request-parameter-enum-removed", Err, false, "A query or header parameter lost its enum: its argument or setter takes a string instead of the generated enum, so existing calls stop compiling.");
     PATH_PARAMETER_BECAME_ENUM = ("pipecat-path-parameter-became-enum", Warn, false, "A path parameter is now restricted to an enum: the argument stays a string, but values accepted before are now refused before sending.");
     PATH_PARAMETER_ENUM_DROPPED = ("pipecat-path-parameter-enum-removed", Info, false, "A path parameter lost its enum: the argument stays a string and more values are accepted.");
     REQUEST_BODY_ADDED_REQUIRED = ("request-body-added-required", Err, true, "The operation now needs a body: its method gains an argument, so existing calls stop compiling.");

@@ -182,17 +182,7 @@ fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mu
         let schema = param.get("schema").cloned().unwrap_or(Value::Null);
         let min = option_usize(schema.get("minLength"));
         let max = option_usize(schema.get("maxLength"));
-        let pattern = match schema.get("pattern").and_then(Value::as_str) {
-            Some(p) => {
-                let index = patterns.iter().position(|q| q == p).unwrap_or_else(|| {
-                    patterns.push(p.to_string());
-                    patterns.len() - 1
-                });
-                let ident = format_ident!("PATTERN_{index}");
-                quote!(Some(&#ident))
-            }
-            None => quote!(None),
-        };
+        let pattern = pattern_of(&schema, patterns);
         let allowed = enum_texts(&schema);
         let format = match schema.get("format").and_then(Value::as_str) {
             Some(f) => quote!(Some(#f)),
@@ -217,12 +207,7 @@ fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mu
         .iter()
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
         .map(|param| {
-            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
-            let required = param.get("required").and_then(Value::as_bool).unwrap_or(false);
-            let description = one_line(param.get("description"));
-            let schema =
-                crate::document::resolve(doc, param.get("schema").unwrap_or(&Value::Null)).unwrap_or(&Value::Null);
-            let kind = schema.get("type").and_then(Value::as_str).unwrap_or("string");
+            let Described { name, required, description, schema, kind } = described(doc, param);
             let allowed = enum_texts(schema);
             let default = match schema.get("default") {
                 Some(value) => {
@@ -241,6 +226,34 @@ fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mu
                     kind: #kind,
                     allowed: &[ #( #allowed ),* ],
                     default: #default,
+                    minimum: #minimum,
+                    maximum: #maximum,
+                }
+            }
+        })
+        .collect();
+    let header_params: Vec<TokenStream> = params
+        .iter()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
+        .map(|param| {
+            let Described { name, required, description, schema, kind } = described(doc, param);
+            let allowed = enum_texts(schema);
+            let pattern = pattern_of(schema, patterns);
+            let min = option_usize(schema.get("minLength"));
+            let max = option_usize(schema.get("maxLength"));
+            let minimum = option_f64(schema.get("minimum"));
+            let maximum = option_f64(schema.get("maximum"));
+            // Named in full: a spec without header parameters imports nothing unused.
+            quote! {
+                crate::operation::HeaderParam {
+                    name: #name,
+                    required: #required,
+                    description: #description,
+                    kind: #kind,
+                    allowed: &[ #( #allowed ),* ],
+                    pattern: #pattern,
+                    min_length: #min,
+                    max_length: #max,
                     minimum: #minimum,
                     maximum: #maximum,
                 }
@@ -272,11 +285,28 @@ fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mu
             key: #key,
             path_params: &[ #( #path_params ),* ],
             query_params: &[ #( #query_params ),* ],
+            header_params: &[ #( #header_params ),* ],
             body: #body,
             summary: #summary,
             list: #list,
         }
     })
+}
+
+/// `Some(&PATTERN_N)` for a schema's `pattern` (each pattern compiled once, shared by every parameter
+/// that states it), `None` without one.
+fn pattern_of(schema: &Value, patterns: &mut Vec<String>) -> TokenStream {
+    match schema.get("pattern").and_then(Value::as_str) {
+        Some(p) => {
+            let index = patterns.iter().position(|q| q == p).unwrap_or_else(|| {
+                patterns.push(p.to_string());
+                patterns.len() - 1
+            });
+            let ident = format_ident!("PATTERN_{index}");
+            quote!(Some(&#ident))
+        }
+        None => quote!(None),
+    }
 }
 
 /// `Some(RequestBody { .. })` for an operation with a JSON body: its top-level fields when the body is
@@ -309,6 +339,27 @@ fn request_body(doc: &Value, op: &OperationRef<'_>) -> TokenStream {
         })
         .collect();
     quote!(Some(RequestBody { required: #required, fields: &[ #( #fields ),* ] }))
+}
+
+/// What every query or header parameter states: its name, whether it is required, its description as
+/// one line, its schema (resolved) and the schema's type.
+struct Described<'a> {
+    name: &'a str,
+    required: bool,
+    description: String,
+    schema: &'a Value,
+    kind: &'a str,
+}
+
+fn described<'a>(doc: &'a Value, param: &'a Value) -> Described<'a> {
+    let schema = crate::document::resolve(doc, param.get("schema").unwrap_or(&Value::Null)).unwrap_or(&Value::Null);
+    Described {
+        name: param.get("name").and_then(Value::as_str).unwrap_or_default(),
+        required: param.get("required").and_then(Value::as_bool).unwrap_or(false),
+        description: one_line(param.get("description")),
+        schema,
+        kind: schema.get("type").and_then(Value::as_str).unwrap_or("string"),
+    }
 }
 
 /// A description as one line of text.

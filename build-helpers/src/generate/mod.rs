@@ -12,6 +12,7 @@ mod mock_routes;
 mod open_enum;
 pub mod signatures;
 
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
@@ -199,16 +200,56 @@ fn panicking_operation(settings: &GenerationSettings, spec: &openapiv3::OpenAPI)
 /// writes those from the spec alone.
 fn progenitor_input(normalized: &Value) -> Result<openapiv3::OpenAPI> {
     let mut doc = normalized.clone();
+    let renamed = renamed_headers(normalized);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut().filter_map(|(path, item)| Some((path.clone(), item.as_object_mut()?))) {
             for method in METHODS {
                 if item.get(method).and_then(|op| op.get(X_HAND_WRITTEN)).and_then(Value::as_bool) == Some(true) {
                     item.remove(method);
+                    continue;
+                }
+                let Some(op) = item.get_mut(method) else { continue };
+                for (header, new_name) in renamed.get(&(path.clone(), method.to_string())).into_iter().flatten() {
+                    let declared = op.get_mut("parameters").and_then(Value::as_array_mut);
+                    for param in declared.into_iter().flatten() {
+                        if param.get("in").and_then(Value::as_str) == Some("header")
+                            && param.get("name").and_then(Value::as_str) == Some(header.as_str())
+                        {
+                            param["name"] = Value::String(new_name.clone());
+                        }
+                    }
                 }
             }
         }
     }
     serde_json::from_value(doc).map_err(|e| SpecError::Generate(format!("normalized document: {e}")))
+}
+
+/// Per operation (path and method), the header parameters progenitor is given another name, so that a
+/// header named like a path or query parameter gets an argument of its own
+/// ([`crate::shapes::names::header_argument_name`]); `$ref`'d parameters are written inline in
+/// progenitor's copy first, by [`crate::document::parameters`].
+fn renamed_headers(doc: &Value) -> BTreeMap<(String, String), Vec<(String, String)>> {
+    let mut out = BTreeMap::new();
+    for op in crate::document::operations(doc) {
+        let params = crate::document::parameters(doc, &op).unwrap_or_default();
+        let others: Vec<&str> = params
+            .iter()
+            .filter(|p| matches!(p.get("in").and_then(Value::as_str), Some("path" | "query")))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        let renamed: Vec<(String, String)> = params
+            .iter()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .map(|name| (name.to_string(), crate::shapes::names::header_argument_name(name, &others)))
+            .filter(|(name, new_name)| name != new_name)
+            .collect();
+        if !renamed.is_empty() {
+            out.insert((op.path.to_string(), op.method.to_string()), renamed);
+        }
+    }
+    out
 }
 
 /// The items of progenitor's `types` module; the rest of its output (its client) is not used.

@@ -71,6 +71,19 @@ pub fn typify_name(input: &str, case: NameCase) -> String {
     if syn::parse_str::<syn::Ident>(&out).is_ok() && out != "gen" { out } else { format!("{out}_") }
 }
 
+/// The name the generator gives header parameter `name` of an operation whose path and query parameters
+/// are named `others`: its own, or with `-header` added when one of them becomes the same Rust name (a
+/// header `region` beside a query `region`), so the two get distinct arguments and setters (`region`,
+/// `region_header`). progenitor is given this name; the header is sent under the spec's.
+pub fn header_argument_name(name: &str, others: &[&str]) -> String {
+    let rust = typify_name(name, NameCase::Snake);
+    if others.iter().any(|other| typify_name(other, NameCase::Snake) == rust) {
+        format!("{name}-header")
+    } else {
+        name.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,9 +63,13 @@ pub fn check_operation_shapes(doc: &Value, op: &OperationRef<'_>, problems: &mut
             parameter_shape(param, name, location, &pointer, problems);
         }
     }
+    // A header's setter is told apart from a query parameter's of the same name (`_header` is added),
+    // so headers are compared among themselves.
     for param in crate::document::parameters(doc, op).unwrap_or_default() {
         let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
-        if let Some(other) = rust_names.insert(argument(name), name.to_string())
+        let header = param.get("in").and_then(Value::as_str) == Some("header");
+        let key = if header { format!("header {}", argument(name)) } else { argument(name) };
+        if let Some(other) = rust_names.insert(key, name.to_string())
             && other != name
         {
             problems.push(SpecError::invalid(
@@ -87,20 +91,16 @@ fn parameter_shape(param: &Value, name: &str, location: &str, pointer: &str, pro
         ));
     }
     if location == "cookie" {
-        problems
-            .push(SpecError::invalid(pointer, format!("cookie parameter `{name}`: progenitor cannot send cookies")));
-    }
-    if location == "header" {
-        // The facade's builders take path and query parameters; a header parameter would be dropped from
-        // every call, a required one making each call fail on the server.
         problems.push(SpecError::invalid(
             pointer,
             format!(
-                "header parameter `{name}`: this SDK does not generate header parameters yet, and would send \
-                 calls without it; remove it from the spec (callers can still send it per call with \
-                 `.header(\"{name}\", value)`), or add header parameters to the facade first"
+                "cookie parameter `{name}`: cookie parameters are not supported (no cookie-authenticated Pipecat \
+                 Cloud API is in sight, so the client has no cookies to send); remove it from the spec"
             ),
         ));
+    }
+    if location == "header" {
+        header_shape(param, name, pointer, problems);
     }
     match param.get("schema") {
         None => problems.push(SpecError::invalid(
@@ -126,6 +126,47 @@ fn parameter_shape(param: &Value, name: &str, location: &str, pointer: &str, pro
             ))
         }
         Some(_) => {}
+    }
+}
+
+/// Headers the client writes itself: a parameter cannot set them.
+const CLIENT_HEADERS: [(&str, &str); 8] = [
+    ("authorization", "the client sends the API key in it"),
+    ("content-type", "the client states the body's type"),
+    ("content-length", "the client counts the body"),
+    ("host", "the client names the host it connects to"),
+    ("accept", "the client says what answer it reads"),
+    ("user-agent", "the client names itself"),
+    ("connection", "the HTTP stack manages connections"),
+    ("transfer-encoding", "the HTTP stack frames the body"),
+];
+
+/// A header parameter: a name HTTP takes that the client does not write itself, and a value of one
+/// scalar type (it is sent as its text).
+fn header_shape(param: &Value, name: &str, pointer: &str, problems: &mut Vec<SpecError>) {
+    if let Some((_, why)) = CLIENT_HEADERS.iter().find(|(owned, _)| owned.eq_ignore_ascii_case(name)) {
+        problems.push(SpecError::invalid(
+            pointer,
+            format!("header parameter `{name}` cannot be a parameter: {why}; remove it from the spec"),
+        ));
+        return;
+    }
+    // RFC 9110's token: the characters a header name may hold.
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(token) {
+        problems.push(SpecError::invalid(
+            pointer,
+            format!(
+                "header parameter `{}` is not a header name HTTP takes (letters, digits and !#$%&'*+-.^_`|~ only); rename it",
+                name.escape_debug()
+            ),
+        ));
+    }
+    if let Some(kind @ ("array" | "object")) = param.pointer("/schema/type").and_then(Value::as_str) {
+        problems.push(SpecError::invalid(
+            format!("{pointer}/schema"),
+            format!("header parameter `{name}` of type {kind} cannot be sent as one header value; give it a string, number or boolean type"),
+        ));
     }
 }
 

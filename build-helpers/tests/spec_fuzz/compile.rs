@@ -110,6 +110,46 @@ pub fn check_operation_tables(dir: &Path, subject: &Subject<'_>, changed: &[&Str
     Ok(errors.iter().map(|e| e.replace(&format!("{root}/"), "")).collect())
 }
 
+/// Builds the workspace's spec-dependent crates from `generated` and `spec` (the generated crate, the
+/// wrapper, the emulator, the CLI) with the program `main` beside them, runs the program, and returns what
+/// it printed, or why the build or the run failed.
+pub fn header_workspace_runs(dir: &Path, generated: &str, spec: &[u8], main: &Path) -> Result<String, String> {
+    let _ = std::fs::remove_dir_all(dir);
+    write_generated_crate(&dir.join("gen0"), "gen0", generated);
+    write_wrapper(&dir.join("wrap0"), 0, true);
+    write_emulator(&dir.join("emu0"), 0, spec, "json");
+    write_cli(&dir.join("cli0"), 0);
+    std::fs::create_dir_all(dir.join("runner/src")).unwrap();
+    std::fs::copy(main, dir.join("runner/src/main.rs")).unwrap();
+    std::fs::write(
+        dir.join("runner/Cargo.toml"),
+        "[package]\nname = \"runner\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[dependencies]\n\
+         pipecat-cloud = { package = \"wrap0\", path = \"../wrap0\" }\n\
+         pipecat-cloud-emulator = { package = \"emu0\", path = \"../emu0\" }\n\
+         pipecat-cloud-cli = { package = \"cli0\", path = \"../cli0\" }\n\
+         tokio.workspace = true\nserde_json.workspace = true\nreqwest = { workspace = true, features = [\"json\"] }\n",
+    )
+    .unwrap();
+    let members = ["gen0", "wrap0", "emu0", "cli0", "runner"].map(str::to_string);
+    write_workspace(dir, &members);
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "-p", "runner"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.success() { Ok(stdout) } else { Err(format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr))) }
+}
+
+/// Prints each line of `text` with `prefix`, past the test harness's capture.
+pub fn say_lines(prefix: &str, text: &str) {
+    for line in text.lines() {
+        super::say(&format!("{prefix}{line}"));
+    }
+}
+
 /// The scratch workspace's manifest: the real one's settings and dependencies (their paths made
 /// absolute), with `members` as its members; and the real lock file, so versions match.
 fn write_workspace(dir: &Path, members: &[String]) {

@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod compile;
+mod headers;
 mod mutate;
 mod nesting;
 mod regressions;

@@ -33,6 +33,7 @@ const STRUCTURAL: &[(&str, Mutation)] = &[
     ("deep-schema-nesting", deep_schema_nesting),
     ("client-method-operation-id", client_method_operation_id),
     ("header-parameter", header_parameter),
+    ("header-parameter-shape", header_parameter_shape),
 ];
 
 /// Mutations of the file's text.
@@ -46,6 +47,7 @@ pub const WORKSPACE: &[(&str, Mutation)] = &[
     ("deep-schema-nesting", deep_schema_nesting),
     ("client-method-operation-id", client_method_operation_id),
     ("header-parameter", header_parameter),
+    ("header-parameter-shape", header_parameter_shape),
     ("new-response-field", new_response_field),
     ("new-operation", new_operation),
     ("new-query-parameter", new_query_parameter),
@@ -763,6 +765,58 @@ fn header_parameter(doc: &mut Value, rng: &mut Rng) -> String {
         None => op["parameters"] = json!([header]),
     }
     format!("a {} header parameter", if required { "required" } else { "optional" })
+}
+
+/// Header parameters of the shapes a spec may give them: an enum, a pattern, a number, a boolean, a name a
+/// query parameter has; and ones that are refused at their place: a header the client writes itself, a
+/// name HTTP does not take, a list, a cookie.
+fn header_parameter_shape(doc: &mut Value, rng: &mut Rng) -> String {
+    let ops = operation_pointers(doc);
+    let Some(op) = random_operation(doc, rng, &ops) else { return "no operation".into() };
+    let query_name = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .and_then(|p| p.get("name").and_then(Value::as_str))
+        .unwrap_or("limit")
+        .to_string();
+    let shapes = [
+        (
+            "an enum header",
+            json!({"name": "X-Fuzz-Mode", "in": "header", "schema": {"type": "string", "enum": ["fast", "safe"]}}),
+        ),
+        (
+            "a header with a pattern",
+            json!({"name": "X-Fuzz-Tag", "in": "header", "schema": {"type": "string", "pattern": "^[a-z]{1,8}$", "maxLength": 8}}),
+        ),
+        (
+            "an integer header",
+            json!({"name": "X-Fuzz-Count", "in": "header", "schema": {"type": "integer", "minimum": 1}}),
+        ),
+        ("a boolean header", json!({"name": "X-Fuzz-Dry-Run", "in": "header", "schema": {"type": "boolean"}})),
+        (
+            "a header named like a query parameter",
+            json!({"name": query_name, "in": "header", "schema": {"type": "string"}}),
+        ),
+        (
+            "the Authorization header as a parameter",
+            json!({"name": "Authorization", "in": "header", "schema": {"type": "string"}}),
+        ),
+        ("a header named with a space", json!({"name": "X Fuzz", "in": "header", "schema": {"type": "string"}})),
+        (
+            "a list header",
+            json!({"name": "X-Fuzz-List", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}}),
+        ),
+        ("a cookie parameter", json!({"name": "session", "in": "cookie", "schema": {"type": "string"}})),
+    ];
+    let Some((what, param)) = pick(rng, &shapes).cloned() else { return String::new() };
+    match op.get_mut("parameters").and_then(Value::as_array_mut) {
+        Some(list) => list.push(param),
+        None => op["parameters"] = json!([param]),
+    }
+    what.to_string()
 }
 
 fn new_response_field(doc: &mut Value, rng: &mut Rng) -> String {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use clap::{Arg, ArgMatches};
 use heck::{ToKebabCase, ToShoutySnakeCase};
-use pipecat_cloud::operation::{BodyField, Operation, PathParam, QueryParam};
+use pipecat_cloud::operation::{BodyField, HeaderParam, Operation, PathParam, QueryParam};
 
 use crate::exit::refused;
 
@@ -31,6 +31,8 @@ pub(crate) enum ArgKey {
     Query(&'static str),
     /// A top-level body field, by its spec name.
     Field(&'static str),
+    /// A header parameter, by its spec name.
+    Header(&'static str),
 }
 
 impl ArgKey {
@@ -40,6 +42,7 @@ impl ArgKey {
             ArgKey::Path(name) => format!("path:{name}"),
             ArgKey::Query(name) => format!("query:{name}"),
             ArgKey::Field(name) => format!("body:{name}"),
+            ArgKey::Header(name) => format!("header:{name}"),
         }
     }
 
@@ -66,6 +69,15 @@ pub(crate) fn query_flag(param: &QueryParam) -> String {
     if reserved().contains(&long) { format!("query-{long}") } else { long }
 }
 
+/// The flag of header parameter `param` of `operation`: the header's name in kebab case
+/// (`X-Request-Tag` → `--x-request-tag`), prefixed `header-` where a reserved flag or a query parameter
+/// has it.
+pub(crate) fn header_flag(operation: &Operation, param: &HeaderParam) -> String {
+    let long = param.name.to_kebab_case();
+    let queries: Vec<String> = operation.query_params.iter().map(query_flag).collect();
+    if reserved().contains(&long) || queries.contains(&long) { format!("header-{long}") } else { long }
+}
+
 /// The flag of body field `field` of `operation`: its kebab-case name, prefixed `body-` where that is
 /// taken (by a reserved flag or a query parameter of the same operation).
 pub(crate) fn field_flag(operation: &Operation, field: &BodyField) -> String {
@@ -89,6 +101,7 @@ pub(crate) fn arguments(operation: &'static Operation) -> Vec<Arg> {
 /// The flags of `operation`: its query parameters, paging for a paged list, then its body.
 pub(crate) fn flags(operation: &'static Operation) -> Vec<Arg> {
     let mut args: Vec<Arg> = operation.query_params.iter().map(query_arg).collect();
+    args.extend(operation.header_params.iter().map(|param| header_arg(operation, param)));
     if operation.list.is_some() {
         args.extend(paging_args());
     }
@@ -109,12 +122,7 @@ fn path_arg(param: &'static PathParam) -> Arg {
     if param.format == Some("uuid") {
         rules.push("a UUID".to_string());
     }
-    match (param.min_length, param.max_length) {
-        (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
-        (Some(min), None) => rules.push(format!("at least {min} characters")),
-        (None, Some(max)) => rules.push(format!("at most {max} characters")),
-        (None, None) => {}
-    }
+    rules.extend(range_rule(param.min_length, param.max_length, " characters"));
     if let Some(pattern) = param.pattern {
         rules.push(format!("matches {}", pattern.source()));
     }
@@ -133,12 +141,7 @@ fn path_arg(param: &'static PathParam) -> Arg {
 
 fn query_arg(param: &'static QueryParam) -> Arg {
     let mut rules = vec![param.kind.to_string()];
-    match (param.minimum, param.maximum) {
-        (Some(min), Some(max)) => rules.push(format!("{min} to {max}")),
-        (Some(min), None) => rules.push(format!("at least {min}")),
-        (None, Some(max)) => rules.push(format!("at most {max}")),
-        (None, None) => {}
-    }
+    rules.extend(range_rule(param.minimum, param.maximum, ""));
     if let Some(default) = param.default {
         rules.push(format!("the server assumes {default}"));
     }
@@ -155,6 +158,35 @@ fn query_arg(param: &'static QueryParam) -> Arg {
         arg = arg.value_parser(["true", "false"]);
     }
     arg
+}
+
+fn header_arg(operation: &Operation, param: &'static HeaderParam) -> Arg {
+    let mut rules = vec![format!("sent as the header {}", param.name), param.kind.to_string()];
+    rules.extend(range_rule(param.min_length, param.max_length, " characters"));
+    if let Some(pattern) = param.pattern {
+        rules.push(format!("matches {}", pattern.source()));
+    }
+    let mut arg = Arg::new(ArgKey::Header(param.name).id())
+        .long(header_flag(operation, param))
+        .value_name(value_name(param.name))
+        .required(param.required)
+        .help(with_rules(param.description, &rules));
+    if !param.allowed.is_empty() {
+        arg = arg.value_parser(param.allowed.to_vec());
+    } else if param.kind == "boolean" {
+        arg = arg.value_parser(["true", "false"]);
+    }
+    arg
+}
+
+/// `3 to 64 characters`, `at least 1`, ...: a lower and an upper bound as help reads them.
+fn range_rule<T: std::fmt::Display>(min: Option<T>, max: Option<T>, unit: &str) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max}{unit}")),
+        (Some(min), None) => Some(format!("at least {min}{unit}")),
+        (None, Some(max)) => Some(format!("at most {max}{unit}")),
+        (None, None) => None,
+    }
 }
 
 /// A parser that keeps a number's text as given but refuses, before anything is sent, text that is not

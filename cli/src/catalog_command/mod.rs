@@ -1,5 +1,5 @@
 //! Commands made from an operation's catalog entry alone: `arguments.rs` declares them from the spec
-//! (path parameters, query parameters and body fields, with the spec's help and rules), `body.rs` builds
+//! (path parameters, query and header parameters and body fields, with the spec's help and rules), `body.rs` builds
 //! the JSON body from `--json-body` and the field flags, `printing.rs` prints the answer or the pages of a
 //! paged list. The call goes through [`pipecat_cloud::Client::call`], so keys, path checks, retries and
 //! errors are the SDK's.
@@ -56,6 +56,12 @@ pub(crate) fn call<'a>(
     for param in operation.query_params {
         if let Some(value) = ArgKey::Query(param.name).text(matches)? {
             call = call.query(param.name, value);
+        }
+    }
+    // Checked by the SDK against the header's rules before anything is sent.
+    for param in operation.header_params {
+        if let Some(value) = ArgKey::Header(param.name).text(matches)? {
+            call = call.header(param.name, &value);
         }
     }
     if let Some(body) = body::body(operation, matches)? {

@@ -59,6 +59,12 @@ pub fn param_line(param: &Param) -> String {
         text.push_str(&format!(" ({})", rules.join("; ")));
     }
     text.push('.');
+    if param.header.is_some() {
+        text.push_str(&format!(
+            " Sent as the header `{}`, its value checked before sending (no CR, LF or NUL, and the rules above).",
+            param.wire_name
+        ));
+    }
     text
 }
 
@@ -82,10 +88,11 @@ pub fn method_doc(doc: &Value, model: &OperationModel<'_>) -> String {
     ));
     if !model.path_params.is_empty()
         || !model.required_query.is_empty()
+        || !model.required_headers.is_empty()
         || matches!(model.body, Some(Body { required: true, .. }))
     {
         let mut lines = vec!["# Arguments".to_string(), String::new()];
-        for param in model.path_params.iter().chain(&model.required_query) {
+        for param in model.path_params.iter().chain(&model.required_query).chain(&model.required_headers) {
             lines.push(format!("- `{}`: {}", param.ident_text(), param_line(param)));
         }
         if let Some(Body { required: true, description, .. }) = &model.body {
@@ -104,6 +111,7 @@ pub fn method_doc(doc: &Value, model: &OperationModel<'_>) -> String {
     let mut optional: Vec<String> = model
         .optional_query
         .iter()
+        .chain(&model.optional_headers)
         .map(|p| format!("- [`{}::{}`]: {}", model.builder, p.ident_text(), param_line(p)))
         .collect();
     if let Some(Body { required: false, description, .. }) = &model.body {
@@ -192,7 +200,7 @@ fn example(model: &OperationModel<'_>) -> String {
             args.push(format!("{sample:?}"));
         }
     }
-    for param in &model.required_query {
+    for param in model.required_query.iter().chain(&model.required_headers) {
         lines.push(format!("# let {}: {} = unimplemented!();", param.ident_text(), param.doc_type));
         args.push(param.ident_text());
     }

@@ -145,7 +145,7 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
         fields.push(quote!(#ident: #ty));
         inits.push(quote!(#ident));
     }
-    for param in &model.required_query {
+    for param in model.required_query.iter().chain(&model.required_headers) {
         let ident = &param.ident;
         let ty = &param.ty;
         args.push(quote!(#ident: impl ::std::convert::Into<#ty>));
@@ -153,7 +153,7 @@ fn operation(doc: &Value, model: &OperationModel<'_>) -> Result<TokenStream> {
         inits.push(quote!(#ident: #ident.into()));
     }
     let mut setters = Vec::new();
-    for param in &model.optional_query {
+    for param in model.optional_query.iter().chain(&model.optional_headers) {
         let ident = &param.ident;
         let ty = &param.ty;
         fields.push(quote!(#ident: ::std::option::Option<#ty>));
@@ -368,6 +368,15 @@ fn build_request(model: &OperationModel<'_>) -> Result<TokenStream> {
         let ident = &param.ident;
         let wire = &param.wire_name;
         steps.push(quote!(request.query(#wire, self.#ident.as_ref());));
+    }
+    // Each header value is checked against its rules (the catalog's, by index) before anything is sent.
+    for param in &model.required_headers {
+        let (ident, index) = (&param.ident, param.header.unwrap_or_default());
+        steps.push(quote!(request.header(#index, ::std::option::Option::Some(&self.#ident))?;));
+    }
+    for param in &model.optional_headers {
+        let (ident, index) = (&param.ident, param.header.unwrap_or_default());
+        steps.push(quote!(request.header(#index, self.#ident.as_ref())?;));
     }
     match (&model.body, &model.success) {
         (_, Success::PassThrough) => {

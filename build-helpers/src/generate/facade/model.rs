@@ -54,6 +54,9 @@ pub struct Param {
     pub schema: Value,
     /// The spec's example value, if any.
     pub example: Option<String>,
+    /// For a header parameter, its index among the operation's header parameters in the catalog
+    /// (`Operation::header_params`), which hold the rules its value is checked against.
+    pub header: Option<usize>,
 }
 
 impl Param {
@@ -117,6 +120,10 @@ pub struct OperationModel<'a> {
     pub required_query: Vec<Param>,
     /// Optional query parameters: builder setters.
     pub optional_query: Vec<Param>,
+    /// Required header parameters: method arguments, after the required query parameters.
+    pub required_headers: Vec<Param>,
+    /// Optional header parameters: builder setters.
+    pub optional_headers: Vec<Param>,
     /// The body, if the operation takes one.
     pub body: Option<Body>,
     /// What a successful call returns.
@@ -156,9 +163,12 @@ pub fn model<'a>(
                     || p.get("name").and_then(Value::as_str).map(snake_case).as_deref() == Some(name))
         })
     };
+    // Every argument has a name of its own: a header named like a path or query parameter was given
+    // progenitor another name (`generate::renamed_headers`).
     let argument_type = |rust_name: &str| {
         signature.and_then(|s| s.arguments.iter().find(|(n, _)| n == rust_name).map(|(_, ty)| ty.clone()))
     };
+    let header_type = argument_type;
 
     let mut path_params = Vec::new();
     for name in template_names(op.path) {
@@ -187,6 +197,41 @@ pub fn model<'a>(
             Some(inner) => optional_query.push(param(name, &location, inner.clone(), false, Some(spec), schema)?),
             None => required_query.push(param(name, &location, owned.clone(), false, Some(spec), schema)?),
         }
+    }
+
+    // A header's setter takes the header's name in snake case (`X-Request-Tag` → `x_request_tag`),
+    // `_header` added when a path or query parameter has that name already (the name progenitor was
+    // given, see `generate::renamed_headers`); one named like a builder method gets `_param`, as any.
+    let others: Vec<&str> =
+        path_params.iter().chain(&required_query).chain(&optional_query).map(|p| p.wire_name.as_str()).collect();
+    let mut required_headers = Vec::new();
+    let mut optional_headers = Vec::new();
+    let headers = params.iter().filter(|p| p.get("in").and_then(Value::as_str) == Some("header"));
+    for (index, spec) in headers.enumerate() {
+        let name = spec.get("name").and_then(Value::as_str).unwrap_or_default();
+        let location = format!("{label}: header parameter `{name}`");
+        let schema = spec.get("schema").cloned().unwrap_or(Value::Null);
+        refuse_unsendable_query(&crate::document::resolve(doc, &schema).cloned().unwrap_or(schema.clone()), &location)?;
+        let rust_name = typify_name(&crate::shapes::names::header_argument_name(name, &others), NameCase::Snake);
+        let ty = header_type(&rust_name)
+            .ok_or_else(|| SpecError::Generate(format!("{location}: progenitor generated no argument for it")))?;
+        let owned = owned(&ty);
+        let (ty, required) = match option_inner(&owned) {
+            Some(inner) => (inner.clone(), false),
+            None => (owned.clone(), true),
+        };
+        // A string with a pattern or a length is a checked newtype in progenitor's types; a header takes
+        // the text as it is, checked by the catalog's rules when the request is built (as a path value
+        // is), so the refusal names the header and its rule. An enum keeps its generated type.
+        let resolved = crate::document::resolve(doc, &schema).cloned().unwrap_or(Value::Null);
+        let text = resolved.get("type").and_then(Value::as_str) == Some("string") && resolved.get("enum").is_none();
+        let ty = if text { syn::parse_quote!(::std::string::String) } else { ty };
+        let mut param = param(name, &location, ty, false, Some(spec), schema)?;
+        if rust_name != typify_name(name, NameCase::Snake) {
+            param.ident = ident(&rust_name, &location)?;
+        }
+        param.header = Some(index);
+        if required { required_headers.push(param) } else { optional_headers.push(param) }
     }
 
     let sub_path = op.operation.get(X_SUB_PATH).is_some();
@@ -227,13 +272,16 @@ pub fn model<'a>(
         path_params,
         required_query,
         optional_query,
+        required_headers,
+        optional_headers,
         body,
         success,
     })
 }
 
-/// Query values are written as text (`Display`): strings, numbers, booleans and enums of them. An array,
-/// an object or a date-time would need a serialization the client does not write; refused, located.
+/// Query and header values are written as text (`Display`): strings, numbers, booleans and enums of them.
+/// An array, an object or a date-time would need a serialization the client does not write; refused,
+/// located.
 fn refuse_unsendable_query(schema: &Value, location: &str) -> Result<()> {
     let kind = schema.get("type").and_then(Value::as_str);
     let format = schema.get("format").and_then(Value::as_str);
@@ -248,7 +296,7 @@ fn refuse_unsendable_query(schema: &Value, location: &str) -> Result<()> {
     match unsendable {
         Some(what) => Err(SpecError::invalid(
             location,
-            format!("a query parameter {what} cannot be sent by this client; give it a string, number or boolean type"),
+            format!("a parameter {what} cannot be sent by this client; give it a string, number or boolean type"),
         )),
         None => Ok(()),
     }
@@ -280,6 +328,7 @@ fn param(name: &str, location: &str, ty: syn::Type, uuid: bool, spec: Option<&Va
         description: description.split_whitespace().collect::<Vec<_>>().join(" "),
         schema,
         example,
+        header: None,
     })
 }
 

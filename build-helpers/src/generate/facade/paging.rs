@@ -182,7 +182,13 @@ pub fn impls(model: &OperationModel<'_>, paging: &Paging) -> TokenStream {
     };
     let identified = identity.is_some();
     let mut copies = Vec::new();
-    for param in model.path_params.iter().chain(&model.required_query) {
+    for param in model
+        .path_params
+        .iter()
+        .chain(&model.required_query)
+        .chain(&model.required_headers)
+        .chain(&model.optional_headers)
+    {
         let ident = &param.ident;
         copies.push(quote!(#ident: ::std::clone::Clone::clone(&self.#ident)));
     }

@@ -345,9 +345,10 @@ fn signature(doc: &Value, op: &OperationRef<'_>) -> Vec<Line> {
             lines.push(parameter_line(doc, &pointer, param));
         }
     }
+    // Required query and header parameters are the method's arguments, after the path's.
     for (pointer, param) in parameters_in(doc, op) {
         let required = param.get("required").and_then(Value::as_bool).unwrap_or(false);
-        if param.get("in").and_then(Value::as_str) == Some("query") && required {
+        if matches!(param.get("in").and_then(Value::as_str), Some("query" | "header")) && required {
             lines.push(parameter_line(doc, &pointer, param));
         }
     }
