@@ -24,7 +24,7 @@ PACKAGES="$CARGO_TARGET_DIR/package"
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
 # Cargo also takes a registry crate's build as final for its version, whatever its source now holds: the
 # fingerprints of this workspace's crates go too, so that every verification compiles what was packaged.
-for crate in pipecat-cloud pipecat-cloud-generated pipecat-cloud-build-helpers pipecat-cloud-emulator pipecat-cloud-cli pipecat-cloud-tests pipecat-cloud-benchmarks secret-sync; do
+for crate in pipecat-cloud pipecat-cloud-generated pipecat-cloud-build-helpers pipecat-cloud-emulator pipecat-cloud-recordings pipecat-cloud-cli pipecat-cloud-tests pipecat-cloud-benchmarks secret-sync; do
   rm -rf "$CARGO_HOME_DIR"/registry/src/-*/"$crate-$VERSION" "$CARGO_HOME_DIR"/registry/cache/-*/"$crate-$VERSION.crate"
   rm -rf "$CARGO_TARGET_DIR"/debug/.fingerprint/"$crate"-*
 done

@@ -24,9 +24,10 @@ use crate::handlers::receive_upload;
 use crate::reply::{Dialect, Reply, error};
 use crate::request_path::bearer;
 use crate::rules::{ImageRule, Rules};
-use crate::server::{Shared, UPLOAD_LIMIT, lock, read_body_within};
+use crate::server::{BODY_TIMEOUT, SNAPSHOT_LIMIT, Shared, lock, read_body_within};
 use crate::snapshot::Snapshot;
 use crate::state::State;
+use crate::upload_form::{FormError, FormReader, MAX_CONTEXT_BYTES};
 
 fn bad(message: impl Into<String>) -> Reply {
     error(400, "BAD_CONTROL_REQUEST", message)
@@ -50,21 +51,22 @@ pub(crate) async fn handle(shared: &Shared, method: &str, rest: &str, headers: &
         if !known {
             return error(403, "ACCESS_DENIED", "no such upload, or its URL has expired; request a new one");
         }
-        let bytes = match read_body_within(body, headers, UPLOAD_LIMIT, Dialect::Named).await {
-            Ok(bytes) => bytes,
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let form = match read_upload_form(body, headers, content_type).await {
+            Ok(form) => form,
             Err(reply) => return reply,
         };
-        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let now = shared.clock.now();
-        let reply = receive_upload(&mut lock(&shared.state), id, content_type, &bytes, now);
+        let reply = receive_upload(&mut lock(&shared.state), id, &form, now);
         shared.note_change();
         return reply;
     }
     if bearer(headers) != Some(shared.keys.private.as_str()) {
         return error(401, "UNAUTHORIZED", "Unauthorized: the control API takes the private key");
     }
-    // A snapshot can be as large as an upload; other control bodies are small.
-    let limit = if rest == "snapshot" { UPLOAD_LIMIT } else { crate::server::BODY_LIMIT };
+    // A snapshot holds every build context's hash, not the context: larger than a request, far smaller
+    // than an upload.
+    let limit = if rest == "snapshot" { SNAPSHOT_LIMIT } else { crate::server::BODY_LIMIT };
     let bytes = match read_body_within(body, headers, limit, Dialect::Named).await {
         Ok(bytes) => bytes,
         Err(reply) => return reply,
@@ -139,4 +141,43 @@ pub(crate) async fn handle(shared: &Shared, method: &str, rest: &str, headers: &
         shared.note_change();
     }
     reply
+}
+
+/// The upload form, read as it arrives (nothing but its fields and the archive's hash is kept): 413 for
+/// an archive over [`MAX_CONTEXT_BYTES`] (refused before reading when `Content-Length` says so), 400 for
+/// a body that is not a form, 408 when the client stops sending for [`BODY_TIMEOUT`].
+async fn read_upload_form(
+    mut body: Incoming,
+    headers: &HeaderMap,
+    content_type: Option<&str>,
+) -> Result<crate::upload_form::Form, Reply> {
+    use http_body_util::BodyExt;
+    let malformed = |message: String| error(400, "MALFORMED_POST_REQUEST", message);
+    let too_large = || error(413, "EntityTooLarge", FormError::TooLarge.to_string());
+    let boundary = content_type
+        .and_then(|t| t.split("boundary=").nth(1))
+        .map(|b| b.split(';').next().unwrap_or(b).trim().trim_matches('"'))
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| malformed("the body must be multipart/form-data with a boundary".into()))?;
+    // The form's own fields and boundaries add far less than a megabyte to the archive.
+    let declared = headers.get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_CONTEXT_BYTES + (1 << 20)) {
+        return Err(too_large());
+    }
+    let mut reader = FormReader::new(boundary);
+    loop {
+        let frame = match tokio::time::timeout(BODY_TIMEOUT, body.frame()).await {
+            Err(_) => return Err(error(408, "RequestTimeout", "the upload stopped arriving")),
+            Ok(None) => break,
+            Ok(Some(Err(_))) => return Err(malformed("the upload could not be read".into())),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            reader.feed(&data).map_err(|e| match e {
+                FormError::TooLarge => too_large(),
+                other => malformed(other.to_string()),
+            })?;
+        }
+    }
+    reader.finish().map_err(|e| malformed(e.to_string()))
 }

@@ -18,6 +18,7 @@ mod server;
 pub mod snapshot;
 mod spec_check;
 mod state;
+mod upload_form;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -33,7 +34,7 @@ pub use faults::{Fault, FaultEffect};
 pub use journal::JournalEntry;
 pub use persistence::StateFileError;
 pub use progression::Progression;
-pub use rules::{BuildRule, ImageRule, Rules};
+pub use rules::{BuildRule, CapacityAnswer, ImageRule, Rules};
 pub use snapshot::Snapshot;
 
 use crate::handlers::Settings;
@@ -82,6 +83,8 @@ pub struct EmulatorBuilder {
     progression: Progression,
     state_file: Option<PathBuf>,
     rules: Rules,
+    capacity_answer: Option<CapacityAnswer>,
+    session_lifetime: Option<Duration>,
     faults: Vec<Fault>,
     check_responses: bool,
     bot_url: Option<String>,
@@ -98,6 +101,8 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("progression", &self.progression)
             .field("state_file", &self.state_file)
             .field("rules", &self.rules)
+            .field("capacity_answer", &self.capacity_answer)
+            .field("session_lifetime", &self.session_lifetime)
             .field("faults", &self.faults)
             .field("check_responses", &self.check_responses)
             .field("bot_url", &self.bot_url)
@@ -115,6 +120,8 @@ impl Default for EmulatorBuilder {
             progression: Progression::default(),
             state_file: None,
             rules: Rules::default(),
+            capacity_answer: None,
+            session_lifetime: None,
             faults: Vec::new(),
             check_responses: true,
             bot_url: None,
@@ -177,6 +184,21 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How a start at capacity is answered (see [`CapacityAnswer`]; the default follows the wire
+    /// example). Given, it replaces what a state file says.
+    pub fn capacity_answer(mut self, answer: CapacityAnswer) -> Self {
+        self.capacity_answer = Some(answer);
+        self
+    }
+
+    /// Sessions end by themselves `lifetime` after they start (their instance goes back to the pool), as
+    /// a caller hanging up would end them; by default they run until stopped or their cap. A test that
+    /// starts many sessions sets it so capacity frees up on its own.
+    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
+        self.session_lifetime = Some(lifetime);
+        self
+    }
+
     /// A fault in force from the start.
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
@@ -232,6 +254,9 @@ impl EmulatorBuilder {
                 state.rules.failing_builds.push(rule);
             }
         }
+        if let Some(answer) = self.capacity_answer {
+            state.rules.capacity_answer = answer;
+        }
         let listener = TcpListener::bind(self.address)
             .await
             .map_err(|source| EmulatorError::Bind { address: self.address, source })?;
@@ -254,6 +279,7 @@ impl EmulatorBuilder {
                 progression: self.progression,
                 base_url: server::base_url(address),
                 bot_url: self.bot_url,
+                session_lifetime: self.session_lifetime,
             },
             keys,
             checks,
@@ -400,6 +426,12 @@ impl Emulator {
         self.shared.note_change();
     }
 
+    /// Starts at capacity are answered as `answer` says from now on.
+    pub fn set_capacity_answer(&self, answer: CapacityAnswer) {
+        lock(&self.shared.state).rules.capacity_answer = answer;
+        self.shared.note_change();
+    }
+
     /// The whole state, in the [`snapshot`] format.
     pub fn snapshot(&self) -> Snapshot {
         snapshot::snapshot(&lock(&self.shared.state))
@@ -474,13 +506,15 @@ mod tests {
             format!("the newest {} requests", group_thousands(crate::journal::CAPACITY)),
             format!("within {} ms of a", crate::SAVE_DELAY.as_millis()),
             format!("max 1 to {}", crate::handlers::MAX_AGENTS_LIMIT),
-            format!("idle for under {} minutes", crate::handlers::IDLE_KEEP_SECONDS / 60),
+            format!("unused for {} minutes", crate::handlers::IDLE_KEEP_SECONDS / 60),
+            format!("usable {} s after the start", crate::handlers::BUFFER_WARMUP_SECONDS),
             format!(
                 "a `body` over {} MB ({} KB for `websocket`) gets 413",
                 crate::handlers::BODY_CAP_BYTES / (1024 * 1024),
                 crate::handlers::WEBSOCKET_BODY_CAP_BYTES / 1024
             ),
             format!("(default {} s)", crate::state::DEFAULT_MAX_SESSION_SECONDS),
+            format!("a context up to {} MB", crate::upload_form::MAX_CONTEXT_BYTES >> 20),
             format!(
                 "`botStartSeconds` is {} for a cold start, {} for a warm one",
                 crate::handlers::COLD_START_SECONDS,

@@ -94,6 +94,7 @@ impl Dialect {
                 400 | 413 => "GENERIC_BAD_REQUEST",
                 401 => "UNAUTHORIZED",
                 404 => "NOT_FOUND",
+                405 => "METHOD_NOT_ALLOWED",
                 409 => "CONFLICT",
                 429 => "RATE_LIMITED",
                 _ => "INTERNAL_SERVER_ERROR",

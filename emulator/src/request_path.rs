@@ -75,25 +75,31 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// emulator tells a caller without a key nothing about its routes.
 fn route(shared: &Shared, method: &str, path: &str, key: Option<&str>) -> Result<Matched, Stop> {
     let known_key = key.is_some_and(|k| k == shared.keys.private || k == shared.keys.public);
-    let refused = || unauthorized(Unauthorized::Named).into();
+    let refused = || unauthorized(Unauthorized::Named, key).into();
     let below = path
         .strip_prefix(API_PREFIX)
         .ok_or_else(|| if known_key { Stop::from(error(404, "NOT_FOUND", "Not found")) } else { refused() })?;
     shared.router.find(method, below).map_err(|no_route| match no_route {
         _ if !known_key => refused(),
         NoRoute::UnknownPath => error(404, "NOT_FOUND", "Not found").into(),
+        NoRoute::MethodNotAllowed(allowed) => {
+            let allow = allowed.join(", ");
+            error(405, "METHOD_NOT_ALLOWED", format!("{method} is not allowed here; this path takes {allow}"))
+                .with_header("allow", allow)
+                .into()
+        }
         NoRoute::BadEncoding(segment) => {
             error(400, "GENERIC_BAD_REQUEST", format!("a path segment is not UTF-8 once decoded: {segment}")).into()
         }
     })
 }
 
-/// The 401 of `kind`.
-fn unauthorized(kind: Unauthorized) -> Reply {
-    match kind {
-        Unauthorized::Named => error(401, "UNAUTHORIZED", "Unauthorized"),
-        Unauthorized::TokenExpired => error(401, "401", "Unauthorized / token expired"),
-        Unauthorized::NoPublicKey => error(401, "PCC-1002", "Attempt to start agent without public api key."),
+/// The 401 of `kind`, to a request that carried `key` (`None`: no key at all).
+fn unauthorized(kind: Unauthorized, key: Option<&str>) -> Reply {
+    match (kind, key) {
+        (Unauthorized::Named, _) => error(401, "UNAUTHORIZED", "Unauthorized"),
+        (Unauthorized::Start, None) => error(401, "PCC-1002", "Attempt to start agent without public api key."),
+        (Unauthorized::TokenExpired | Unauthorized::Start, _) => error(401, "401", "Unauthorized / token expired"),
     }
 }
 
@@ -105,7 +111,7 @@ fn authenticate(shared: &Shared, op: &Operation, behaviour: &Behaviour, key: Opt
         _ => None,
     };
     match expected {
-        Some(expected) if key != Some(expected) => Err(unauthorized(behaviour.unauthorized).into()),
+        Some(expected) if key != Some(expected) => Err(unauthorized(behaviour.unauthorized, key).into()),
         _ => Ok(()),
     }
 }
@@ -149,7 +155,7 @@ fn decode_json(behaviour: &Behaviour, raw: &Bytes) -> Result<Option<Value>, Stop
     match (serde_json::from_slice::<Value>(raw), behaviour.body) {
         (Ok(value), _) => Ok(Some(value)),
         (Err(_), BodyKind::PassThrough) => Ok(None),
-        (Err(e), BodyKind::Json) => {
+        (Err(e), BodyKind::Json | BodyKind::JsonNamingUnknownProperties) => {
             Err(error_in(behaviour.dialect, 400, format!("Invalid request format: the body is not JSON ({e})")).into())
         }
     }
@@ -177,7 +183,10 @@ fn check(
         (None, Some(spec), _) if spec.required => {
             Err(refuse(Refusal { pointer: "/body".into(), message: "a JSON body is required".into() }))
         }
-        (Some(body), _, BodyKind::Json) => shared.checks.check_body(op, body).map_err(refuse),
+        (Some(body), _, BodyKind::Json) => shared.checks.check_body(op, body, false).map_err(refuse),
+        (Some(body), _, BodyKind::JsonNamingUnknownProperties) => {
+            shared.checks.check_body(op, body, true).map_err(refuse)
+        }
         _ => Ok(()),
     }
 }

@@ -44,6 +44,8 @@ pub(crate) struct Matched {
 pub(crate) enum NoRoute {
     /// No route has this path.
     UnknownPath,
+    /// Routes have this path, with other methods: these, in the catalog's order.
+    MethodNotAllowed(Vec<&'static str>),
     /// A segment is not valid percent-encoded UTF-8.
     BadEncoding(String),
 }
@@ -90,7 +92,15 @@ impl Router {
                 return Ok(Matched { op: route.op, params });
             }
         }
-        Err(NoRoute::UnknownPath)
+        // A known path asked with a method it does not take: HTTP's 405, naming the ones it takes.
+        let mut allowed: Vec<&'static str> = Vec::new();
+        for route in &self.routes {
+            let method = route.op.method.as_str();
+            if !allowed.contains(&method) && route.matches(&sent)?.is_some() {
+                allowed.push(method);
+            }
+        }
+        if allowed.is_empty() { Err(NoRoute::UnknownPath) } else { Err(NoRoute::MethodNotAllowed(allowed)) }
     }
 }
 
@@ -147,7 +157,14 @@ mod tests {
         assert_eq!(proxy.op.id, OperationId::SessionProxyPost);
         assert_eq!(proxy.params.last(), Some(&("path", "api/offer".to_string())));
         assert_eq!(router.find("GET", "/nothing/here").map(|m| m.op.id), Err(NoRoute::UnknownPath));
-        assert_eq!(router.find("PATCH", "/agents").map(|m| m.op.id), Err(NoRoute::UnknownPath));
+        assert_eq!(
+            router.find("PATCH", "/agents").map(|m| m.op.id),
+            Err(NoRoute::MethodNotAllowed(vec!["GET", "POST"]))
+        );
+        assert_eq!(
+            router.find("PUT", "/agents/bot").map(|m| m.op.id),
+            Err(NoRoute::MethodNotAllowed(vec!["GET", "POST", "DELETE"]))
+        );
         assert!(matches!(router.find("GET", "/agents/%FF"), Err(NoRoute::BadEncoding(_))));
     }
 }

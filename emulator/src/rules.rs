@@ -1,5 +1,10 @@
-//! What fails on purpose: images whose deploys fail with a documented `PCC_IMAGE_*` code, and builds
-//! that fail. Set at start (`EmulatorBuilder::fail_image`, `--fail-image`) or through the control API.
+//! What fails on purpose, and the choices the vendor's sources leave open: images whose deploys fail
+//! with a documented `PCC_IMAGE_*` code, builds that fail, and which of the two documented bodies a start
+//! at capacity gets. Set at start (`EmulatorBuilder::fail_image`, `--fail-image`,
+//! `--capacity-answer`) or through the control API (`GET|PUT /_emulator/rules`).
+
+use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +39,58 @@ pub struct BuildRule {
     pub dockerfile_contains: String,
 }
 
-/// Everything that fails on purpose.
+/// How a start at `maxAgents` running sessions is answered. The vendor's docs give two bodies for it and
+/// no page reconciles them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapacityAnswer {
+    /// 429 `{"status": 429, "code": "429", "message": "Rate limit exceeded. Please try again later"}`:
+    /// the answer `fundamentals/active-sessions.mdx` shows as it comes over the wire, and the code the
+    /// SDK reference's example branches on (`e.error_code == "429"`). The default: the source closest to
+    /// the wire.
+    #[default]
+    RateLimited,
+    /// 429 `{"error": "Service maximum agent instances reached", "code": "PCC-AGENT-AT-CAPACITY"}`: the
+    /// code and text `fundamentals/error-codes.mdx` lists.
+    AtCapacityCode,
+}
+
+impl CapacityAnswer {
+    /// Both, as the command line spells them.
+    pub const ALL: [CapacityAnswer; 2] = [CapacityAnswer::RateLimited, CapacityAnswer::AtCapacityCode];
+
+    /// As the command line spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityAnswer::RateLimited => "rate-limited",
+            CapacityAnswer::AtCapacityCode => "at-capacity-code",
+        }
+    }
+}
+
+impl fmt::Display for CapacityAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A capacity answer the command line does not know.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("`{0}` is not a capacity answer: give `rate-limited` or `at-capacity-code`")]
+pub struct UnknownCapacityAnswer(String);
+
+impl FromStr for CapacityAnswer {
+    type Err = UnknownCapacityAnswer;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        CapacityAnswer::ALL
+            .into_iter()
+            .find(|answer| answer.as_str() == text)
+            .ok_or_else(|| UnknownCapacityAnswer(text.to_string()))
+    }
+}
+
+/// Everything that fails on purpose, and the choices between documented answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rules {
@@ -44,6 +100,9 @@ pub struct Rules {
     /// Failing builds.
     #[serde(default)]
     pub failing_builds: Vec<BuildRule>,
+    /// How a start at capacity is answered.
+    #[serde(default)]
+    pub capacity_answer: CapacityAnswer,
 }
 
 /// A rule that names no documented code.

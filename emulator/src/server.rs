@@ -38,8 +38,8 @@ pub(crate) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest API request body (the start body's documented cap is 1 MB of JSON).
 pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// The largest build context the emulator's upload URL takes.
-pub(crate) const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+/// The largest snapshot `PUT /_emulator/snapshot` takes.
+pub(crate) const SNAPSHOT_LIMIT: usize = 64 * 1024 * 1024;
 
 /// A response body: bytes, possibly cut short on purpose.
 type Body = BoxBody<Bytes, std::io::Error>;

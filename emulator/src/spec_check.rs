@@ -90,10 +90,21 @@ impl SpecChecks {
         Ok(SpecChecks { definitions, requests, responses })
     }
 
-    /// Checks a JSON request body against the operation's schema.
-    pub(crate) fn check_body(&self, op: &Operation, body: &Value) -> Result<(), Refusal> {
+    /// Checks a JSON request body against the operation's schema. With `names_unknown_properties`, an
+    /// unknown top-level property is left to the handler, which refuses it in the API's own words.
+    pub(crate) fn check_body(
+        &self,
+        op: &Operation,
+        body: &Value,
+        names_unknown_properties: bool,
+    ) -> Result<(), Refusal> {
         let Some(validator) = self.requests.get(op.id.as_str()) else { return Ok(()) };
-        match validator.iter_errors(body).next() {
+        let left_to_handler = |error: &jsonschema::ValidationError<'_>| {
+            names_unknown_properties
+                && error.instance_path().as_str().is_empty()
+                && matches!(error.kind(), jsonschema::error::ValidationErrorKind::AdditionalProperties { .. })
+        };
+        match validator.iter_errors(body).find(|error| !left_to_handler(error)) {
             None => Ok(()),
             // Masked: the message names what is wrong, never the value (a body may hold secret values).
             Some(error) => Err(Refusal::new(format!("/body{}", error.instance_path()), error.masked().to_string())),
@@ -270,7 +281,7 @@ mod tests {
         let checks = SpecChecks::load().expect("the embedded schemas compile");
         let op = pipecat_cloud::catalog::by_id("createService").expect("createService");
         let refusal = checks
-            .check_body(op, &json!({"serviceName": "bot", "autoScaling": {"minAgents": "one"}}))
+            .check_body(op, &json!({"serviceName": "bot", "autoScaling": {"minAgents": "one"}}), false)
             .expect_err("refused");
         assert_eq!(refusal.pointer, "/body/autoScaling/minAgents");
     }

@@ -40,8 +40,22 @@ pub(crate) struct State {
     pub(crate) builds: Vec<Build>,
     /// Upload URLs handed out, by id.
     pub(crate) uploads: BTreeMap<Uuid, Upload>,
+    /// Sessions that were running when their agent was deleted: they run on until stopped or ended
+    /// (pipecat-cloud/fundamentals/active-sessions.mdx), oldest first.
+    pub(crate) orphans: Vec<Orphan>,
     /// What fails on purpose.
     pub(crate) rules: Rules,
+}
+
+/// A session whose agent was deleted while it ran.
+#[derive(Debug, Clone)]
+pub(crate) struct Orphan {
+    /// The name the agent had (its sessions are still addressed by it).
+    pub(crate) agent_name: String,
+    /// The deleted agent's service id.
+    pub(crate) service_id: Uuid,
+    /// The session.
+    pub(crate) session: Session,
 }
 
 impl Default for State {
@@ -53,6 +67,7 @@ impl Default for State {
             agents: BTreeMap::new(),
             builds: Vec::new(),
             uploads: BTreeMap::new(),
+            orphans: Vec::new(),
             rules: Rules::default(),
         }
     }
@@ -243,8 +258,20 @@ pub(crate) struct Agent {
     pub(crate) sessions: Vec<Session>,
     /// Its log, oldest first.
     pub(crate) logs: Vec<LogLine>,
-    /// When each idle instance (left by a session that ended by itself) became idle.
-    pub(crate) idle_instances: Vec<DateTime<Utc>>,
+    /// Instances that run no session: the free buffer each start brings up, and those sessions that
+    /// ended by themselves gave back (a stopped session's instance is killed).
+    pub(crate) idle_instances: Vec<IdleInstance>,
+}
+
+/// An instance of an agent that runs no session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdleInstance {
+    /// The deployment it runs.
+    pub(crate) deployment_id: Uuid,
+    /// When it can take a session (a buffer instance warms up first).
+    pub(crate) ready_at: DateTime<Utc>,
+    /// When it is terminated if no session takes it.
+    pub(crate) expires_at: DateTime<Utc>,
 }
 
 impl Agent {

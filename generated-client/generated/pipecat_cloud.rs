@@ -780,7 +780,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub deployment_id: ::std::option::Option<::std::string::String>,
-        ///When the session ended; null while it runs.
+        ///When the session ended; null while it runs (the key is on every item).
         #[serde(
             rename = "endedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3844,7 +3844,7 @@ Decodes any string: a value this client does not list becomes [`UpsertSecretSetR
             self.deployment_id = ::std::option::Option::Some(value.into());
             self
         }
-        ///Sets `ended_at`: When the session ended; null while it runs.
+        ///Sets `ended_at`: When the session ended; null while it runs (the key is on every item).
         #[must_use]
         pub fn ended_at(
             mut self,

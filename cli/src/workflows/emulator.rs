@@ -3,9 +3,10 @@
 //! state is kept across restarts.
 
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
-use pipecat_cloud_emulator::{Emulator, Fault, ImageRule, Progression};
+use pipecat_cloud_emulator::{CapacityAnswer, Emulator, Fault, ImageRule, Progression};
 use serde_json::json;
 
 use crate::context::Context;
@@ -76,6 +77,21 @@ pub fn serve_command() -> Command {
                 .action(ArgAction::Append)
                 .help("A fault from the start, e.g. '{\"operation\":\"getService\",\"effect\":{\"kind\":\"status\",\"status\":503},\"times\":2}'; repeatable"),
         )
+        .arg(
+            Arg::new("capacity-answer")
+                .long("capacity-answer")
+                .value_name("ANSWER")
+                .value_parser(CapacityAnswer::ALL.map(|a| a.as_str()))
+                .default_value(CapacityAnswer::default().as_str())
+                .help("How a start at maxAgents is answered: `rate-limited` (429 with code \"429\", the wire example of the vendor's docs) or `at-capacity-code` (429 with PCC-AGENT-AT-CAPACITY, their error-code page)"),
+        )
+        .arg(
+            Arg::new("session-lifetime")
+                .long("session-lifetime")
+                .value_name("SECONDS")
+                .value_parser(session_lifetime)
+                .help("Sessions end by themselves this many seconds after they start, as a caller hanging up ends them (by default they run until stopped or their maxSessionDuration)"),
+        )
         .arg(Arg::new("bot-url").long("bot-url").value_name("URL").help("Forward the session proxy to a bot at URL instead of echoing"))
         .arg(
             Arg::new("no-response-check")
@@ -118,7 +134,22 @@ fn builder(matches: &ArgMatches) -> anyhow::Result<pipecat_cloud_emulator::Emula
     if let Some(url) = matches.get_one::<String>("bot-url") {
         builder = builder.bot_url(url);
     }
+    if let Some(answer) = matches.get_one::<String>("capacity-answer") {
+        builder = builder.capacity_answer(answer.parse().map_err(|e| refused(format!("--capacity-answer: {e}")))?);
+    }
+    if let Some(lifetime) = matches.get_one::<Duration>("session-lifetime") {
+        builder = builder.session_lifetime(*lifetime);
+    }
     Ok(builder)
+}
+
+/// `--session-lifetime`: a positive number of seconds.
+fn session_lifetime(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if seconds <= 0.0 {
+        return Err(format!("{text} is not a lifetime: give more than 0 seconds"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{text} seconds is longer than the emulator can wait"))
 }
 
 pub async fn serve(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {

@@ -91,6 +91,10 @@ struct Health<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    last_exit_code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_termination_reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
 }
 
@@ -169,6 +173,9 @@ pub(super) fn deployment<'a>(
     }
 }
 
+/// Restarts a crash-looping revision shows.
+const CRASH_RESTARTS: i64 = 3;
+
 fn revision<'a>(agent: &Agent, deployment: &'a Deployment) -> Revision<'a> {
     let mut view = Revision {
         deployment_id: deployment.id,
@@ -188,18 +195,24 @@ fn revision<'a>(agent: &Agent, deployment: &'a Deployment) -> Revision<'a> {
                     restart_count: 0,
                     replicas_started: replicas,
                     reason: None,
+                    last_exit_code: None,
+                    last_termination_reason: None,
                     message: None,
                 });
             }
         }
         (Phase::Failed, Some(failure)) => {
-            let reason = if failure.code == "PCC_UNKNOWN_ERROR" { "CrashLoopBackOff" } else { "ImagePullBackOff" };
+            // An image that was pulled but does not start crashes and is restarted (RevisionHealth:
+            // CrashLoopBackOff, the exit code and the cause); one that cannot be pulled never starts.
+            let crashed = failure.code == "PCC_UNKNOWN_ERROR";
             view.health = Some(Health {
                 ready: false,
                 state: "waiting",
-                restart_count: 0,
-                replicas_started: 0,
-                reason: Some(reason),
+                restart_count: if crashed { CRASH_RESTARTS } else { 0 },
+                replicas_started: i64::from(crashed),
+                reason: Some(if crashed { "CrashLoopBackOff" } else { "ImagePullBackOff" }),
+                last_exit_code: crashed.then_some(1),
+                last_termination_reason: crashed.then_some("Error"),
                 message: Some(&failure.message),
             });
         }

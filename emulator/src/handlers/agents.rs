@@ -5,8 +5,10 @@
 //! it is `Active`, `reconciledDeploymentId` catches up, the agent is `ready`, and the deployment it
 //! replaced shows as `previousRevision` in `Draining` for one more step. An image a rule fails (or an
 //! image pull secret that is not base64) ends `Failed` at validation, with the documented `PCC_IMAGE_*`
-//! code in its health message; the previous deployment keeps serving. A change to scaling alone, or
-//! the image already deployed, is no new deployment, unless `forceRedeploy`.
+//! code in its health message; it is reconciled all the same, `ready` stays false, and the previous
+//! deployment keeps serving (`available` while one does). A change to scaling alone, or the image
+//! already deployed, is no new deployment, unless `forceRedeploy`. Deleting an agent leaves its running
+//! sessions running.
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -57,6 +59,11 @@ pub(super) fn settle(state: &mut State, name: &str, progression: Progression, no
         }
         match (next, failure) {
             (Phase::Failed, Some(DeployFailure { message, .. })) => {
+                // The operator has processed it: a failed deployment is reconciled too, which is what
+                // the official client's deploy wait waits for before it reads `ready` (pipecatcloud
+                // 1.4.0, `_utils/deploy_utils.py`). The deployment before it keeps serving.
+                agent.reconciled = Some(id);
+                agent.updated_at = at;
                 agent.log(at, Some(id), None, format!("deployment {id} failed: {message}"));
             }
             (Phase::Active, _) => {
@@ -69,6 +76,7 @@ pub(super) fn settle(state: &mut State, name: &str, progression: Progression, no
                 agent.deployments.retain(|d| d.id == id || Some(d.id) == replaced);
                 agent.draining = replaced;
                 agent.reconciled = Some(id);
+                super::sessions::replace_idle_instances(agent, id, at);
                 agent.updated_at = at;
                 agent.log(at, Some(id), None, format!("deployment {id} is active and ready"));
             }
@@ -162,7 +170,9 @@ pub(super) fn get(state: &mut State, call: &Call<'_>) -> Answer {
 }
 
 pub(super) fn delete(state: &mut State, call: &Call<'_>) -> Answer {
-    state.agents.remove(call.param("agentName")).ok_or_else(|| not_found("Not found"))?;
+    let agent = state.agents.remove(call.param("agentName")).ok_or_else(|| not_found("Not found"))?;
+    // Deleting an agent "will not stop any active sessions" (fundamentals/active-sessions.mdx).
+    super::sessions::keep_running_sessions(&mut state.orphans, &agent);
     Ok(Reply::ok())
 }
 

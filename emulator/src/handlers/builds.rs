@@ -17,6 +17,7 @@ use crate::clock::timestamp;
 use crate::progression::{Progression, Stage};
 use crate::reply::{Reply, bad_request, error, not_found};
 use crate::state::{Build, BuildStatus, State, Upload, is_region, new_id};
+use crate::upload_form::Form;
 
 /// How long an upload URL works.
 const UPLOAD_LIFETIME_MINUTES: i64 = 15;
@@ -24,13 +25,6 @@ const UPLOAD_LIFETIME_MINUTES: i64 = 15;
 /// The image a successful build makes.
 pub(super) fn image_uri(state: &State, build: &Build) -> String {
     format!("registry.emulator.invalid/{}/agents:{}", state.organization_id, build.context_hash)
-}
-
-fn context_hash(bytes: &[u8]) -> String {
-    let hash = bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
-    format!("{hash:016x}")
 }
 
 /// Takes every build step that is due.
@@ -265,13 +259,7 @@ pub(super) fn create(state: &mut State, call: &Call<'_>) -> Answer {
 
 /// The upload form posted to `/_emulator/uploads/{id}`: every field the upload URL gave, by its exact
 /// name and value, then the archive as `file`. Answers 204 as the storage service does.
-pub(crate) fn receive_upload(
-    state: &mut State,
-    id: &str,
-    content_type: Option<&str>,
-    body: &[u8],
-    now: DateTime<Utc>,
-) -> Reply {
+pub(crate) fn receive_upload(state: &mut State, id: &str, form: &Form, now: DateTime<Utc>) -> Reply {
     let denied = |message: &str| error(403, "ACCESS_DENIED", message);
     let Some(upload) = id.parse::<Uuid>().ok().and_then(|id| state.uploads.get_mut(&id)) else {
         return denied("no such upload");
@@ -279,83 +267,21 @@ pub(crate) fn receive_upload(
     if now > upload.expires_at {
         return denied("the upload URL has expired; request a new one");
     }
-    let boundary = content_type
-        .and_then(|t| t.split("boundary=").nth(1))
-        .map(|b| b.split(';').next().unwrap_or(b).trim().trim_matches('"'))
-        .filter(|b| !b.is_empty());
-    let Some(boundary) = boundary else {
-        return error(400, "MALFORMED_POST_REQUEST", "the body must be multipart/form-data with a boundary");
-    };
-    let parts = multipart(body, boundary);
-    let field = |name: &str| parts.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
-    if field("X-Amz-Signature") != Some(upload.signature.as_bytes()) || field("key") != Some(upload.key.as_bytes()) {
+    if form.field("X-Amz-Signature") != Some(upload.signature.as_bytes())
+        || form.field("key") != Some(upload.key.as_bytes())
+    {
         return denied("the form's fields do not match the upload URL's (names are case-sensitive)");
     }
     if let Some(missing) =
-        upload.fields.iter().find(|(name, value)| field(name) != Some(value.as_bytes())).map(|(n, _)| n)
+        upload.fields.iter().find(|(name, value)| form.field(name) != Some(value.as_bytes())).map(|(n, _)| n)
     {
         return denied(&format!(
             "the form's field `{missing}` is missing or differs from the upload URL's (names are case-sensitive)"
         ));
     }
-    let Some(file) = field("file") else {
+    let Some(archive) = form.file else {
         return error(400, "MALFORMED_POST_REQUEST", "the form has no `file` part");
     };
-    upload.archive = Some((context_hash(file), file.len() as u64));
+    upload.archive = Some((archive.context_hash(), archive.size));
     Reply::empty(204)
-}
-
-/// The parts of a multipart/form-data body, by name.
-fn multipart(body: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
-    let delimiter = format!("--{boundary}").into_bytes();
-    let mut parts = Vec::new();
-    let mut rest = body;
-    while let Some(start) = find_bytes(rest, &delimiter) {
-        rest = &rest[start + delimiter.len()..];
-        if rest.starts_with(b"--") {
-            break;
-        }
-        let Some(head_end) = find_bytes(rest, b"\r\n\r\n") else { break };
-        let head = String::from_utf8_lossy(&rest[..head_end]).to_string();
-        let content = &rest[head_end + 4..];
-        let end = find_bytes(content, &delimiter).unwrap_or(content.len());
-        let value = content[..end].strip_suffix(b"\r\n").unwrap_or(&content[..end]);
-        // `name="..."` as its own parameter, not the end of `filename="..."`.
-        let name = head
-            .split(['\r', '\n'])
-            .filter(|line| line.to_ascii_lowercase().starts_with("content-disposition:"))
-            .flat_map(|line| line.split(';'))
-            .find_map(|parameter| parameter.trim().strip_prefix("name=\""))
-            .and_then(|n| n.split('"').next());
-        if let Some(name) = name {
-            parts.push((name.to_string(), value.to_vec()));
-        }
-        rest = &content[end..];
-    }
-    parts
-}
-
-fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return None;
-    }
-    haystack.windows(needle.len()).position(|window| window == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_form_reads_as_its_parts() {
-        let body = b"--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\norg/x.tar.gz\r\n--b\r\nContent-Disposition: form-data; filename=\"c.tar.gz\"; name=\"file\"\r\n\r\n\x1f\x8b\r\n--b--\r\n";
-        let parts = multipart(body, "b");
-        assert_eq!(parts, vec![("key".into(), b"org/x.tar.gz".to_vec()), ("file".into(), b"\x1f\x8b".to_vec())]);
-    }
-
-    #[test]
-    fn the_context_hash_is_16_hex_characters_and_follows_the_bytes() {
-        assert_eq!(context_hash(b"a").len(), 16);
-        assert_ne!(context_hash(b"a"), context_hash(b"b"));
-    }
 }

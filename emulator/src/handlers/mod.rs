@@ -25,9 +25,10 @@ pub(crate) use self::agents::MAX_AGENTS_LIMIT;
 /// describes: it stands in for the storage service's pre-signed form.
 pub(crate) use self::builds::receive_upload;
 pub(crate) use self::proxy::send_to_bot;
+pub(crate) use self::sessions::IDLE_KEEP_SECONDS;
 #[cfg(test)]
 pub(crate) use self::sessions::{
-    BODY_CAP_BYTES, COLD_START_SECONDS, IDLE_KEEP_SECONDS, WARM_START_SECONDS, WEBSOCKET_BODY_CAP_BYTES,
+    BODY_CAP_BYTES, BUFFER_WARMUP_SECONDS, COLD_START_SECONDS, WARM_START_SECONDS, WEBSOCKET_BODY_CAP_BYTES,
 };
 use crate::progression::Progression;
 use crate::reply::{Dialect, Reply, error_in};
@@ -42,6 +43,8 @@ pub(crate) struct Settings {
     pub(crate) base_url: String,
     /// Where the session proxy forwards, when a local bot runs.
     pub(crate) bot_url: Option<String>,
+    /// How long a session runs before it ends by itself, when the emulator was given one.
+    pub(crate) session_lifetime: Option<std::time::Duration>,
 }
 
 /// A handler's answer: `Err` is an error reply, so a handler can refuse with `?`.
@@ -65,15 +68,17 @@ pub(crate) struct Behaviour {
     pub(crate) reads: Reads,
 }
 
-/// The 401 bodies the API answers.
+/// The 401 bodies the API answers, as the vendor's spec gives them per operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unauthorized {
-    /// `{"error": "Unauthorized", "code": "UNAUTHORIZED"}`, the private endpoints'.
+    /// `{"error": "Unauthorized", "code": "UNAUTHORIZED"}`: the private endpoints'.
     Named,
-    /// `{"error": "Unauthorized / token expired", "code": "401"}`, the spec's shared response.
+    /// `{"error": "Unauthorized / token expired", "code": "401"}`: the spec's shared `Unauthorized`
+    /// response, which `getSession`, `stopSession` and the session proxy reference.
     TokenExpired,
-    /// `PCC-1002`, "Attempt to start agent without public api key." (error-codes.mdx).
-    NoPublicKey,
+    /// The start: without a key `PCC-1002`, "Attempt to start agent without public api key."
+    /// (fundamentals/error-codes.mdx); with a wrong one the shared response, as [`Self::TokenExpired`].
+    Start,
 }
 
 /// What an operation's request body is.
@@ -81,6 +86,10 @@ pub(crate) enum Unauthorized {
 pub(crate) enum BodyKind {
     /// JSON, checked against the spec's schema before the handler runs.
     Json,
+    /// JSON checked alike, except that the handler refuses an unknown top-level property itself, by
+    /// name, with the API's documented message (`updateProperties`: "Property 'x' is not a valid
+    /// property").
+    JsonNamingUnknownProperties,
     /// Bytes for the agent's bot, passed on unchanged (to the local bot, when one is configured).
     PassThrough,
 }
@@ -106,8 +115,14 @@ const fn row(handler: Handler, dialect: Dialect, reads: Reads) -> Behaviour {
     Behaviour { handler, dialect, unauthorized: Unauthorized::Named, body: BodyKind::Json, reads }
 }
 
-const fn session_row(handler: Handler, reads: Reads) -> Behaviour {
-    Behaviour { handler, dialect: Dialect::Numeric, unauthorized: Unauthorized::Named, body: BodyKind::Json, reads }
+const fn session_row(handler: Handler, unauthorized: Unauthorized) -> Behaviour {
+    Behaviour {
+        handler,
+        dialect: Dialect::Numeric,
+        unauthorized,
+        body: BodyKind::Json,
+        reads: Reads::OneAgent("agentName"),
+    }
 }
 
 const PROXY: Behaviour = Behaviour {
@@ -132,19 +147,20 @@ pub(crate) fn behaviour(operation: OperationId) -> Behaviour {
         Op::UpdateService => row(agents::update, Named, AGENT),
         Op::DeleteService => row(agents::delete, Named, AGENT),
         Op::GetLogs => row(logs::get, Named, AGENT),
-        Op::GetSessions => session_row(sessions::list, AGENT),
-        Op::GetSession => session_row(sessions::get, AGENT),
-        Op::StopSession => session_row(sessions::stop, AGENT),
-        Op::StartService => {
-            Behaviour { unauthorized: Unauthorized::NoPublicKey, ..session_row(sessions::start, AGENT) }
-        }
+        Op::GetSessions => session_row(sessions::list, Unauthorized::Named),
+        Op::GetSession => session_row(sessions::get, Unauthorized::TokenExpired),
+        Op::StopSession => session_row(sessions::stop, Unauthorized::TokenExpired),
+        Op::StartService => session_row(sessions::start, Unauthorized::Start),
         Op::ListBuilds => row(builds::list, Named, Reads::Builds),
         Op::CreateBuild => row(builds::create, Named, Reads::Builds),
         Op::GetBuildUploadUrl => row(builds::upload_url, Named, Reads::Builds),
         Op::GetBuild => row(builds::get, Named, Reads::Builds),
         Op::GetBuildLogs => row(builds::logs, Named, Reads::Builds),
         Op::GetProperties => row(organization::properties, Named, Reads::Nothing),
-        Op::UpdateProperties => row(organization::update_properties, Named, Reads::Nothing),
+        Op::UpdateProperties => Behaviour {
+            body: BodyKind::JsonNamingUnknownProperties,
+            ..row(organization::update_properties, Named, Reads::Nothing)
+        },
         Op::GetPropertiesSchema => row(organization::properties_schema, Named, Reads::Nothing),
         Op::ListRegions => row(organization::regions, Named, Reads::Nothing),
         Op::ListSecretSets => row(secrets::list, Named, Reads::SecretSets),
@@ -244,7 +260,7 @@ pub(crate) fn settle(
         Reads::EveryAgent => {
             let names: Vec<String> = state.agents.keys().cloned().collect();
             for name in names {
-                settle_agent(state, &name, progression, now);
+                settle_agent(state, &name, settings, now);
             }
         }
         Reads::NewAgent => {
@@ -256,15 +272,16 @@ pub(crate) fn settle(
             secrets::settle(state, progression, now);
             builds::settle(state, progression, now);
             if let Some(name) = name {
-                settle_agent(state, &name, progression, now);
+                settle_agent(state, &name, settings, now);
             }
         }
     }
 }
 
-fn settle_agent(state: &mut State, name: &str, progression: Progression, now: DateTime<Utc>) {
-    agents::settle(state, name, progression, now);
+fn settle_agent(state: &mut State, name: &str, settings: &Settings, now: DateTime<Utc>) {
+    agents::settle(state, name, settings.progression, now);
     if let Some(agent) = state.agents.get_mut(name) {
-        sessions::end_overdue(agent, now);
+        sessions::end_due(agent, now, settings.session_lifetime);
     }
+    sessions::end_due_orphans(&mut state.orphans, now, settings.session_lifetime);
 }

@@ -1,9 +1,19 @@
-//! Sessions (pipecat-cloud/fundamentals/active-sessions.mdx, scaling.mdx; the spec's startService,
-//! getSessions, getSession, stopSession). A start takes an instance: a warm one while fewer sessions
-//! run than `minAgents`, else an instance a session that ended in the last five minutes left idle,
-//! else a cold one; at `maxAgents` active sessions the start is refused with 429. A session runs until
-//! it is stopped (which kills its instance) or reaches its deployment's `maxSessionDuration` (which
-//! returns its instance to the pool).
+//! Sessions (pipecat-cloud/fundamentals/active-sessions.mdx, scaling.mdx, guides/capacity-planning.mdx;
+//! the spec's startService, getSessions, getSession, stopSession).
+//!
+//! A start takes an instance: a reserved one while fewer sessions run than `minAgents`, else an idle
+//! instance of the serving deployment that is warm, else a cold one; at `maxAgents` running sessions it
+//! is refused with 429 (the body the rule [`CapacityAnswer`] picks). Each start also brings up one free
+//! idle instance, usable [`BUFFER_WARMUP_SECONDS`] later (capacity-planning.mdx). An idle instance is
+//! terminated after [`IDLE_KEEP_SECONDS`] unused.
+//!
+//! A session ends when it is stopped (its instance is killed), at its deployment's
+//! `maxSessionDuration`, or after the lifetime the emulator was started with (`--session-lifetime`),
+//! whichever comes first; the last two give its instance back to the pool, unless a newer deployment
+//! serves by then (deploy.mdx: instances of the prior image are terminated, not recycled). Deleting the
+//! agent ends none of its sessions: they can still be read and stopped by the agent's name.
+
+use std::time::Duration;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -14,10 +24,13 @@ use uuid::Uuid;
 use super::{Answer, Call, page};
 use crate::clock::timestamp;
 use crate::reply::{Dialect, Reply, error, error_in};
-use crate::state::{Agent, DEFAULT_MAX_SESSION_SECONDS, Session, State, new_id};
+use crate::rules::CapacityAnswer;
+use crate::state::{Agent, DEFAULT_MAX_SESSION_SECONDS, IdleInstance, Orphan, Session, State, new_id};
 
-/// How long an ended session's instance stays warm.
+/// How long an idle instance is kept before it is terminated.
 pub(crate) const IDLE_KEEP_SECONDS: i64 = 300;
+/// How long the idle instance a start brings up takes to become usable.
+pub(crate) const BUFFER_WARMUP_SECONDS: i64 = 30;
 /// The largest `body` a start takes for `daily` and `webrtc`.
 pub(crate) const BODY_CAP_BYTES: usize = 1024 * 1024;
 /// The largest `body` a start takes for `websocket`.
@@ -31,26 +44,98 @@ fn agent_not_found() -> Reply {
     error_in(Dialect::Numeric, 404, "API endpoint not found / agent deployment not found / Organization not found")
 }
 
-/// Ends the sessions of `agent` that reached their cap.
-pub(super) fn end_overdue(agent: &mut Agent, now: DateTime<Utc>) {
+fn session_not_found() -> Reply {
+    error_in(Dialect::Numeric, 404, "Session not found")
+}
+
+fn seconds(n: i64) -> chrono::Duration {
+    chrono::Duration::try_seconds(n).unwrap_or(chrono::Duration::MAX)
+}
+
+/// When `session` ends by itself, and how: at its cap, or at the end of the emulator's session lifetime.
+/// `None` while it runs on, or when the end is past what a date can hold (a restored state may say
+/// anything).
+fn due_end(session: &Session, lifetime: Option<Duration>) -> Option<(DateTime<Utc>, &'static str)> {
+    let at_cap = chrono::Duration::try_seconds(session.max_duration_seconds)
+        .and_then(|cap| session.created_at.checked_add_signed(cap))
+        .map(|at| (at, "MAX_DURATION_REACHED"));
+    // The session ran its course: the completion statuses the spec lists for each kind of transport.
+    let completed =
+        if session.transport.as_deref() == Some("websocket") { "WS_CONNECTION_CLOSED" } else { "HTTP_COMPLETED" };
+    let at_lifetime = lifetime
+        .and_then(|life| chrono::Duration::from_std(life).ok())
+        .and_then(|life| session.created_at.checked_add_signed(life))
+        .map(|at| (at, completed));
+    match (at_cap, at_lifetime) {
+        (Some(cap), Some(life)) => Some(if life.0 < cap.0 { life } else { cap }),
+        (one, other) => one.or(other),
+    }
+}
+
+/// Ends `session` if it still runs and its end (see [`due_end`]) has come; when it ended, if it did.
+fn end_if_due(session: &mut Session, now: DateTime<Utc>, lifetime: Option<Duration>) -> Option<DateTime<Utc>> {
+    if session.ended_at.is_some() {
+        return None;
+    }
+    let (at, status) = due_end(session, lifetime).filter(|(at, _)| now >= *at)?;
+    session.ended_at = Some(at);
+    session.completion_status = Some(status.into());
+    Some(at)
+}
+
+/// Ends the sessions of `agent` whose time has come; each gives its instance back to the pool when its
+/// deployment still serves.
+pub(super) fn end_due(agent: &mut Agent, now: DateTime<Utc>, lifetime: Option<Duration>) {
+    let serving = agent.serving().map(|d| d.id);
     let mut ended = Vec::new();
-    for session in agent.sessions.iter_mut().filter(|s| s.ended_at.is_none()) {
-        // A cap no date can hold (a restored state may say anything) is never reached.
-        let Some(cap) = chrono::Duration::try_seconds(session.max_duration_seconds)
-            .and_then(|cap| session.created_at.checked_add_signed(cap))
-        else {
-            continue;
-        };
-        if now >= cap {
-            session.ended_at = Some(cap);
-            session.completion_status = Some("MAX_DURATION_REACHED".into());
-            ended.push((cap, session.deployment_id, session.id));
+    for session in &mut agent.sessions {
+        if let Some(at) = end_if_due(session, now, lifetime) {
+            ended.push((at, session.deployment_id, session.id, session.completion_status.clone()));
         }
     }
-    for (at, deployment, id) in ended {
-        // The instance goes back to the pool (a stopped session's is killed instead).
-        agent.idle_instances.push(at);
-        agent.log(at, Some(deployment), Some(id), format!("session {id} reached its maximum duration and was ended"));
+    for (at, deployment, id, status) in ended {
+        let how = match status.as_deref() {
+            Some("MAX_DURATION_REACHED") => "reached its maximum duration and was ended",
+            _ => "ended",
+        };
+        agent.log(at, Some(deployment), Some(id), format!("session {id} {how}"));
+        if Some(deployment) == serving {
+            agent.idle_instances.push(IdleInstance {
+                deployment_id: deployment,
+                ready_at: at,
+                expires_at: at + seconds(IDLE_KEEP_SECONDS),
+            });
+        }
+    }
+}
+
+/// Ends the sessions of deleted agents whose time has come (their instances go with their agent).
+pub(super) fn end_due_orphans(orphans: &mut [Orphan], now: DateTime<Utc>, lifetime: Option<Duration>) {
+    for orphan in orphans {
+        end_if_due(&mut orphan.session, now, lifetime);
+    }
+}
+
+/// After `deployment` became the one that serves, the pool's idle instances of other deployments are
+/// replaced by instances of it, each warming up first (scaling.mdx: idle instances move to the new
+/// configuration).
+pub(super) fn replace_idle_instances(agent: &mut Agent, deployment: Uuid, at: DateTime<Utc>) {
+    for idle in agent.idle_instances.iter_mut().filter(|idle| idle.deployment_id != deployment) {
+        let ready_at = at + seconds(BUFFER_WARMUP_SECONDS);
+        *idle = IdleInstance { deployment_id: deployment, ready_at, expires_at: ready_at + seconds(IDLE_KEEP_SECONDS) };
+    }
+}
+
+/// The 429 of a start at capacity, as the rule in force spells it.
+fn at_capacity(answer: CapacityAnswer) -> Reply {
+    match answer {
+        CapacityAnswer::RateLimited => Reply::json(
+            429,
+            json!({"status": 429, "code": "429", "message": "Rate limit exceeded. Please try again later"}),
+        ),
+        CapacityAnswer::AtCapacityCode => {
+            error(429, "PCC-AGENT-AT-CAPACITY", "Service maximum agent instances reached")
+        }
     }
 }
 
@@ -82,15 +167,40 @@ pub(super) fn start(state: &mut State, call: &Call<'_>) -> Answer {
         return Err(error_in(Dialect::Numeric, 413, format!("body is {body_size} bytes; at most {cap} are accepted")));
     }
     let (deployment_id, config) = (deployment.id, deployment.config.clone());
-    let active = agent.active_sessions();
-    if i64::try_from(active).unwrap_or(i64::MAX) >= config.max_agents {
-        return Err(error(429, "PCC-AGENT-AT-CAPACITY", "Service maximum agent instances reached"));
+    let active = i64::try_from(agent.active_sessions()).unwrap_or(i64::MAX);
+    if active >= config.max_agents {
+        return Err(at_capacity(state.rules.capacity_answer));
     }
-    // A warm instance: one of the `minAgents` kept warm, else one an ended session left idle in the
-    // last five minutes (taken, so it serves one session); else a cold start.
-    agent.idle_instances.retain(|idle| (call.now - *idle).num_seconds() < IDLE_KEEP_SECONDS);
-    let reserved_free = i64::try_from(active).unwrap_or(i64::MAX) < config.min_agents;
-    let cold_start = !reserved_free && agent.idle_instances.pop().is_none();
+    let now = call.now;
+    agent.idle_instances.retain(|idle| idle.expires_at > now);
+    // A reserved instance while fewer sessions run than `minAgents`; else the warm idle instance of the
+    // serving deployment that has waited longest; else a cold start.
+    let reserved_free = active < config.min_agents;
+    let warm = agent
+        .idle_instances
+        .iter()
+        .enumerate()
+        .filter(|(_, idle)| idle.deployment_id == deployment_id && idle.ready_at <= now)
+        .min_by_key(|(_, idle)| idle.ready_at)
+        .map(|(index, _)| index);
+    let cold_start = match (reserved_free, warm) {
+        (true, _) => false,
+        (false, Some(index)) => {
+            agent.idle_instances.remove(index);
+            false
+        }
+        (false, None) => true,
+    };
+    // The free buffer: one more idle instance per start, warm after a while; never more idle instances
+    // than the deployment may have.
+    if i64::try_from(agent.idle_instances.len()).unwrap_or(i64::MAX) < config.max_agents {
+        let ready_at = now + seconds(BUFFER_WARMUP_SECONDS);
+        agent.idle_instances.push(IdleInstance {
+            deployment_id,
+            ready_at,
+            expires_at: ready_at + seconds(IDLE_KEEP_SECONDS),
+        });
+    }
     let id = new_id();
     agent.sessions.push(Session {
         id,
@@ -128,11 +238,13 @@ pub(super) fn start(state: &mut State, call: &Call<'_>) -> Answer {
     Ok(Reply::json(200, answer))
 }
 
-/// A session as the API shows it; what it does not know yet (an end, a completion status) is left out.
-fn view(session: &Session, agent: &Agent, organization: &str) -> Value {
-    let mut view = json!({
+/// A session as the API shows it, of the agent with service id `service`. What is not known yet (an
+/// end, a completion status) is `null`, not left out: the official client reads `endedAt` on every item
+/// (pipecatcloud 1.4.0, `cli/commands/agent.py`).
+fn view(session: &Session, service: Uuid, organization: &str) -> Value {
+    json!({
         "sessionId": session.id.to_string(),
-        "serviceId": agent.id.to_string(),
+        "serviceId": service.to_string(),
         "organizationId": organization,
         "deploymentId": session.deployment_id.to_string(),
         "endedAt": session.ended_at.map(timestamp),
@@ -141,12 +253,9 @@ fn view(session: &Session, agent: &Agent, organization: &str) -> Value {
         "completionStatus": session.completion_status,
         "createdAt": timestamp(session.created_at),
         "updatedAt": timestamp(session.ended_at.unwrap_or(session.created_at)),
+        "resourceMetrics": null,
         "meetingIds": [],
-    });
-    if let Value::Object(fields) = &mut view {
-        fields.retain(|_, value| !value.is_null());
-    }
-    view
+    })
 }
 
 /// `getSessions`' query.
@@ -190,7 +299,7 @@ pub(super) fn list(state: &mut State, call: &Call<'_>) -> Answer {
     let total = matching().count();
     let sessions: Vec<Value> = page(matching(), query.limit.unwrap_or(10), query.offset.unwrap_or(0))
         .into_iter()
-        .map(|s| view(s, agent, &state.organization_id))
+        .map(|s| view(s, agent.id, &state.organization_id))
         .collect();
     Ok(Reply::json(200, json!({"total_count": total, "sessions": sessions})))
 }
@@ -199,30 +308,55 @@ fn session_id(call: &Call<'_>) -> Option<Uuid> {
     call.param("sessionId").parse().ok()
 }
 
+/// Session `id` of the agent called `name`: one of the live agent's, else one that was running when an
+/// agent of that name was deleted; with the service id it belongs to.
+fn find_session<'a>(state: &'a mut State, name: &str, id: Option<Uuid>) -> Result<(&'a mut Session, Uuid), Reply> {
+    let id = id.ok_or_else(session_not_found)?;
+    let State { agents, orphans, .. } = state;
+    let live = agents.get_mut(name);
+    let known = live.is_some();
+    if let Some(agent) = live {
+        let service = agent.id;
+        if let Some(session) = agent.sessions.iter_mut().find(|s| s.id == id) {
+            return Ok((session, service));
+        }
+    }
+    let orphan = orphans.iter_mut().find(|o| o.agent_name == name && o.session.id == id);
+    match orphan {
+        Some(Orphan { session, service_id, .. }) => Ok((session, *service_id)),
+        None if known => Err(session_not_found()),
+        None => Err(agent_not_found()),
+    }
+}
+
 pub(super) fn get(state: &mut State, call: &Call<'_>) -> Answer {
-    let agent = state.agents.get(call.param("agentName")).ok_or_else(agent_not_found)?;
-    let id = session_id(call);
-    let session = agent
-        .sessions
-        .iter()
-        .find(|s| Some(s.id) == id)
-        .ok_or_else(|| error_in(Dialect::Numeric, 404, "Session not found"))?;
-    Ok(Reply::json(200, view(session, agent, &state.organization_id)))
+    let organization = state.organization_id.clone();
+    let (session, service) = find_session(state, call.param("agentName"), session_id(call))?;
+    Ok(Reply::json(200, view(session, service, &organization)))
 }
 
 pub(super) fn stop(state: &mut State, call: &Call<'_>) -> Answer {
-    let agent = state.agents.get_mut(call.param("agentName")).ok_or_else(agent_not_found)?;
     let id = session_id(call).ok_or_else(|| error_in(Dialect::Numeric, 400, "Invalid session id"))?;
-    let session = agent
-        .sessions
-        .iter_mut()
-        .find(|s| s.id == id)
-        .ok_or_else(|| error_in(Dialect::Numeric, 404, "Session not found"))?;
+    let name = call.param("agentName");
+    let (session, _) = find_session(state, name, Some(id))?;
     if session.ended_at.is_none() {
+        // Stopping kills the instance: nothing goes back to the pool.
         session.ended_at = Some(call.now);
         session.completion_status = Some("STOPPED".into());
         let deployment = session.deployment_id;
-        agent.log(call.now, Some(deployment), Some(id), format!("session {id} was stopped"));
+        if let Some(agent) = state.agents.get_mut(name).filter(|a| a.sessions.iter().any(|s| s.id == id)) {
+            agent.log(call.now, Some(deployment), Some(id), format!("session {id} was stopped"));
+        }
     }
     Ok(Reply::json(200, json!({"status": "terminated", "session_id": id.to_string()})))
+}
+
+/// Moves the sessions still running of `agent`, which is being deleted, where they can still be read and
+/// stopped by its name.
+pub(super) fn keep_running_sessions(orphans: &mut Vec<Orphan>, agent: &Agent) {
+    orphans.extend(agent.sessions.iter().filter(|s| s.ended_at.is_none()).map(|session| Orphan {
+        agent_name: agent.name.clone(),
+        service_id: agent.id,
+        session: session.clone(),
+    }));
 }

@@ -2,8 +2,8 @@
 //! knows both, so either can change while the other holds still.
 
 use super::{
-    Agent, AgentConfig, Build, BuildStatus, DeployFailure, Deployment, FORMAT_VERSION, LogLine, Phase, Progress,
-    SecretSet, Session, SetKind, SetStatus, Snapshot, Upload,
+    Agent, AgentConfig, Build, BuildStatus, DeployFailure, Deployment, FORMAT_VERSION, IdleInstance, LogLine,
+    OrphanedSession, Phase, Progress, SecretSet, Session, SetKind, SetStatus, Snapshot, Upload,
 };
 use crate::progression::Stage;
 use crate::state;
@@ -51,6 +51,15 @@ pub(crate) fn snapshot(state: &state::State) -> Snapshot {
         agents: state.agents.iter().map(|(name, agent)| (name.clone(), self::agent(agent))).collect(),
         builds: state.builds.iter().map(build).collect(),
         uploads: state.uploads.iter().map(|(id, upload)| (*id, self::upload(upload))).collect(),
+        orphans: state
+            .orphans
+            .iter()
+            .map(|o| OrphanedSession {
+                agent_name: o.agent_name.clone(),
+                service_id: o.service_id,
+                session: session(&o.session),
+            })
+            .collect(),
         rules: state.rules.clone(),
     }
 }
@@ -64,6 +73,15 @@ pub(crate) fn restore(snapshot: Snapshot) -> state::State {
         agents: snapshot.agents.into_iter().map(|(name, agent)| (name, restore_agent(agent))).collect(),
         builds: snapshot.builds.into_iter().map(restore_build).collect(),
         uploads: snapshot.uploads.into_iter().map(|(id, upload)| (id, restore_upload(upload))).collect(),
+        orphans: snapshot
+            .orphans
+            .into_iter()
+            .map(|o| state::Orphan {
+                agent_name: o.agent_name,
+                service_id: o.service_id,
+                session: restore_session(o.session),
+            })
+            .collect(),
         rules: snapshot.rules,
     }
 }
@@ -103,7 +121,11 @@ fn agent(agent: &state::Agent) -> Agent {
         stage: agent.stage.into(),
         sessions: agent.sessions.iter().map(session).collect(),
         logs: agent.logs.iter().map(log_line).collect(),
-        idle_instances: agent.idle_instances.clone(),
+        idle_instances: agent
+            .idle_instances
+            .iter()
+            .map(|i| IdleInstance { deployment_id: i.deployment_id, ready_at: i.ready_at, expires_at: i.expires_at })
+            .collect(),
     }
 }
 
@@ -120,7 +142,15 @@ fn restore_agent(agent: Agent) -> state::Agent {
         stage: agent.stage.into(),
         sessions: agent.sessions.into_iter().map(restore_session).collect(),
         logs: agent.logs.into_iter().map(restore_log_line).collect(),
-        idle_instances: agent.idle_instances,
+        idle_instances: agent
+            .idle_instances
+            .into_iter()
+            .map(|i| state::IdleInstance {
+                deployment_id: i.deployment_id,
+                ready_at: i.ready_at,
+                expires_at: i.expires_at,
+            })
+            .collect(),
     }
 }
 

@@ -11,6 +11,10 @@
 //! The structs below are the format: each field is documented where it is declared, and a new field
 //! comes with a new version (and a reader of the old one).
 //!
+//! - **Version 2** gives each idle instance its deployment and times (`idleInstances` of
+//!   [`IdleInstance`]; version 1 kept only when each became idle, read as instances of the deployment
+//!   that serves, kept five minutes from then), and adds `orphans`, the sessions of deleted agents.
+//!
 //! A snapshot holds secret values (they are what `--state` must keep); its `Debug` never shows them.
 
 use std::collections::BTreeMap;
@@ -26,7 +30,7 @@ mod mapping;
 pub(crate) use self::mapping::{restore, snapshot};
 
 /// The format version this emulator writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Everything the emulator remembers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,8 +51,37 @@ pub struct Snapshot {
     pub builds: Vec<Build>,
     /// Upload URLs handed out, by upload id.
     pub uploads: BTreeMap<Uuid, Upload>,
+    /// Sessions that were running when their agent was deleted (version 2).
+    #[serde(default)]
+    pub orphans: Vec<OrphanedSession>,
     /// What fails on purpose.
     pub rules: Rules,
+}
+
+/// A session whose agent was deleted while it ran: it is still read and stopped by the agent's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OrphanedSession {
+    /// The name the agent had.
+    pub agent_name: String,
+    /// The deleted agent's service id.
+    pub service_id: Uuid,
+    /// The session.
+    pub session: Session,
+}
+
+/// An instance that runs no session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct IdleInstance {
+    /// The deployment it runs.
+    pub deployment_id: Uuid,
+    /// When it can take a session.
+    pub ready_at: DateTime<Utc>,
+    /// When it is terminated unless a session takes it.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Where a resource is in its current state: since when, and how often it was read there (the
@@ -151,9 +184,9 @@ pub struct Agent {
     pub sessions: Vec<Session>,
     /// Its log, oldest first.
     pub logs: Vec<LogLine>,
-    /// When each idle instance became idle.
+    /// Its instances that run no session.
     #[serde(default)]
-    pub idle_instances: Vec<DateTime<Utc>>,
+    pub idle_instances: Vec<IdleInstance>,
 }
 
 /// An agent's settings, as one deployment runs them.
@@ -405,6 +438,9 @@ impl Snapshot {
         if found > FORMAT_VERSION {
             return Err(SnapshotError::Newer { found });
         }
+        if found < 2 {
+            upgrade_idle_instances_from_v1(&mut value);
+        }
         if let Some(object) = value.as_object_mut() {
             object.insert("formatVersion".into(), serde_json::Value::from(FORMAT_VERSION));
         }
@@ -415,5 +451,32 @@ impl Snapshot {
     pub fn to_json(&self) -> Vec<u8> {
         // Every field is a string, number, map with string keys or list: encoding cannot fail.
         serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// Version 1 kept, per agent, only when each idle instance became idle: version 2's instances of the
+/// deployment that serves (the newest `Active` one), ready then and kept five minutes from then. An agent
+/// with no serving deployment had no instance a start could take, and keeps none.
+fn upgrade_idle_instances_from_v1(value: &mut serde_json::Value) {
+    let keep = chrono::Duration::seconds(crate::handlers::IDLE_KEEP_SECONDS);
+    let Some(agents) = value.get_mut("agents").and_then(serde_json::Value::as_object_mut) else { return };
+    for agent in agents.values_mut() {
+        let serving = agent
+            .get("deployments")
+            .and_then(serde_json::Value::as_array)
+            .and_then(|deployments| {
+                deployments.iter().rev().find(|d| d.get("phase").and_then(|p| p.as_str()) == Some("Active"))
+            })
+            .and_then(|d| d.get("id").cloned());
+        let Some(times) = agent.get("idleInstances").and_then(serde_json::Value::as_array) else { continue };
+        let upgraded: Vec<serde_json::Value> = match &serving {
+            None => Vec::new(),
+            Some(deployment) => times
+                .iter()
+                .filter_map(|time| serde_json::from_value::<DateTime<Utc>>(time.clone()).ok())
+                .map(|at| serde_json::json!({"deploymentId": deployment, "readyAt": at, "expiresAt": at + keep}))
+                .collect(),
+        };
+        agent["idleInstances"] = serde_json::Value::Array(upgraded);
     }
 }

@@ -7,6 +7,7 @@ mod faults_and_time;
 mod leaks;
 mod requests;
 mod state_file;
+mod vendor_behaviour;
 mod workflows;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use pipecat_cloud::types::{
 };
 use pipecat_cloud::wait::WaitOptions;
 use pipecat_cloud_emulator::{Emulator, Progression};
+use serde_json::Value;
 
 /// An emulator whose resources take one step per poll.
 pub async fn polled() -> Emulator {
@@ -47,8 +49,61 @@ pub fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// `method` of `path` on the emulator with `key` (`None`: no Authorization header), raw: what the SDK
+/// would refuse to send. The body as JSON; text that is not JSON as a string; none as `null`.
+pub async fn raw(
+    emulator: &Emulator,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+    let mut request = http().request(method, format!("{}{path}", emulator.host()));
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("the emulator answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    let body = match serde_json::from_str(&text) {
+        Ok(json) => json,
+        Err(_) if text.is_empty() => Value::Null,
+        Err(_) => Value::String(text),
+    };
+    (status, body)
+}
+
 /// Every answer the emulator gave matched the spec.
 pub fn all_answers_matched_the_spec(emulator: &Emulator) {
     let problems = emulator.response_problems();
     assert!(problems.is_empty(), "answers that do not match the spec: {problems:#?}");
+}
+
+/// Uploads `archive` the way the real pre-signed form takes it.
+pub async fn upload(url: &str, fields: &serde_json::Map<String, Value>, archive: &[u8]) -> reqwest::StatusCode {
+    let boundary = "emulator-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        let value = value.as_str().unwrap_or_default();
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.tar.gz\"\r\n\r\n").bytes(),
+    );
+    body.extend_from_slice(archive);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    http()
+        .post(url)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("upload")
+        .status()
 }

@@ -4,46 +4,32 @@ use serde_json::{Value, json};
 
 use super::*;
 
-async fn send(emulator: &Emulator, method: &str, path: &str, key: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let mut request = http().request(method, format!("{}{path}", emulator.host()));
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let answer = request.send().await.expect("send");
-    let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn keys_are_checked_per_operation() {
     let emulator = polled().await;
     let private = emulator.private_key().to_string();
     let public = emulator.public_key().to_string();
     assert_eq!(
-        send(&emulator, "GET", "/v1/secrets", None, None).await,
+        raw(&emulator, "GET", "/v1/secrets", None, None).await,
         (401, json!({"error": "Unauthorized", "code": "UNAUTHORIZED"}))
     );
-    assert_eq!(send(&emulator, "GET", "/v1/secrets", Some("wrong"), None).await.0, 401);
+    assert_eq!(raw(&emulator, "GET", "/v1/secrets", Some("wrong"), None).await.0, 401);
     assert_eq!(
-        send(&emulator, "GET", "/v1/secrets", Some(&public), None).await.0,
+        raw(&emulator, "GET", "/v1/secrets", Some(&public), None).await.0,
         401,
         "the public key is not the private one"
     );
-    assert_eq!(send(&emulator, "GET", "/v1/secrets", Some(&private), None).await.0, 200);
-    let (status, body) = send(&emulator, "POST", "/v1/public/bot/start", None, Some(json!({}))).await;
+    assert_eq!(raw(&emulator, "GET", "/v1/secrets", Some(&private), None).await.0, 200);
+    let (status, body) = raw(&emulator, "POST", "/v1/public/bot/start", None, Some(json!({}))).await;
     assert_eq!((status, body["code"].as_str()), (401, Some("PCC-1002")));
-    assert_eq!(send(&emulator, "POST", "/v1/public/bot/start", Some(&private), Some(json!({}))).await.0, 401);
+    assert_eq!(raw(&emulator, "POST", "/v1/public/bot/start", Some(&private), Some(json!({}))).await.0, 401);
     // Without a key, not even an unknown path is answered; with one, it is a 404 like the API's.
-    assert_eq!(send(&emulator, "GET", "/v1/nothing", None, None).await.0, 401);
+    assert_eq!(raw(&emulator, "GET", "/v1/nothing", None, None).await.0, 401);
     assert_eq!(
-        send(&emulator, "GET", "/v1/nothing", Some(&private), None).await,
+        raw(&emulator, "GET", "/v1/nothing", Some(&private), None).await,
         (404, json!({"error": "Not found", "code": "NOT_FOUND"}))
     );
-    assert_eq!(send(&emulator, "GET", "/_emulator/journal", Some(&public), None).await.0, 401);
+    assert_eq!(raw(&emulator, "GET", "/_emulator/journal", Some(&public), None).await.0, 401);
     all_answers_matched_the_spec(&emulator);
 }
 
@@ -71,7 +57,7 @@ async fn a_bad_request_gets_400_naming_the_field() {
     ];
     for (method, path, body, pointer) in cases {
         let body = (!body.is_null()).then_some(body);
-        let (status, answer) = send(&emulator, method, path, Some(&key), body.clone()).await;
+        let (status, answer) = raw(&emulator, method, path, Some(&key), body.clone()).await;
         let message = answer["error"].as_str().unwrap_or_default();
         assert_eq!(status, 400, "{method} {path} {body:?}: {answer}");
         assert!(message.starts_with(pointer), "{method} {path}: `{message}` should name {pointer}");

@@ -91,6 +91,48 @@ async fn a_state_file_of_format_1_loads() {
     assert_eq!(builds.builds[0].status.as_ref().map(ToString::to_string).as_deref(), Some("success"));
 }
 
+/// Format 1 kept only when each idle instance became idle; format 2 reads them as instances of the
+/// serving deployment, kept five minutes from then: a start within those minutes is warm.
+#[tokio::test]
+async fn the_idle_instances_of_a_format_1_file_are_read_as_instances_of_the_serving_deployment() {
+    let path = scratch("format-1-idle");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/state-format-1.json");
+    let mut state: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture).expect("fixture")).expect("JSON");
+    let idle_since = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()) - chrono::Duration::minutes(1);
+    state["agents"]["bot"]["idleInstances"] = serde_json::json!([idle_since]);
+    state["agents"]["bot"]["sessions"] = serde_json::json!([]);
+    std::fs::write(&path, serde_json::to_vec(&state).expect("JSON")).expect("write");
+    let emulator =
+        Emulator::builder().progression(Progression::Immediate).state_file(&path).start().await.expect("loads");
+    let instances = &emulator.snapshot().agents["bot"].idle_instances;
+    assert_eq!(instances.len(), 1, "{instances:?}");
+    assert_eq!((instances[0].expires_at - instances[0].ready_at).num_seconds(), 300);
+    let client = emulator.client();
+    let id = client
+        .start_service("bot", pipecat_cloud::types::StartRequest::new())
+        .await
+        .expect("start")
+        .session_id
+        .expect("an id");
+    let session = client.get_session("bot", id.parse().expect("uuid")).await.expect("get");
+    assert_eq!(session.cold_start, Some(false), "the upgraded idle instance took it");
+}
+
+/// `state-format-2.json` was written by this emulator in format 2: a deployed agent with an idle
+/// instance, and a session of a deleted agent that still runs.
+#[tokio::test]
+async fn a_state_file_of_format_2_loads() {
+    let emulator = on_fixture("state-format-2.json").await.expect("loads");
+    let snapshot = emulator.snapshot();
+    assert_eq!(snapshot.orphans.len(), 1, "{:?}", snapshot.orphans);
+    let orphan = &snapshot.orphans[0];
+    let client = emulator.client();
+    let session = client.get_session(&orphan.agent_name, orphan.session.id).await.expect("found by the agent's name");
+    assert_eq!(session.session_id.as_deref(), Some(orphan.session.id.to_string().as_str()));
+    assert!(client.get_service(&orphan.agent_name).await.is_err(), "its agent is deleted");
+    assert!(!snapshot.agents["bot"].idle_instances.is_empty());
+}
+
 #[tokio::test]
 async fn a_state_file_of_a_newer_format_is_refused_naming_both_versions() {
     let path = scratch("newer");
@@ -99,11 +141,13 @@ async fn a_state_file_of_a_newer_format_is_refused_naming_both_versions() {
             .expect("fixture"),
     )
     .expect("JSON");
-    newer["formatVersion"] = serde_json::json!(2);
+    let current = pipecat_cloud_emulator::snapshot::FORMAT_VERSION;
+    newer["formatVersion"] = serde_json::json!(current + 1);
     std::fs::write(&path, serde_json::to_vec(&newer).expect("JSON")).expect("write");
     let refused = Emulator::builder().state_file(&path).start().await.expect_err("refused");
     let message = refused.to_string();
     assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(message.contains("state format 2") && message.contains("reads format 1"), "{message}");
+    let (found, reads) = (format!("state format {}", current + 1), format!("reads format {current}"));
+    assert!(message.contains(&found) && message.contains(&reads), "{message}");
     println!("{message}");
 }

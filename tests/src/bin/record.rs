@@ -16,10 +16,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use pipecat_cloud::catalog;
 use pipecat_cloud::operation::{ApiKeyKind, HttpMethod, Operation};
-use pipecat_cloud_tests::recording::{
-    KEPT_RESPONSE_HEADERS, RecordedRequest, RecordedResponse, Recording, scrub, scrub_key, scrub_text,
-};
-use serde_json::Value;
+use pipecat_cloud_tests::recording::{RecordedRequest, RecordedResponse, Recording};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -107,38 +104,22 @@ async fn record(
     }
     let response = request.send().await.with_context(|| format!("{} failed to reach {host}", operation.id))?;
     let status = response.status().as_u16();
-    let headers: BTreeMap<String, String> = response
+    let headers: Vec<(String, String)> = response
         .headers()
         .iter()
-        .filter(|(name, _)| KEPT_RESPONSE_HEADERS.contains(&name.as_str()))
         .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
         .collect();
-    let text = response.text().await?;
-    let (body, text) = match serde_json::from_str::<Value>(&text) {
-        Ok(mut json) => {
-            scrub(&mut json);
-            if let Some(key) = key.as_deref() {
-                scrub_key(&mut json, key);
-            }
-            (Some(json), None)
-        }
-        Err(_) if text.is_empty() => (None, None),
-        Err(_) => (None, Some(scrub_text(&text, key.as_deref()))),
-    };
+    let bytes = response.bytes().await?;
+    let keys: Vec<&str> = key.as_deref().into_iter().collect();
+    let response =
+        RecordedResponse::scrubbed(status, headers.iter().map(|(n, v)| (n.as_str(), v.as_str())), &bytes, &keys);
     let recording = Recording {
         about: format!("{}: HTTP {status}, recorded from {host}", operation.id),
         beyond_spec: false,
         source: Some("recorded".into()),
         request: RecordedRequest { method: "GET".into(), path, query, headers: BTreeMap::new(), body: None },
-        response: RecordedResponse { status, headers, body, text },
+        response,
     };
-    let folder = out.join(operation.id.as_str());
-    std::fs::create_dir_all(&folder)?;
-    let name = match case {
-        Some(case) => format!("{status}-{case}.yaml"),
-        None => format!("{status}.yaml"),
-    };
-    let file = folder.join(name);
-    std::fs::write(&file, serde_yaml::to_string(&recording)?)?;
+    let file = recording.write(out, operation.id.as_str(), case)?;
     Ok(file)
 }
