@@ -51,6 +51,24 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
+/// A command that ran to its end with a result that is not a success (a parity run that found
+/// differences, an agent whose revision failed): exit 1, with this line.
+#[derive(Debug)]
+pub struct Negative(pub String);
+
+impl std::fmt::Display for Negative {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Negative {}
+
+/// Shorthand for an [`anyhow::Error`] holding a [`Negative`].
+pub fn negative(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Negative(message.into()))
+}
+
 /// Shorthand for an [`anyhow::Error`] holding a [`Refused`].
 pub fn refused(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Refused(message.into()))

@@ -5855,6 +5855,7 @@ pub mod catalog {
             body: None,
             summary: "List agents",
             list: None,
+            statuses: &[200u16, 500u16],
         },
         Operation {
             id: OperationId::CreateService,
@@ -5948,6 +5949,7 @@ pub mod catalog {
             }),
             summary: "Deploy a new agent",
             list: None,
+            statuses: &[200u16, 400u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::GetService,
@@ -5971,6 +5973,7 @@ pub mod catalog {
             body: None,
             summary: "Get an agent",
             list: None,
+            statuses: &[200u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::UpdateService,
@@ -6068,6 +6071,7 @@ pub mod catalog {
             }),
             summary: "Update an agent",
             list: None,
+            statuses: &[200u16, 400u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::DeleteService,
@@ -6091,6 +6095,7 @@ pub mod catalog {
             body: None,
             summary: "Delete an agent",
             list: None,
+            statuses: &[200u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::GetLogs,
@@ -6200,6 +6205,7 @@ pub mod catalog {
                 identity: None,
                 max_limit: None,
             }),
+            statuses: &[200u16, 400u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::GetSessions,
@@ -6319,6 +6325,7 @@ pub mod catalog {
                 identity: Some("sessionId"),
                 max_limit: None,
             }),
+            statuses: &[200u16, 400u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::GetSession,
@@ -6352,6 +6359,7 @@ pub mod catalog {
             body: None,
             summary: "Get a session",
             list: None,
+            statuses: &[200u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::StopSession,
@@ -6385,6 +6393,7 @@ pub mod catalog {
             body: None,
             summary: "Stop a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16],
         },
         Operation {
             id: OperationId::ListBuilds,
@@ -6453,6 +6462,7 @@ pub mod catalog {
                 identity: Some("id"),
                 max_limit: Some(100u64),
             }),
+            statuses: &[200u16],
         },
         Operation {
             id: OperationId::CreateBuild,
@@ -6490,6 +6500,7 @@ pub mod catalog {
             }),
             summary: "Start a cloud build",
             list: None,
+            statuses: &[200u16, 201u16, 400u16],
         },
         Operation {
             id: OperationId::GetBuildUploadUrl,
@@ -6513,6 +6524,7 @@ pub mod catalog {
             }),
             summary: "Get a build-context upload URL",
             list: None,
+            statuses: &[200u16, 400u16],
         },
         Operation {
             id: OperationId::GetBuild,
@@ -6536,6 +6548,7 @@ pub mod catalog {
             body: None,
             summary: "Get a build",
             list: None,
+            statuses: &[200u16, 400u16, 404u16],
         },
         Operation {
             id: OperationId::GetBuildLogs,
@@ -6570,6 +6583,7 @@ pub mod catalog {
             body: None,
             summary: "Read a build's logs",
             list: None,
+            statuses: &[200u16, 400u16, 404u16],
         },
         Operation {
             id: OperationId::GetProperties,
@@ -6582,6 +6596,7 @@ pub mod catalog {
             body: None,
             summary: "Read organization properties",
             list: None,
+            statuses: &[200u16, 401u16, 500u16],
         },
         Operation {
             id: OperationId::UpdateProperties,
@@ -6605,6 +6620,7 @@ pub mod catalog {
             }),
             summary: "Change organization properties",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 500u16],
         },
         Operation {
             id: OperationId::GetPropertiesSchema,
@@ -6617,6 +6633,7 @@ pub mod catalog {
             body: None,
             summary: "Describe organization properties",
             list: None,
+            statuses: &[200u16, 401u16, 500u16],
         },
         Operation {
             id: OperationId::StartService,
@@ -6686,6 +6703,7 @@ pub mod catalog {
             }),
             summary: "Start a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16],
         },
         Operation {
             id: OperationId::SessionProxyGet,
@@ -6729,6 +6747,7 @@ pub mod catalog {
             body: None,
             summary: "Proxy a GET to a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::SessionProxyPut,
@@ -6775,6 +6794,7 @@ pub mod catalog {
             }),
             summary: "Proxy a PUT to a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::SessionProxyPost,
@@ -6821,6 +6841,7 @@ pub mod catalog {
             }),
             summary: "Proxy a POST to a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::SessionProxyDelete,
@@ -6864,6 +6885,7 @@ pub mod catalog {
             body: None,
             summary: "Proxy a DELETE to a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::SessionProxyOptions,
@@ -6907,6 +6929,7 @@ pub mod catalog {
             body: None,
             summary: "Proxy an OPTIONS request to a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::SessionProxyHead,
@@ -6950,6 +6973,7 @@ pub mod catalog {
             body: None,
             summary: "Proxy a HEAD request to a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::SessionProxyPatch,
@@ -6996,6 +7020,7 @@ pub mod catalog {
             }),
             summary: "Proxy a PATCH to a session",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::ListRegions,
@@ -7008,6 +7033,7 @@ pub mod catalog {
             body: None,
             summary: "List regions",
             list: None,
+            statuses: &[200u16, 401u16, 500u16],
         },
         Operation {
             id: OperationId::ListSecretSets,
@@ -7020,6 +7046,7 @@ pub mod catalog {
             body: None,
             summary: "List secret sets",
             list: None,
+            statuses: &[200u16, 401u16, 500u16],
         },
         Operation {
             id: OperationId::GetSecretSet,
@@ -7043,6 +7070,7 @@ pub mod catalog {
             body: None,
             summary: "Get a secret set",
             list: None,
+            statuses: &[200u16, 400u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::UpsertSecretSet,
@@ -7069,6 +7097,7 @@ pub mod catalog {
             }),
             summary: "Create a secret set or add keys to one",
             list: None,
+            statuses: &[202u16, 400u16, 401u16, 409u16, 500u16],
         },
         Operation {
             id: OperationId::DeleteSecretSet,
@@ -7092,6 +7121,7 @@ pub mod catalog {
             body: None,
             summary: "Delete a secret set",
             list: None,
+            statuses: &[200u16, 401u16, 404u16, 500u16],
         },
         Operation {
             id: OperationId::DeleteSecretFromSet,
@@ -7125,6 +7155,7 @@ pub mod catalog {
             body: None,
             summary: "Delete one key from a secret set",
             list: None,
+            statuses: &[200u16, 401u16, 404u16, 500u16],
         },
     ];
     /// One variant per operation of the spec, in spec order: the operationId as a type.

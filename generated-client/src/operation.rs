@@ -236,6 +236,8 @@ pub struct Operation {
     pub summary: &'static str,
     /// How it pages, when it is a paged list.
     pub list: Option<ListShape>,
+    /// The response statuses the spec documents, in its order.
+    pub statuses: &'static [u16],
 }
 
 impl Operation {

@@ -262,6 +262,14 @@ fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mu
         .collect();
     let body = request_body(doc, op);
     let summary = one_line(op.operation.get("summary"));
+    let statuses: Vec<u16> = op
+        .operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(status, _)| status.parse().ok())
+        .collect();
     let list = match crate::shapes::lists::list_shape(doc, op) {
         Some(Ok(shape)) => {
             let (items, total) = (&shape.items, &shape.total);
@@ -289,6 +297,7 @@ fn entry(doc: &Value, op: &OperationRef<'_>, variant: &syn::Ident, patterns: &mu
             body: #body,
             summary: #summary,
             list: #list,
+            statuses: &[ #( #statuses ),* ],
         }
     })
 }

@@ -11,6 +11,7 @@ mod completions;
 mod deploy;
 mod emulator;
 mod logs;
+mod parity;
 mod secrets;
 mod session;
 mod wait_flags;
@@ -73,11 +74,13 @@ pub(crate) static AUTH_STATUS: HandWritten = hand_written!(["auth", "status"], a
 /// `emulator serve`.
 pub(crate) static EMULATOR_SERVE: HandWritten =
     hand_written!(["emulator", "serve"], emulator::serve_command, emulator::serve);
+/// `emulator parity`: the emulator measured against an account.
+pub(crate) static EMULATOR_PARITY: HandWritten = hand_written!(["emulator", "parity"], parity::command, parity::run);
 /// `completions`.
 pub(crate) static COMPLETIONS: HandWritten = hand_written!(["completions"], completions::command, completions::run);
 
 /// Every hand-written command: the command tree and the dispatch read this list.
-pub(crate) static HAND_WRITTEN: [&HandWritten; 11] = [
+pub(crate) static HAND_WRITTEN: [&HandWritten; 12] = [
     &DEPLOY,
     &AGENT_LOGS,
     &SECRET_SET,
@@ -88,6 +91,7 @@ pub(crate) static HAND_WRITTEN: [&HandWritten; 11] = [
     &AUTH_LOGIN,
     &AUTH_STATUS,
     &EMULATOR_SERVE,
+    &EMULATOR_PARITY,
     &COMPLETIONS,
 ];
 

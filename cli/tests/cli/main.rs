@@ -11,6 +11,7 @@ mod keys;
 mod logs;
 mod new_operation;
 mod on_emulator;
+mod parity;
 mod secrets;
 mod sessions;
 mod tables;
@@ -78,7 +79,8 @@ pub(crate) async fn launch(
         command.env_remove(variable);
     }
     static RUNS: AtomicUsize = AtomicUsize::new(0);
-    command.env("PIPECAT_CONFIG_DIR", config_dir(&format!("{name}-{}", RUNS.fetch_add(1, Ordering::SeqCst))));
+    let own_config = config_dir(&format!("{name}-{}", RUNS.fetch_add(1, Ordering::SeqCst)));
+    command.env("PIPECAT_CONFIG_DIR", &own_config);
     for (key, value) in env {
         command.env(key, value);
     }

@@ -1,7 +1,8 @@
 //! The emulator end to end, through the SDK and raw HTTP: workflows, request checks, faults, time,
 //! the state file, concurrent writers, that no key or secret value leaks, where it follows the vendor
-//! (`vendor_behaviour.rs`), and what the official client reads of its answers (`official_client.rs`). Every test ends by
-//! asserting that each answer the emulator gave matched the spec (it checks them itself).
+//! (`vendor_behaviour.rs`), and what the official client reads of its answers (`official_client.rs`).
+//! Every test ends by asserting that each answer the emulator gave matched the spec (it checks them
+//! itself).
 
 mod concurrency;
 mod faults_and_time;
