@@ -71,15 +71,16 @@ pub(crate) fn global_args() -> Vec<Arg> {
             .short('o')
             .global(true)
             .env("PIPECAT_OUTPUT")
+            .hide_env(true)
             .value_name("FORMAT")
             .value_parser(["table", "wide", "plain", "json", "rich"])
-            .help("How to print results: a table of the columns a person looks for first (the default in a terminal), `wide` for every column, plain tab-separated text (the default in a pipe), or JSON; `rich`, the official CLI's name for its tables, is the table"),
+            .help("How to print results: a table of the columns a person looks for first (the default in a terminal), `wide` for every column, plain tab-separated text (the default in a pipe), or JSON; `rich`, the official CLI's name for its tables, is the table. Also PIPECAT_OUTPUT"),
         Arg::new("verbose")
             .long("verbose")
             .short('v')
             .global(true)
-            .action(ArgAction::SetTrue)
-            .help("Log each request and its answer to stderr (keys are never shown)"),
+            .action(ArgAction::Count)
+            .help("Show each request on stderr: -v one line per request (method, path, status, time, attempt, request id), -vv with its headers, -vvv the HTTP stack's own log; keys are never shown"),
     ];
     args.into_iter().map(|arg| arg.help_heading("Global options")).collect()
 }

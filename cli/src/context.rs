@@ -12,8 +12,9 @@ pub struct Context {
     pub mode: Mode,
     /// Keys and host, with where each came from.
     pub settings: Settings,
-    /// `--verbose`.
-    pub verbose: bool,
+    /// How often `--verbose`/`-v` was given: 1 shows each request, 2 its headers too, 3 the transport's
+    /// own log.
+    pub verbose: u8,
 }
 
 impl Context {

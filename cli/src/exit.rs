@@ -123,27 +123,27 @@ pub fn describe(error: &anyhow::Error) -> String {
     parts.join(": ")
 }
 
-/// `{"error": {"status", "code", "message"}}`: the one document JSON mode prints for a failure.
-pub fn error_json(error: &anyhow::Error) -> serde_json::Value {
-    let api = error
-        .downcast_ref::<Error>()
-        .or_else(|| match error.downcast_ref::<WaitError>() {
-            Some(WaitError::Api(api)) => Some(api),
-            _ => None,
-        })
-        .and_then(|e| match e {
-            Error::Api(api) => Some(api),
-            _ => None,
-        });
+/// The one document JSON mode prints for a failure: `{"error": {"message", "status", "code",
+/// "operation", "requestId", "parameter", "detail"}}`. `message` is the line a person reads; the others
+/// are the API's terms, `null` where they do not apply, and `detail` the whole technical chain.
+pub(crate) fn error_json(
+    error: &anyhow::Error,
+    explained: &crate::messages::Explained,
+    technical: &str,
+) -> serde_json::Value {
     let kind = match code(error) {
         USAGE => "REFUSED",
         WAIT_TIMED_OUT => "WAIT_TIMED_OUT",
         _ => "ERROR",
     };
     serde_json::json!({"error": {
-        "status": api.map(|a| a.status),
-        "code": api.and_then(|a| a.code.clone()).unwrap_or_else(|| kind.to_string()),
-        "message": describe(error),
+        "message": explained.line,
+        "status": explained.status,
+        "code": explained.code.clone().unwrap_or_else(|| kind.to_string()),
+        "operation": explained.operation,
+        "requestId": explained.request_id,
+        "parameter": explained.parameter,
+        "detail": technical,
     }})
 }
 

@@ -8,10 +8,13 @@ mod credentials;
 mod dispatch;
 mod exit;
 mod input;
+mod messages;
 mod operation_commands;
 mod output;
 mod progress;
 mod run;
+mod times;
+mod verbose;
 mod workflows;
 
 pub use operation_commands::command_words;

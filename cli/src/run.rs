@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use pipecat_cloud::Error;
 
-use crate::{command_tree, dispatch, exit, output};
+use crate::{command_tree, dispatch, exit, messages, output, verbose};
 
 /// Runs `pipecat-cloud` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
@@ -15,23 +15,16 @@ pub fn main() -> ExitCode {
             // printing help is not an error.
             // In JSON mode a usage error is also the error document on stdout.
             if error.use_stderr() && json_asked() {
-                let message = error.to_string();
-                let first = message.lines().next().unwrap_or_default().trim_start_matches("error: ");
                 output::line(
-                    &serde_json::json!({"error": {"status": null, "code": "USAGE", "message": first}}).to_string(),
+                    &serde_json::json!({"error": {"status": null, "code": "USAGE", "message": usage_message(&error)}})
+                        .to_string(),
                 );
             }
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() { exit::USAGE } else { exit::SUCCESS });
         }
     };
-    if matches.get_flag("verbose") {
-        tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-            .with_target(false)
-            .init();
-    }
+    verbose::install(matches.get_count("verbose"));
     let mode = output::Mode::choose(matches.get_one::<String>("output").map(String::as_str));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -45,13 +38,33 @@ pub fn main() -> ExitCode {
         Err(error) => {
             let error = with_advice(error);
             let code = exit::code(&error);
+            let technical = exit::describe(&error);
+            let explained = messages::explain(&error, technical.clone());
             if mode == output::Mode::Json {
-                output::line(&exit::error_json(&error).to_string());
+                output::line(&exit::error_json(&error, &explained, &technical).to_string());
             }
-            output::note(&format!("error: {}", exit::describe(&error)));
+            output::note(&format!("error: {}", explained.line));
+            if matches.get_count("verbose") > 0 {
+                output::note(&messages::details(&explained, &technical));
+            }
             ExitCode::from(code)
         }
     }
+}
+
+/// A usage error in one line, naming what is missing or wrong: clap's message up to its usage line
+/// (`the following required arguments were not provided: <AGENT_NAME>`).
+fn usage_message(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    rendered
+        .lines()
+        .take_while(|line| !line.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches("error: ")
+        .to_string()
 }
 
 /// Whether JSON output was asked for, read from the raw arguments and the environment: for errors found

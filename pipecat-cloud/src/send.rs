@@ -97,11 +97,16 @@ impl Client {
         let attempts = async {
             let mut attempt: u32 = 1;
             loop {
+                let attempt_started = Instant::now();
                 let sent = send().await;
                 let ended = match sent {
                     Ok(response) => read(response).await,
                     Err(error) => Err((error, None)),
                 };
+                // Only when someone listens: the URL and headers are built again for the event.
+                if tracing::enabled!(target: "pipecat_cloud::attempt", tracing::Level::DEBUG) {
+                    log_attempt(&method, &request.url(base), attempt, attempt_started, &ended, &headers);
+                }
                 let end = match &ended {
                     Ok(answer) => AttemptEnd::Answered(answer.status, &answer.headers),
                     Err((error, _)) => AttemptEnd::Failed(error),
@@ -134,6 +139,63 @@ impl Client {
             "call finished"
         );
         outcome
+    }
+}
+
+/// The event of one attempt, target `pipecat_cloud::attempt`: at DEBUG its method, path, status (or
+/// failure), duration, number and request id; at TRACE also the headers sent, `Authorization` masked.
+/// Never a body, never a key.
+fn log_attempt(
+    method: &reqwest::Method,
+    url: &url::Url,
+    attempt: u32,
+    started: Instant,
+    ended: &Result<Answer, (reqwest::Error, Option<u16>)>,
+    sent: &dyn Fn() -> HeaderMap,
+) {
+    let (status, request_id, failure) = match ended {
+        Ok(answer) => (Some(answer.status.as_u16()), request_id(&answer.headers).map(excerpt), None),
+        Err((error, status)) => (*status, None, Some(error.to_string())),
+    };
+    tracing::debug!(
+        target: "pipecat_cloud::attempt",
+        method = method.as_str(),
+        path = url.path(),
+        status,
+        duration_ms = duration_ms(started.elapsed()),
+        attempt,
+        request_id,
+        failure,
+        "attempt"
+    );
+    if tracing::enabled!(target: "pipecat_cloud::attempt", tracing::Level::TRACE) {
+        let headers: Vec<String> = sent()
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name == reqwest::header::AUTHORIZATION {
+                    "<masked>".to_string()
+                } else {
+                    value.to_str().unwrap_or("<not text>").to_string()
+                };
+                format!("{name}: {shown}")
+            })
+            .collect();
+        let received: Vec<String> = ended
+            .as_ref()
+            .map(|answer| {
+                answer
+                    .headers
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("<not text>")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        tracing::trace!(
+            target: "pipecat_cloud::attempt",
+            sent = headers.join(", "),
+            received = received.join(", "),
+            "headers"
+        );
     }
 }
 

@@ -139,29 +139,59 @@ fn path_arg(param: &'static PathParam) -> Arg {
     arg
 }
 
+/// The query parameters that take a point in time as Unix seconds: they also take what people type.
+fn is_time(param: &QueryParam) -> bool {
+    matches!(param.name, "startTime" | "endTime") && param.kind == "integer"
+}
+
+/// A server default as help shows it: `default: 10`, `default: desc` (a JSON string without quotes).
+fn default_rule(default: &str) -> String {
+    let shown = serde_json::from_str::<String>(default).unwrap_or_else(|_| default.to_string());
+    format!("default: {shown}")
+}
+
 fn query_arg(param: &'static QueryParam) -> Arg {
-    let mut rules = vec![param.kind.to_string()];
-    rules.extend(range_rule(param.minimum, param.maximum, ""));
+    let mut rules: Vec<String> = range_rule(param.minimum, param.maximum, "").into_iter().collect();
     if let Some(default) = param.default {
-        rules.push(format!("the server assumes {default}"));
+        rules.push(default_rule(default));
     }
+    let description = if is_time(param) {
+        format!(
+            "{}: a time ago (30s, 10m, 2h, 1d), an RFC 3339 time (2026-12-08T09:30:00Z) or Unix seconds.",
+            param.description.trim_end_matches(", in Unix seconds.").trim_end_matches('.')
+        )
+    } else {
+        param.description.to_string()
+    };
     let mut arg = Arg::new(ArgKey::Query(param.name).id())
         .long(query_flag(param))
-        .value_name(value_name(param.name))
+        .value_name(if is_time(param) { "TIME".to_string() } else { value_name(param.name) })
         .required(param.required)
-        .help(with_rules(param.description, &rules));
+        .help(with_rules(&description, &rules));
+    match param.name {
+        "startTime" if is_time(param) => arg = arg.visible_alias("since"),
+        "endTime" if is_time(param) => arg = arg.visible_alias("until"),
+        _ => {}
+    }
     if !param.allowed.is_empty() {
         arg = arg.value_parser(param.allowed.to_vec());
+    } else if is_time(param) {
+        arg = arg.value_parser(crate::times::unix_seconds_parser());
     } else if matches!(param.kind, "integer" | "number") {
         arg = arg.value_parser(number_text(param.kind == "integer", param.minimum, param.maximum));
     } else if param.kind == "boolean" {
-        arg = arg.value_parser(["true", "false"]);
+        arg = switch(arg);
     }
     arg
 }
 
+/// A boolean as a switch: `--flag` is true, `--flag=false` false.
+fn switch(arg: Arg) -> Arg {
+    arg.num_args(0..=1).require_equals(true).default_missing_value("true").value_parser(["true", "false"])
+}
+
 fn header_arg(operation: &Operation, param: &'static HeaderParam) -> Arg {
-    let mut rules = vec![format!("sent as the header {}", param.name), param.kind.to_string()];
+    let mut rules = vec![format!("sent as the header {}", param.name)];
     rules.extend(range_rule(param.min_length, param.max_length, " characters"));
     if let Some(pattern) = param.pattern {
         rules.push(format!("matches {}", pattern.source()));
@@ -174,7 +204,7 @@ fn header_arg(operation: &Operation, param: &'static HeaderParam) -> Arg {
     if !param.allowed.is_empty() {
         arg = arg.value_parser(param.allowed.to_vec());
     } else if param.kind == "boolean" {
-        arg = arg.value_parser(["true", "false"]);
+        arg = switch(arg);
     }
     arg
 }
@@ -213,7 +243,7 @@ fn body_arg(operation: &Operation, field: &'static BodyField) -> Arg {
     match field.kind {
         "object" | "array" => rules.push(format!("{} as JSON", field.kind)),
         "" => rules.push("JSON".into()),
-        kind => rules.push(kind.to_string()),
+        _ => {}
     }
     if field.required {
         rules.push("required in the body".into());
@@ -223,7 +253,7 @@ fn body_arg(operation: &Operation, field: &'static BodyField) -> Arg {
         .value_name(value_name(field.name))
         .help(with_rules(field.description, &rules));
     if field.kind == "boolean" {
-        arg = arg.value_parser(["true", "false"]);
+        arg = switch(arg);
     } else if !field.allowed.is_empty() {
         arg = arg.value_parser(field.allowed.to_vec());
     }

@@ -14,14 +14,19 @@ use pipecat_cloud::operation::Operation;
 pub(crate) use self::arguments::ArgKey;
 use crate::context::Context;
 use crate::exit::refused;
+use crate::messages::about;
 
 /// The command `name` for `operation`.
 pub(crate) fn command(name: &'static str, operation: &'static Operation) -> Command {
+    let key = match operation.key {
+        pipecat_cloud::ApiKeyKind::Public => "your public key (--public-key or PIPECAT_DEFAULT_PUBLIC_KEY)",
+        _ => "your private key (--api-key or PIPECAT_API_KEY)",
+    };
     Command::new(name)
         .about(operation.summary)
         .long_about(format!(
-            "{}\n\nCalls {} ({} {}), with the {} key.",
-            operation.summary, operation.id, operation.method, operation.path, operation.key
+            "{}.\n\nUses {key}, or the one `pipecat-cloud auth login` stored.",
+            operation.summary.trim_end_matches('.')
         ))
         .args(arguments::arguments(operation))
 }
@@ -73,16 +78,63 @@ pub(crate) fn call<'a>(
 /// Runs a generated command: sends the call and prints the answer; a paged list with `--all` or
 /// `--max-items` pages itself.
 pub(crate) async fn run(context: &Context, operation: &'static Operation, matches: &ArgMatches) -> anyhow::Result<()> {
+    run_with(context, operation, matches, &Adjust::default()).await
+}
+
+/// What a hand-written command changes in a generated one's call and printing.
+#[derive(Debug, Default)]
+pub(crate) struct Adjust {
+    /// Query parameters the command sets itself (the user gave none of these).
+    pub(crate) query: Vec<(&'static str, &'static str)>,
+    /// Print a single page's list in reverse (asked newest first, shown oldest first).
+    pub(crate) reverse_page: bool,
+}
+
+/// [`run`], with `adjust`.
+pub(crate) async fn run_with(
+    context: &Context,
+    operation: &'static Operation,
+    matches: &ArgMatches,
+    adjust: &Adjust,
+) -> anyhow::Result<()> {
+    let mut named: Vec<(&'static str, String)> = Vec::new();
+    for param in operation.path_params {
+        if let Some(value) = ArgKey::Path(param.name).text(matches)? {
+            named.push((param.name, value));
+        }
+    }
+    let names: Vec<(&'static str, &str)> = named.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    sent(context, operation, matches, adjust).await.map_err(|error| about(error, &names))
+}
+
+async fn sent(
+    context: &Context,
+    operation: &'static Operation,
+    matches: &ArgMatches,
+    adjust: &Adjust,
+) -> anyhow::Result<()> {
     let client = context.client()?;
-    let call = call(&client, operation, matches)?;
+    let mut call = call(&client, operation, matches)?;
+    for (name, value) in &adjust.query {
+        call = call.query(*name, *value);
+    }
     let Some(paging) = arguments::paging(operation, matches)? else {
         let answer = call.send().await?;
-        printing::print_answer(context, &answer);
+        match (adjust.reverse_page, operation.list.as_ref(), answer.json::<serde_json::Value>()) {
+            (true, Some(shape), Ok(mut value)) => {
+                if let Some(items) = value.get_mut(shape.items).and_then(serde_json::Value::as_array_mut) {
+                    items.reverse();
+                }
+                crate::output::value(context.mode, &value);
+            }
+            _ => printing::print_answer(context, &answer),
+        }
         return Ok(());
     };
     let mut paginator = call.paginate().ok_or_else(|| refused(format!("{} is not a paged list", operation.id)))?;
     if let Some(max) = paging.max_items {
         paginator = paginator.max_items(max);
     }
-    printing::print_pages(context, paginator.pages(), paging.stream).await
+    let list = operation.list.as_ref().map_or("", |shape| shape.items);
+    printing::print_pages(context, list, paginator.pages(), paging.stream).await
 }

@@ -58,6 +58,7 @@ impl JsonArray {
 /// Prints every item of `pages` as the pages come: memory holds one page whatever the list's size.
 pub(crate) async fn print_pages(
     context: &Context,
+    list: &str,
     mut pages: pipecat_cloud::paging::PageStream<'_, Value>,
     stream: bool,
 ) -> anyhow::Result<()> {
@@ -74,7 +75,7 @@ pub(crate) async fn print_pages(
         match (&mut array, context.mode) {
             (Some(array), _) => page.items.iter().for_each(|item| array.item(item)),
             (None, output::Mode::Json) => page.items.iter().for_each(|item| output::line(&item.to_string())),
-            (None, mode) if !page.items.is_empty() => output::value(mode, &Value::Array(page.items)),
+            (None, mode) if !page.items.is_empty() => output::list(mode, list, page.items),
             _ => {}
         }
     }

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
 use crate::exit::refused;
+use crate::messages::about;
 use crate::output::{self, Mode};
 use crate::progress::Reporter;
 
@@ -191,9 +192,10 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     let options = DeployOptions::default()
         .wait(reporter.options(interval, timeout))
         .wait_for_rollout(!matches.get_flag("no-wait"));
+    let secret_set = text("secret-set", &file.secret_set);
     let deployed = client.deploy(&deploy, &options).await.map_err(|error| {
         reporter.abandon();
-        explain(error, &name, &file_name)
+        explain(error, &name, secret_set.as_deref(), &file_name)
     })?;
     if deployed.region_ignored {
         output::note("note: the region of an existing agent cannot change; --region is ignored");
@@ -214,7 +216,8 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
 /// A deploy's failure in the command's terms: a refused setting names its flag and the deploy file; an
 /// agent the API took whose answer was unreadable says how to look at it; a failed rollout where to see
 /// why.
-fn explain(error: DeployError, name: &str, file: &str) -> anyhow::Error {
+fn explain(error: DeployError, name: &str, secret_set: Option<&str>, file: &str) -> anyhow::Error {
+    let names = [("agentName", name), ("setName", secret_set.unwrap_or_default())];
     match error {
         DeployError::InvalidSetting { setting: "name", value, reason, .. } => {
             refused(format!("`{value}` cannot name an agent: {reason}"))
@@ -233,10 +236,14 @@ fn explain(error: DeployError, name: &str, file: &str) -> anyhow::Error {
             anyhow::Error::from(unread).context(format!("see the agent with: pipecat-cloud agent get {name}"))
         }
         DeployError::Wait(wait) => {
-            output::note(&format!("see why with: pipecat-cloud agent logs {name}"));
-            wait.into()
+            // A rollout that failed or took too long: the agent's logs tell why. An API error is its own
+            // message.
+            if !matches!(wait, pipecat_cloud::wait::WaitError::Api(_)) {
+                output::note(&format!("see why with: pipecat-cloud agent logs {name}"));
+            }
+            about(wait, &names)
         }
-        DeployError::Api(api) => api.into(),
+        DeployError::Api(api) => about(api, &names),
         other => other.into(),
     }
 }

@@ -52,7 +52,15 @@ pub fn command() -> Command {
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
     let operation = catalog::GET_LOGS;
     if !matches.get_flag("follow") {
-        return catalog_command::run(context, operation, matches).await;
+        // Oldest to newest, as a log reads: the newest page asked for and shown in reverse, or with --all
+        // every line in time order. `--order` given is followed as it is.
+        let paged = matches.get_flag("all") || matches.get_one::<u64>("max-items").is_some();
+        let adjust = match ArgKey::Query("order").text(matches)? {
+            Some(_) => catalog_command::Adjust::default(),
+            None if paged => catalog_command::Adjust { query: vec![("order", "asc")], reverse_page: false },
+            None => catalog_command::Adjust { query: vec![("order", "desc")], reverse_page: true },
+        };
+        return catalog_command::run_with(context, operation, matches, &adjust).await;
     }
     let interval = matches.get_one::<f64>("poll-interval").copied().unwrap_or(2.0);
     let interval =
@@ -184,7 +192,7 @@ fn without_paging(matches: &ArgMatches) -> ArgMatches {
 }
 
 fn print_line(mode: Mode, item: &GetLogsResponseLogsItem) {
-    let time = item.timestamp.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let time = item.timestamp.map(crate::times::canonical).unwrap_or_default();
     let text = item.log.clone().unwrap_or_default();
     match mode {
         Mode::Json => {

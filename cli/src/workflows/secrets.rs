@@ -16,6 +16,7 @@ use serde_json::json;
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
 use crate::exit::refused;
+use crate::messages::about;
 use crate::output;
 use crate::progress::Reporter;
 
@@ -91,7 +92,9 @@ pub async fn set(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     if let Some(region) = matches.get_one::<String>("region") {
         body = body.region(region);
     }
-    upsert_and_wait(context, matches, &name, body.into(), SetKind::Secrets).await?;
+    upsert_and_wait(context, matches, &name, body.into(), SetKind::Secrets)
+        .await
+        .map_err(|error| about(error, &[("setName", &name)]))?;
     let keys: Vec<&str> = unique.iter().map(|(k, _)| k.as_str()).collect();
     report(context, &name, &keys, matches.get_flag("no-wait"));
     Ok(())

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::context::Context;
 use crate::exit::refused;
+use crate::messages::about;
 use crate::operation_commands::{proxy_methods, proxy_operation};
 use crate::output::{self, Mode};
 use crate::{catalog_command, input};
@@ -141,7 +142,8 @@ pub async fn start(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
     let answer = catalog_command::call_with_one_path_value(&client, operation, &agent)?
         .json(&Value::Object(body))
         .send()
-        .await?;
+        .await
+        .map_err(|error| about(error, &[("agentName", &agent)]))?;
     let started: Value = answer.json().unwrap_or(Value::Null);
     if context.mode == Mode::Json {
         output::value(Mode::Json, &started);
@@ -188,7 +190,7 @@ pub async fn proxy(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
         call = call.bytes(&content_type, data(given)?.into_bytes());
     }
     let answer = call.send().await?;
-    if context.verbose {
+    if context.verbose > 0 {
         output::note(&format!("HTTP {} {}", answer.status(), answer.content_type().unwrap_or("")));
     }
     // The bot's bytes as they came; in JSON mode, one document that carries them.

@@ -74,7 +74,7 @@ async fn keys_from_flag_env_or_file_never_appear_in_any_output() {
             );
         }
     }
-    assert!(outputs[0].stderr.contains("pipecat_cloud.call"), "--verbose logs the calls: {}", outputs[0].stderr);
+    assert!(outputs[0].stderr.contains("GET /v1/regions → 200 in "), "--verbose logs the calls: {}", outputs[0].stderr);
     // Flags beat the environment, which beats the file.
     let sent = server.requests();
     assert!(sent.iter().all(|r| r.header("authorization") == Some(&format!("Bearer {PRIVATE_KEY}"))));

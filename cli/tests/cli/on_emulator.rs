@@ -192,7 +192,13 @@ async fn session_start_past_max_agents_exits_5() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     let second = on(&emulator, "emu-start-2", &["session", "start", "bot"]).await;
     assert_eq!(second.code, 5, "{}", second.stderr);
-    assert!(second.stderr.contains("Rate limit exceeded"), "{}", second.stderr);
+    // The resource and the next step; the API's terms only with -v.
+    assert!(
+        second.stderr.contains("agent 'bot' is at capacity") && second.stderr.contains("--max-agents"),
+        "{}",
+        second.stderr
+    );
+    assert!(!second.stderr.contains("startService"), "{}", second.stderr);
     matched_the_spec(&emulator);
 }
 

@@ -11,8 +11,30 @@ use pipecat_cloud_emulator::{Emulator, Progression};
 use super::*;
 
 /// `text` with every id's hex digits as `x` (a run of hex digits and dashes, 8 or more long, holding a
-/// dash: a UUID, or one cut short in a cell) and every RFC 3339 time's digits as `0`, widths kept.
+/// dash: a UUID, or one cut short in a cell), every RFC 3339 time's digits and every age's (`3s ago`)
+/// as `0`, widths kept.
 fn masked(text: &str) -> String {
+    masked_ids_and_times(&masked_ages(text))
+}
+
+fn masked_ages(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = chars.clone();
+    for i in 0..chars.len() {
+        let starts = chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric());
+        if !starts {
+            continue;
+        }
+        let end = (i..chars.len()).find(|&j| !chars[j].is_ascii_digit()).unwrap_or(chars.len());
+        let rest: String = chars[end..].iter().take(5).collect();
+        if ["s ago", "m ago", "h ago", "d ago"].contains(&rest.as_str()) {
+            out[i..end].iter_mut().for_each(|c| *c = '0');
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn masked_ids_and_times(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = chars.clone();
     let hexish = |c: char| c.is_ascii_hexdigit() || c == '-';
