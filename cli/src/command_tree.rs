@@ -101,6 +101,15 @@ fn group_about(path: &[&str]) -> &'static str {
     }
 }
 
+/// The official CLI's name for the group at `path`, where it differs (`pipecat cloud secrets list`).
+fn group_alias(path: &[&str]) -> Option<&'static str> {
+    match path {
+        ["secret"] => Some("secrets"),
+        ["region"] => Some("regions"),
+        _ => None,
+    }
+}
+
 /// `root` with `leaf` under the groups `groups`, creating the groups it lacks.
 fn insert(root: Command, groups: &[&'static str], leaf: Command) -> Command {
     insert_below(root, &[], groups, leaf)
@@ -112,9 +121,12 @@ fn insert_below(root: Command, above: &[&'static str], groups: &[&'static str], 
     let root = if root.find_subcommand(first).is_some() {
         root
     } else {
-        root.subcommand(
-            Command::new(*first).about(group_about(&path)).subcommand_required(true).arg_required_else_help(true),
-        )
+        let mut group =
+            Command::new(*first).about(group_about(&path)).subcommand_required(true).arg_required_else_help(true);
+        if let Some(alias) = group_alias(&path) {
+            group = group.visible_alias(alias);
+        }
+        root.subcommand(group)
     };
     root.mut_subcommand(*first, |group| insert_below(group, &path, rest, leaf))
 }

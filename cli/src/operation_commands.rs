@@ -100,3 +100,129 @@ pub fn command_words(operation: OperationId) -> Vec<String> {
     }
     words
 }
+
+/// What a destructive command asks before it runs: what it does, as a question and as the words of a
+/// refusal, with the names the command was given (`{agentName}`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ask {
+    /// `Delete agent 'bot'? ...`
+    pub(crate) question: &'static str,
+    /// `delete agent 'bot'`
+    pub(crate) action: &'static str,
+}
+
+/// What a command asks before it runs, when it destroys something. Every operation has its row, so a
+/// new destructive operation in the spec is a decision here, not a default.
+pub(crate) fn asks_first(operation: OperationId) -> Option<Ask> {
+    use OperationId as Op;
+    let ask = |question, action| Some(Ask { question, action });
+    match operation {
+        Op::DeleteService => ask(
+            "Delete agent '{agentName}'? Its deployments and logs go; running sessions keep running. This cannot be undone.",
+            "delete agent '{agentName}'",
+        ),
+        Op::DeleteSecretSet => ask(
+            "Delete secret set '{setName}' and every secret in it? This cannot be undone.",
+            "delete secret set '{setName}'",
+        ),
+        Op::DeleteSecretFromSet => ask(
+            "Delete secret '{secretKey}' from set '{setName}'? This cannot be undone.",
+            "delete secret '{secretKey}' from set '{setName}'",
+        ),
+        Op::StopSession => ask(
+            "Stop session '{sessionId}' of agent '{agentName}'? Its instance stops at once.",
+            "stop session '{sessionId}' of agent '{agentName}'",
+        ),
+        Op::ListServices
+        | Op::GetService
+        | Op::CreateService
+        | Op::UpdateService
+        | Op::GetLogs
+        | Op::GetSessions
+        | Op::GetSession
+        | Op::ListSecretSets
+        | Op::GetSecretSet
+        | Op::UpsertSecretSet
+        | Op::ListBuilds
+        | Op::GetBuild
+        | Op::GetBuildLogs
+        | Op::CreateBuild
+        | Op::GetBuildUploadUrl
+        | Op::ListRegions
+        | Op::GetProperties
+        | Op::UpdateProperties
+        | Op::GetPropertiesSchema
+        | Op::StartService
+        | Op::SessionProxyGet
+        | Op::SessionProxyPost
+        | Op::SessionProxyPut
+        | Op::SessionProxyPatch
+        | Op::SessionProxyDelete
+        | Op::SessionProxyOptions
+        | Op::SessionProxyHead => None,
+    }
+}
+
+/// A flag of a generated command under another name too: the official CLI's (`agent logs -n 20`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FlagHabit {
+    /// The query parameter the flag carries.
+    pub(crate) param: &'static str,
+    /// The official CLI's long name, where it differs.
+    pub(crate) long: Option<&'static str>,
+    /// The official CLI's short name.
+    pub(crate) short: Option<char>,
+}
+
+/// The official CLI's (pipecatcloud 1.4.0) names for the flags of an operation's command, and for the
+/// command itself (`build status` is `build get`).
+pub(crate) fn official_names(operation: OperationId) -> (&'static [FlagHabit], Option<&'static str>) {
+    use OperationId as Op;
+    const fn flag(param: &'static str, long: Option<&'static str>, short: Option<char>) -> FlagHabit {
+        FlagHabit { param, long, short }
+    }
+    const LOGS: [FlagHabit; 4] = [
+        flag("limit", None, Some('n')),
+        flag("deploymentId", Some("deployment"), Some('d')),
+        flag("sessionId", None, Some('s')),
+        // Its --level keeps the lines holding the level's name: the API's text filter does that.
+        flag("query", Some("level"), Some('l')),
+    ];
+    const BUILDS: [FlagHabit; 3] =
+        [flag("limit", None, Some('n')), flag("status", None, Some('s')), flag("region", None, Some('r'))];
+    const BUILD_LOGS: [FlagHabit; 1] = [flag("limit", None, Some('n'))];
+    const AGENTS: [FlagHabit; 1] = [flag("region", None, Some('r'))];
+    match operation {
+        Op::GetLogs => (&LOGS, None),
+        Op::ListBuilds => (&BUILDS, None),
+        Op::GetBuildLogs => (&BUILD_LOGS, None),
+        Op::GetBuild => (&[], Some("status")),
+        Op::ListServices => (&AGENTS, None),
+        Op::GetService
+        | Op::CreateService
+        | Op::UpdateService
+        | Op::DeleteService
+        | Op::GetSessions
+        | Op::GetSession
+        | Op::StopSession
+        | Op::ListSecretSets
+        | Op::GetSecretSet
+        | Op::UpsertSecretSet
+        | Op::DeleteSecretSet
+        | Op::DeleteSecretFromSet
+        | Op::CreateBuild
+        | Op::GetBuildUploadUrl
+        | Op::ListRegions
+        | Op::GetProperties
+        | Op::UpdateProperties
+        | Op::GetPropertiesSchema
+        | Op::StartService
+        | Op::SessionProxyGet
+        | Op::SessionProxyPost
+        | Op::SessionProxyPut
+        | Op::SessionProxyPatch
+        | Op::SessionProxyDelete
+        | Op::SessionProxyOptions
+        | Op::SessionProxyHead => (&[], None),
+    }
+}

@@ -10,6 +10,17 @@ use crate::{command_tree, dispatch, exit, messages, output, verbose};
 pub fn main() -> ExitCode {
     let matches = match command_tree::command().try_get_matches() {
         Ok(matches) => matches,
+        // `pipecat-cloud` alone, or a group without its command: the help is the answer, on stdout.
+        Err(error) if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let help = error.render();
+            let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                help.ansi().to_string()
+            } else {
+                help.to_string()
+            };
+            output::bytes(text.as_bytes());
+            return ExitCode::SUCCESS;
+        }
         Err(error) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2. A closed pipe while
             // printing help is not an error.
@@ -40,7 +51,8 @@ pub fn main() -> ExitCode {
             let code = exit::code(&error);
             let technical = exit::describe(&error);
             let explained = messages::explain(&error, technical.clone());
-            if mode == output::Mode::Json {
+            // A command that ended with a negative result printed its result as the one document.
+            if mode == output::Mode::Json && error.downcast_ref::<exit::Negative>().is_none() {
                 output::line(&exit::error_json(&error, &explained, &technical).to_string());
             }
             output::note(&format!("error: {}", explained.line));

@@ -420,6 +420,11 @@ impl Emulator {
         lock(&self.shared.journal).entries()
     }
 
+    /// Forgets the requests so far: the journal starts again from the next one.
+    pub fn clear_journal(&self) {
+        lock(&self.shared.journal).clear();
+    }
+
     /// Deploys of images containing `rule.image_contains` fail from now on.
     pub fn fail_image(&self, rule: ImageRule) {
         lock(&self.shared.state).rules.failing_images.push(rule);

@@ -56,6 +56,7 @@ pub struct Deploy {
     krisp_viva_audio_filter: Option<String>,
     min_agents: Option<i64>,
     max_agents: Option<i64>,
+    node_type: Option<String>,
     force: bool,
 }
 
@@ -82,6 +83,7 @@ impl Deploy {
             krisp_viva_audio_filter: None,
             min_agents: None,
             max_agents: None,
+            node_type: None,
             force: false,
         }
     }
@@ -123,6 +125,12 @@ impl Deploy {
         self
     }
 
+    /// The node type the agent runs on (`arm`, the one the API offers).
+    pub fn node_type(mut self, node_type: impl Into<String>) -> Self {
+        self.node_type = Some(node_type.into());
+        self
+    }
+
     /// Instances kept warm.
     pub fn min_agents(mut self, agents: i64) -> Self {
         self.min_agents = Some(agents);
@@ -161,6 +169,7 @@ impl Deploy {
         body.secret_set = self.secret_set.clone();
         body.image_pull_secret_set = self.image_pull_secret_set.clone();
         body.max_session_duration = self.max_session_duration;
+        body.node_type = self.node_type.clone();
         if let Some(profile) = &self.agent_profile {
             body = body.agent_profile(listed::<AgentProfile>("agent_profile", profile)?);
         }
@@ -194,6 +203,7 @@ impl Deploy {
         body.image_pull_secret_set = update.image_pull_secret_set;
         body.agent_profile = update.agent_profile;
         body.max_session_duration = update.max_session_duration;
+        body.node_type = update.node_type;
         body.krisp_viva = update.krisp_viva;
         body.auto_scaling = update.auto_scaling;
         body.region = self.region.clone();

@@ -35,24 +35,36 @@ type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct WaitOptions {
-    /// Time between two polls.
+    /// Time between two polls (the first, when the interval grows: see [`WaitOptions::growing_to`]).
     pub interval: Duration,
     /// Longest time to wait before [`WaitError::TimedOut`].
     pub timeout: Duration,
+    /// The longest the interval grows to; `None` for a steady interval.
+    pub growing_to: Option<Duration>,
     progress: Option<ProgressFn>,
 }
 
 impl Default for WaitOptions {
     fn default() -> Self {
-        WaitOptions { interval: Duration::from_secs(2), timeout: Duration::from_secs(600), progress: None }
+        WaitOptions {
+            interval: Duration::from_secs(2),
+            timeout: Duration::from_secs(600),
+            growing_to: None,
+            progress: None,
+        }
     }
 }
+
+/// Polls at the first interval before it starts to grow: a rollout of a few seconds is seen step by
+/// step; a long one is polled less often.
+const POLLS_BEFORE_GROWING: u32 = 10;
 
 impl fmt::Debug for WaitOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WaitOptions")
             .field("interval", &self.interval)
             .field("timeout", &self.timeout)
+            .field("growing_to", &self.growing_to)
             .field("on_progress", &self.progress.is_some())
             .finish()
     }
@@ -71,6 +83,28 @@ impl WaitOptions {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
+    }
+
+    /// After ten polls at [`WaitOptions::interval`], the interval grows by half each poll up to `max`:
+    /// short waits are seen at once, long ones cost fewer requests.
+    #[must_use]
+    pub fn growing_to(mut self, max: Duration) -> Self {
+        self.growing_to = Some(max);
+        self
+    }
+
+    /// The time to sleep after poll `polls` (1 for the first).
+    fn interval_after(&self, polls: u32) -> Duration {
+        let Some(max) = self.growing_to.filter(|max| *max > self.interval) else { return self.interval };
+        let grown = polls.saturating_sub(POLLS_BEFORE_GROWING);
+        let mut interval = self.interval;
+        for _ in 0..grown {
+            interval = interval.mul_f64(1.5);
+            if interval >= max {
+                return max;
+            }
+        }
+        interval
     }
 
     /// Called after every poll with what it saw.
@@ -286,9 +320,23 @@ where
         if let Some(progress) = &options.progress {
             progress(&Progress { resource: resource.to_string(), phase: phase.clone(), polls, waited });
         }
-        if waited.saturating_add(options.interval) > options.timeout {
+        let interval = options.interval_after(polls);
+        if waited.saturating_add(interval) > options.timeout {
             return Err(WaitError::TimedOut { resource: resource.to_string(), waited, last_phase: phase });
         }
-        tokio::time::sleep(options.interval).await;
+        tokio::time::sleep(interval).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_growing_interval_starts_steady_then_grows_by_half_up_to_its_cap() {
+        let options = WaitOptions::default().interval(Duration::from_secs(1)).growing_to(Duration::from_secs(5));
+        let after: Vec<Duration> = [1, 10, 11, 12, 13, 20].iter().map(|n| options.interval_after(*n)).collect();
+        assert_eq!(after, [1.0, 1.0, 1.5, 2.25, 3.375, 5.0].map(Duration::from_secs_f64));
+        assert_eq!(WaitOptions::default().interval_after(50), Duration::from_secs(2), "steady without growing_to");
     }
 }

@@ -15,6 +15,7 @@ pub(crate) use self::arguments::ArgKey;
 use crate::context::Context;
 use crate::exit::refused;
 use crate::messages::about;
+use crate::operation_commands::{asks_first, official_names};
 
 /// The command `name` for `operation`.
 pub(crate) fn command(name: &'static str, operation: &'static Operation) -> Command {
@@ -22,13 +23,34 @@ pub(crate) fn command(name: &'static str, operation: &'static Operation) -> Comm
         pipecat_cloud::ApiKeyKind::Public => "your public key (--public-key or PIPECAT_DEFAULT_PUBLIC_KEY)",
         _ => "your private key (--api-key or PIPECAT_API_KEY)",
     };
-    Command::new(name)
+    let command = Command::new(name)
         .about(operation.summary)
         .long_about(format!(
             "{}.\n\nUses {key}, or the one `pipecat-cloud auth login` stored.",
             operation.summary.trim_end_matches('.')
         ))
-        .args(arguments::arguments(operation))
+        .args(arguments::arguments(operation));
+    let mut command = match asks_first(operation.id) {
+        Some(_) => command.arg(crate::confirm::yes_flag()),
+        None => command,
+    };
+    let (flags, alias) = official_names(operation.id);
+    for habit in flags {
+        command = command.mut_arg(ArgKey::Query(habit.param).id(), |arg| {
+            let arg = match habit.long {
+                Some(long) => arg.visible_alias(long),
+                None => arg,
+            };
+            match habit.short {
+                Some(short) => arg.short(short),
+                None => arg,
+            }
+        });
+    }
+    match alias {
+        Some(alias) => command.visible_alias(alias),
+        None => command,
+    }
 }
 
 /// The call of `operation` with its one path parameter set to `value`, whatever the spec names it; an
@@ -38,12 +60,35 @@ pub(crate) fn call_with_one_path_value<'a>(
     operation: &'static Operation,
     value: &str,
 ) -> anyhow::Result<pipecat_cloud::DynamicCall<'a>> {
-    match operation.path_params {
-        [only] => Ok(client.call(operation).path_param(only.name, value)),
-        other => {
-            Err(refused(format!("{} has {} path parameters; this command expects one", operation.id, other.len())))
-        }
+    call_with_path_values(client, operation, &[value])
+}
+
+/// The call of `operation` with its path parameters set to `values`, in path order, whatever the spec
+/// names them; another number of values than the operation has parameters is refused (the spec changed
+/// under the command).
+pub(crate) fn call_with_path_values<'a>(
+    client: &'a pipecat_cloud::Client,
+    operation: &'static Operation,
+    values: &[&str],
+) -> anyhow::Result<pipecat_cloud::DynamicCall<'a>> {
+    if operation.path_params.len() != values.len() {
+        return Err(refused(format!(
+            "{} has {} path parameters; this command expects {}",
+            operation.id,
+            operation.path_params.len(),
+            values.len()
+        )));
     }
+    Ok(operation
+        .path_params
+        .iter()
+        .zip(values)
+        .fold(client.call(operation), |call, (param, value)| call.path_param(param.name, *value)))
+}
+
+/// Prints an answer as a generated command does.
+pub(crate) fn print_answer(context: &Context, answer: &pipecat_cloud::PassThroughResponse) {
+    printing::print_answer(context, answer);
 }
 
 /// Builds the call of `operation` from `matches`, without sending it.
@@ -104,6 +149,9 @@ pub(crate) async fn run_with(
         }
     }
     let names: Vec<(&'static str, &str)> = named.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    if let Some(ask) = asks_first(operation.id) {
+        crate::confirm::confirm(ask, &names, matches)?;
+    }
     sent(context, operation, matches, adjust).await.map_err(|error| about(error, &names))
 }
 

@@ -96,6 +96,12 @@ pub async fn status(context: &Context, _matches: &ArgMatches) -> anyhow::Result<
             }
         };
     }
+    if settings.api_key.is_none() && settings.public_key.is_none() {
+        output::value(context.mode, &report);
+        return Err(crate::exit::negative(
+            "no key is set: store one with pipecat-cloud auth login, or set PIPECAT_API_KEY (and PIPECAT_DEFAULT_PUBLIC_KEY)",
+        ));
+    }
     match failure {
         // JSON mode prints one document: the error, which names the refusal.
         Some(error) if context.mode == output::Mode::Json => Err(error.into()),

@@ -39,7 +39,11 @@ const LOG_PAGE: NonZeroU64 = match NonZeroU64::new(10_000) {
 pub fn command() -> Command {
     Command::new("run")
         .about("Pack a folder, upload it, build it in the cloud and wait for the image")
-        .arg(Arg::new("dir").value_name("DIR").default_value(".").help("The build context"))
+        .arg(
+            Arg::new("dir")
+                .value_name("DIR")
+                .help("The build context (else [build] context_dir of pcc-deploy.toml, else .)"),
+        )
         .arg(
             Arg::new("region")
                 .long("region")
@@ -51,21 +55,37 @@ pub fn command() -> Command {
             Arg::new("dockerfile")
                 .long("dockerfile")
                 .value_name("PATH")
-                .default_value("Dockerfile")
-                .help("The Dockerfile, inside DIR"),
+                .help("The Dockerfile, inside DIR (else [build] dockerfile of pcc-deploy.toml, else Dockerfile)"),
+        )
+        .arg(
+            Arg::new("config-file")
+                .long("config-file")
+                .value_name("FILE")
+                .help("Read [build] from FILE instead of ./pcc-deploy.toml"),
         )
         .args(wait_args(900, 5.0))
 }
 
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
-    let dir = PathBuf::from(matches.get_one::<String>("dir").cloned().unwrap_or_else(|| ".".into()));
-    let dockerfile = matches.get_one::<String>("dockerfile").cloned().unwrap_or_else(|| "Dockerfile".into());
+    // What the flags leave out comes from the deploy file's [build], as the official CLI reads it.
+    let read = super::deploy_file::read(matches.get_one::<String>("config-file").map(PathBuf::from))?;
+    let build = &read.file.build;
+    let dir = match (matches.get_one::<String>("dir"), &build.context_dir, &read.folder) {
+        (Some(dir), ..) => PathBuf::from(dir),
+        (None, Some(context_dir), Some(folder)) => folder.join(context_dir),
+        _ => PathBuf::from("."),
+    };
+    let dockerfile = matches
+        .get_one::<String>("dockerfile")
+        .or(build.dockerfile.as_ref())
+        .cloned()
+        .unwrap_or_else(|| "Dockerfile".into());
     if !dir.join(&dockerfile).is_file() {
         return Err(refused(format!("{} has no {dockerfile}; give --dockerfile", dir.display())));
     }
     // Checked before the context is packed and uploaded: a bad --interval is refused at once.
     let (interval, timeout) = wait_times(matches)?;
-    let archive = pack(&dir)?;
+    let archive = pack(&dir, &build.exclude.patterns)?;
     output::note(&format!("packed {} ({} bytes compressed)", dir.display(), archive.len()));
     let client = context.client()?;
     let region = match matches.get_one::<String>("region") {
@@ -198,12 +218,15 @@ fn host_of(url: &str) -> String {
     url.split('?').next().unwrap_or_default().to_string()
 }
 
-/// `dir` as a deterministic tar.gz, without what `.dockerignore` (or, without one, `.git`) leaves out.
-pub fn pack(dir: &Path) -> anyhow::Result<Vec<u8>> {
-    let ignore = match std::fs::read_to_string(dir.join(".dockerignore")) {
-        Ok(text) => Ignore::parse(&text),
-        Err(_) => Ignore::parse(".git"),
-    };
+/// `dir` as a deterministic tar.gz, without what `.dockerignore` (or, without one, `.git`) and the
+/// deploy file's `[build.exclude] patterns` (read after it, as more lines of it) leave out.
+pub fn pack(dir: &Path, exclude: &[String]) -> anyhow::Result<Vec<u8>> {
+    let mut rules = std::fs::read_to_string(dir.join(".dockerignore")).unwrap_or_else(|_| ".git".into());
+    for pattern in exclude {
+        rules.push('\n');
+        rules.push_str(pattern);
+    }
+    let ignore = Ignore::parse(&rules);
     let mut files = Vec::new();
     collect(dir, dir, &ignore, &mut files)?;
     files.sort();
@@ -349,10 +372,10 @@ mod tests {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(dir.join("Dockerfile"), "FROM scratch\n").unwrap();
         std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap();
-        let first = pack(&dir).unwrap();
+        let first = pack(&dir, &[]).unwrap();
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(dir.join("src/app.py"), "print('hi')\n").unwrap();
-        let second = pack(&dir).unwrap();
+        let second = pack(&dir, &[]).unwrap();
         assert_eq!(first, second);
         let _ = std::fs::remove_dir_all(&dir);
     }

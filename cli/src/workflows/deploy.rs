@@ -3,62 +3,20 @@
 //! `--config-file`), and its waits shown as they go.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use pipecat_cloud::deploy::{Deploy, DeployError, DeployOptions};
 use pipecat_cloud::types::ServiceDetailsResponse;
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::deploy_file;
 use super::wait_flags::{wait_args, wait_times};
 use crate::context::Context;
 use crate::exit::refused;
 use crate::messages::about;
 use crate::output::{self, Mode};
 use crate::progress::Reporter;
-
-/// The official CLI's deploy file.
-const DEPLOY_FILE: &str = "pcc-deploy.toml";
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DeployFile {
-    agent_name: Option<String>,
-    image: Option<String>,
-    build_id: Option<String>,
-    image_credentials: Option<String>,
-    secret_set: Option<String>,
-    region: Option<String>,
-    agent_profile: Option<String>,
-    max_session_duration: Option<i64>,
-    enable_krisp: Option<bool>,
-    enable_managed_keys: Option<bool>,
-    websocket_auth: Option<String>,
-    #[serde(default)]
-    scaling: Scaling,
-    #[serde(default)]
-    krisp_viva: KrispViva,
-    // Read by the official CLI's build and docker commands; accepted here so one file serves both.
-    #[allow(dead_code, reason = "accepted, not used: the official CLI's build and docker settings")]
-    build: Option<toml::Value>,
-    #[allow(dead_code, reason = "accepted, not used: the official CLI's build and docker settings")]
-    docker: Option<toml::Value>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Scaling {
-    min_agents: Option<i64>,
-    max_agents: Option<i64>,
-    min_instances: Option<i64>,
-    max_instances: Option<i64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KrispViva {
-    audio_filter: Option<String>,
-}
 
 pub fn command() -> Command {
     Command::new("deploy")
@@ -73,6 +31,7 @@ pub fn command() -> Command {
         .arg(
             Arg::new("build-id")
                 .long("build-id")
+                .short('b')
                 .value_name("UUID")
                 .help("Deploy a finished cloud build instead of an image"),
         )
@@ -80,6 +39,7 @@ pub fn command() -> Command {
         .arg(
             Arg::new("secret-set")
                 .long("secret-set")
+                .visible_alias("secrets")
                 .short('s')
                 .value_name("SET")
                 .help("Secret set whose keys become environment variables"),
@@ -123,8 +83,23 @@ pub fn command() -> Command {
         .arg(
             Arg::new("force")
                 .long("force")
+                .visible_alias("force-redeploy")
+                .short('f')
                 .action(ArgAction::SetTrue)
                 .help("Redeploy even if nothing changed (updates only)"),
+        )
+        .arg(
+            Arg::new("architecture").long("architecture").value_name("ARCH").help(
+                "arm64, the one the published API runs (its nodeType `arm`); else architecture in pcc-deploy.toml",
+            ),
+        )
+        .arg(
+            Arg::new("yes")
+                .long("yes")
+                .short('y')
+                .action(ArgAction::SetTrue)
+                .hide(true)
+                .help("Accepted for the official CLI's habit; deploy asks nothing"),
         )
         .arg(
             Arg::new("config-file")
@@ -132,13 +107,13 @@ pub fn command() -> Command {
                 .value_name("FILE")
                 .help("Read settings from FILE instead of ./pcc-deploy.toml"),
         )
-        .args(wait_args(600, 5.0))
+        .args(wait_args(600, 1.0))
 }
 
 pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
     let file_name = matches.get_one::<String>("config-file").cloned();
-    let file = read_file(file_name.as_ref().map(PathBuf::from))?;
-    let file_name = file_name.unwrap_or_else(|| DEPLOY_FILE.to_string());
+    let file = deploy_file::read(file_name.as_ref().map(PathBuf::from))?.file;
+    let file_name = file_name.unwrap_or_else(|| deploy_file::DEPLOY_FILE.to_string());
     let text =
         |flag: &str, from_file: &Option<String>| matches.get_one::<String>(flag).cloned().or_else(|| from_file.clone());
     let name = text("agent", &file.agent_name).ok_or_else(|| {
@@ -173,24 +148,23 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
     if let Some(seconds) = number("max-session-duration", file.max_session_duration) {
         deploy = deploy.max_session_duration(seconds);
     }
-    if let Some(min) = number("min-agents", file.scaling.min_agents.or(file.scaling.min_instances)) {
+    if let Some(min) = number("min-agents", file.scaling.min_agents) {
         deploy = deploy.min_agents(min);
     }
-    if let Some(max) = number("max-agents", file.scaling.max_agents.or(file.scaling.max_instances)) {
+    if let Some(max) = number("max-agents", file.scaling.max_agents) {
         deploy = deploy.max_agents(max);
     }
     deploy = deploy.force(matches.get_flag("force"));
-    if file.enable_krisp.is_some() || file.enable_managed_keys.is_some() || file.websocket_auth.is_some() {
-        output::note(&format!(
-            "note: enable_krisp, enable_managed_keys and websocket_auth in {file_name} are not part of the \
-                 published API; they are not sent"
-        ));
+    if let Some(node_type) =
+        node_type(matches.get_one::<String>("architecture").or(file.architecture.as_ref()), &file_name)?
+    {
+        deploy = deploy.node_type(node_type);
     }
     let client = context.client()?;
     let (interval, timeout) = wait_times(matches)?;
     let reporter = Reporter::new();
     let options = DeployOptions::default()
-        .wait(reporter.options(interval, timeout))
+        .wait(growing(reporter.options(interval, timeout), matches))
         .wait_for_rollout(!matches.get_flag("no-wait"));
     let secret_set = text("secret-set", &file.secret_set);
     let deployed = client.deploy(&deploy, &options).await.map_err(|error| {
@@ -216,6 +190,27 @@ pub async fn run(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> 
 /// A deploy's failure in the command's terms: a refused setting names its flag and the deploy file; an
 /// agent the API took whose answer was unreadable says how to look at it; a failed rollout where to see
 /// why.
+/// The published API's `nodeType` for the official CLI's `architecture`: `arm64` is `arm`, the one node
+/// type the API offers; `amd64` has none.
+fn node_type(architecture: Option<&String>, file: &str) -> anyhow::Result<Option<String>> {
+    match architecture.map(String::as_str) {
+        None => Ok(None),
+        Some("arm64" | "arm") => Ok(Some("arm".into())),
+        Some(other) => Err(refused(format!(
+            "architecture `{other}` (--architecture, or architecture in {file}): the published API runs agents on arm64 only (nodeType `arm`); build the image for linux/arm64"
+        ))),
+    }
+}
+
+/// The deploy's wait: every second, so a rollout of a few seconds shows each phase (Creating,
+/// Validating, ready); after ten polls the interval grows to 5 s. An `--interval` given is kept steady.
+fn growing(options: pipecat_cloud::wait::WaitOptions, matches: &ArgMatches) -> pipecat_cloud::wait::WaitOptions {
+    match matches.value_source("interval") {
+        Some(clap::parser::ValueSource::DefaultValue) | None => options.growing_to(Duration::from_secs(5)),
+        Some(_) => options,
+    }
+}
+
 fn explain(error: DeployError, name: &str, secret_set: Option<&str>, file: &str) -> anyhow::Error {
     let names = [("agentName", name), ("setName", secret_set.unwrap_or_default())];
     match error {
@@ -262,14 +257,4 @@ fn print_agent(context: &Context, agent: &ServiceDetailsResponse) -> anyhow::Res
         }
     }
     Ok(())
-}
-
-fn read_file(explicit: Option<PathBuf>) -> anyhow::Result<DeployFile> {
-    let path = match explicit {
-        Some(path) => path,
-        None if std::path::Path::new(DEPLOY_FILE).is_file() => PathBuf::from(DEPLOY_FILE),
-        None => return Ok(DeployFile::default()),
-    };
-    let text = std::fs::read_to_string(&path).map_err(|e| refused(format!("cannot read {}: {e}", path.display())))?;
-    toml::from_str(&text).map_err(|e| refused(format!("{} is not a valid deploy file: {e}", path.display())))
 }

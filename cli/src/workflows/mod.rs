@@ -9,11 +9,14 @@ mod auth;
 mod build;
 mod completions;
 mod deploy;
+mod deploy_file;
 mod emulator;
 mod logs;
+mod official_names;
 mod parity;
 mod secrets;
 mod session;
+mod status;
 mod wait_flags;
 
 use std::future::Future;
@@ -52,6 +55,16 @@ macro_rules! hand_written {
 
 /// `deploy`: create or update an agent, then wait until it runs the new deployment.
 pub(crate) static DEPLOY: HandWritten = hand_written!(["deploy"], deploy::command, deploy::run);
+/// `agent status`: a rollout at a glance.
+pub(crate) static AGENT_STATUS: HandWritten = hand_written!(["agent", "status"], status::command, status::run);
+/// `agent sessions`: the official CLI's name for `agent session list|get`.
+pub(crate) static AGENT_SESSIONS: HandWritten =
+    hand_written!(["agent", "sessions"], official_names::sessions_command, official_names::sessions);
+/// `agent stop`: the official CLI's name for `agent session stop`.
+pub(crate) static AGENT_STOP: HandWritten =
+    hand_written!(["agent", "stop"], official_names::stop_command, official_names::stop);
+/// `agent start`: the official CLI's name for `session start`.
+pub(crate) static AGENT_START: HandWritten = hand_written!(["agent", "start"], session::start_command, session::start);
 /// `agent logs`: `getLogs`, with `--follow`.
 pub(crate) static AGENT_LOGS: HandWritten = hand_written!(["agent", "logs"], logs::command, logs::run);
 /// `secret set`: `upsertSecretSet` from pairs or a .env file, then a wait until the set is ready.
@@ -80,8 +93,12 @@ pub(crate) static EMULATOR_PARITY: HandWritten = hand_written!(["emulator", "par
 pub(crate) static COMPLETIONS: HandWritten = hand_written!(["completions"], completions::command, completions::run);
 
 /// Every hand-written command: the command tree and the dispatch read this list.
-pub(crate) static HAND_WRITTEN: [&HandWritten; 12] = [
+pub(crate) static HAND_WRITTEN: [&HandWritten; 16] = [
     &DEPLOY,
+    &AGENT_STATUS,
+    &AGENT_SESSIONS,
+    &AGENT_STOP,
+    &AGENT_START,
     &AGENT_LOGS,
     &SECRET_SET,
     &IMAGE_PULL_SECRET,

@@ -15,8 +15,17 @@ pub fn start_command() -> Command {
     Command::new("start")
         .about("Start a session of an agent; prints the session id and the room to join")
         .long_about(
-            "Start a session of an agent (startService, with the public key) and print its session id and the \
-             Daily room URL or WebSocket URL to join. The full answer, tokens included, is printed with --output json.",
+            "Start a session of an agent with your public key, and print its session id and the Daily room URL or \
+             WebSocket URL to join. The full answer, tokens included, is printed with --output json. `agent start` is \
+             the same command, under the official CLI's name.",
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .short('f')
+                .action(ArgAction::SetTrue)
+                .hide(true)
+                .help("Accepted for the official CLI's habit; this command asks nothing"),
         )
         .arg(Arg::new("agent").value_name("AGENT").required(true).help("The agent's name"))
         .arg(
@@ -29,12 +38,16 @@ pub fn start_command() -> Command {
         .arg(
             Arg::new("daily-room")
                 .long("daily-room")
+                .visible_alias("use-daily")
+                .short('D')
                 .action(ArgAction::SetTrue)
                 .help("Create a Daily room for the session"),
         )
         .arg(
             Arg::new("daily-room-properties")
                 .long("daily-room-properties")
+                .visible_alias("daily-properties")
+                .short('p')
                 .value_name("JSON")
                 .help("Properties of the Daily room"),
         )
@@ -161,7 +174,14 @@ pub async fn start(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
 }
 
 pub async fn proxy(context: &Context, matches: &ArgMatches) -> anyhow::Result<()> {
-    let method = matches.get_one::<String>("method").cloned().unwrap_or_else(|| "GET".into());
+    // As curl does: data without -X is a POST.
+    let method = match (
+        matches.value_source("method"),
+        matches.contains_id("data") && matches.get_one::<String>("data").is_some(),
+    ) {
+        (Some(clap::parser::ValueSource::DefaultValue) | None, true) => "POST".to_string(),
+        _ => matches.get_one::<String>("method").cloned().unwrap_or_else(|| "GET".into()),
+    };
     let operation =
         proxy_operation(&method).ok_or_else(|| refused(format!("the proxy does not take {method}")))?.operation();
     let client = context.client()?;

@@ -36,6 +36,10 @@ async fn every_operation_is_reachable_by_its_command() {
             args.extend([format!("--{}", param.name), "1".into()]);
         }
         let mut stdin = None;
+        // A destructive command asks first; the test answers for a script.
+        if pipecat_cloud_cli::asks_before_running(operation.id) {
+            args.push("--yes".into());
+        }
         match operation.id {
             pipecat_cloud::operation::OperationId::UpsertSecretSet => args.extend(["A=1".into(), "--no-wait".into()]),
             _ if !proxy => {

@@ -5,11 +5,13 @@
 
 mod builds;
 mod commands;
+mod confirmations;
 mod deploy;
 mod exit_and_output;
 mod keys;
 mod logs;
 mod new_operation;
+mod official_habits;
 mod on_emulator;
 mod parity;
 mod secrets;

@@ -173,6 +173,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     Assumption { operation: "createService", needs: Needs::BodyField(&["imagePullSecretSet"]), relied_on_by: DEPLOY },
     Assumption { operation: "createService", needs: Needs::BodyField(&["agentProfile"]), relied_on_by: DEPLOY },
     Assumption { operation: "createService", needs: Needs::BodyField(&["maxSessionDuration"]), relied_on_by: DEPLOY },
+    Assumption { operation: "createService", needs: Needs::BodyField(&["nodeType"]), relied_on_by: DEPLOY },
     Assumption {
         operation: "createService",
         needs: Needs::BodyField(&["krispViva", "audioFilter"]),
@@ -195,6 +196,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     Assumption { operation: "updateService", needs: Needs::BodyField(&["imagePullSecretSet"]), relied_on_by: DEPLOY },
     Assumption { operation: "updateService", needs: Needs::BodyField(&["agentProfile"]), relied_on_by: DEPLOY },
     Assumption { operation: "updateService", needs: Needs::BodyField(&["maxSessionDuration"]), relied_on_by: DEPLOY },
+    Assumption { operation: "updateService", needs: Needs::BodyField(&["nodeType"]), relied_on_by: DEPLOY },
     Assumption {
         operation: "updateService",
         needs: Needs::BodyField(&["krispViva", "audioFilter"]),
