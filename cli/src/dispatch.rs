@@ -38,6 +38,7 @@ pub async fn run(matches: &ArgMatches) -> anyhow::Result<()> {
     let sources = KeySources {
         private: settings.api_key.as_ref().map(|(_, source)| source.clone()),
         public: settings.public_key.as_ref().map(|(_, source)| source.clone()),
+        host: settings.host.clone(),
     };
     let context = Context {
         mode: Mode::choose(matches.get_one::<String>("output").map(String::as_str)),

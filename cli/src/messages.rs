@@ -35,13 +35,16 @@ pub(crate) fn about(error: impl Into<anyhow::Error>, names: &[(&'static str, &st
     error.into().context(Subject { names })
 }
 
-/// Where each key of the run came from, for the message of a refused key.
+/// Where each key of the run came from, for the message of a refused key, and the host it talked to,
+/// for the message of one that could not be reached.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KeySources {
     /// The private key's.
     pub(crate) private: Option<Source>,
     /// The public key's.
     pub(crate) public: Option<Source>,
+    /// The host, and where it was set (`None`: the default).
+    pub(crate) host: Option<(String, Source)>,
 }
 
 impl fmt::Display for KeySources {
@@ -104,6 +107,25 @@ pub(crate) fn explain(error: &anyhow::Error, technical: String) -> Explained {
             parameter: Some(parameter),
             ..Explained::default()
         },
+        Some(error @ (Error::Transport { operation, .. } | Error::Timeout { operation, .. })) => {
+            let host = sources.and_then(|s| s.host.as_ref());
+            let (host, from) = match host {
+                Some((host, source)) => (host.clone(), format!(" (from {})", short(source))),
+                None => (pipecat_cloud::DEFAULT_HOST.to_string(), String::new()),
+            };
+            let cause = std::iter::successors(std::error::Error::source(error), |c| c.source())
+                .last()
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| error.to_string());
+            let what =
+                if matches!(error, Error::Timeout { .. }) { "did not answer in time" } else { "could not be reached" };
+            Explained {
+                line: format!("{host}{from} {what}: {cause}; pipecat-cloud auth status shows the host in use"),
+                operation: Some(operation),
+                status: error.status(),
+                ..Explained::default()
+            }
+        }
         _ => Explained { line: technical, ..Explained::default() },
     }
 }

@@ -7,6 +7,7 @@
 //! |---|---|---|
 //! | `POST advance` | `{"seconds": 90}` | `{"now": "..."}` |
 //! | `POST reset` | | `{}`: empty state, clock, journal and faults |
+//! | `POST shutdown` | | `{"stopping": true}`: the process running it (`emulator serve`) stops it |
 //! | `GET snapshot`, `PUT snapshot` | the state | the state; `{}` |
 //! | `GET journal`, `DELETE journal` | | `{"entries": [...]}` |
 //! | `GET faults`, `POST faults`, `DELETE faults` | a fault | `{"faults": [...]}` |
@@ -81,6 +82,11 @@ pub(crate) async fn handle(shared: &Shared, method: &str, rest: &str, headers: &
                 },
                 None => bad("give {\"seconds\": N}, N 0 or more"),
             }
+        }
+        ("POST", "shutdown") => {
+            // Whoever runs the emulator (`emulator serve`) stops it; a permit is kept if no one waits yet.
+            shared.stop_asked.notify_one();
+            Reply::json(200, json!({"stopping": true}))
         }
         ("POST", "reset") => {
             let rules = lock(&shared.state).rules.clone();

@@ -420,6 +420,12 @@ impl Emulator {
         lock(&self.shared.journal).entries()
     }
 
+    /// Resolves when the control API is asked to stop the emulator (`POST /_emulator/shutdown`, the
+    /// private key): the program running it then calls [`Emulator::shutdown`].
+    pub async fn stop_requested(&self) {
+        self.shared.stop_asked.notified().await;
+    }
+
     /// Forgets the requests so far: the journal starts again from the next one.
     pub fn clear_journal(&self) {
         lock(&self.shared.journal).clear();

@@ -88,6 +88,8 @@ pub(crate) struct Shared {
     pub(crate) changed: Option<Arc<Notify>>,
     /// Held while the state file is written.
     pub(crate) saving: Mutex<()>,
+    /// Signalled when the control API is asked to stop the emulator (`POST /_emulator/shutdown`).
+    pub(crate) stop_asked: Notify,
     /// The journal's numbering: taken under the state's lock when a handler runs, so the numbers
     /// follow the order in which requests changed the state.
     order: AtomicU64,
@@ -124,6 +126,7 @@ impl Shared {
             problems: Mutex::new(Vec::new()),
             changed: parts.changed,
             saving: Mutex::new(()),
+            stop_asked: Notify::new(),
             order: AtomicU64::new(0),
             http: parts.http,
         }

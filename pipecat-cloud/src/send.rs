@@ -155,7 +155,12 @@ fn log_attempt(
 ) {
     let (status, request_id, failure) = match ended {
         Ok(answer) => (Some(answer.status.as_u16()), request_id(&answer.headers).map(excerpt), None),
-        Err((error, status)) => (*status, None, Some(error.to_string())),
+        // The innermost cause (`Connection refused`): reqwest's own text repeats the URL, whose query may
+        // hold a caller's values.
+        Err((error, status)) => {
+            let innermost = std::iter::successors(Some(error as &dyn std::error::Error), |e| e.source()).last();
+            (*status, None, innermost.map(ToString::to_string))
+        }
     };
     tracing::debug!(
         target: "pipecat_cloud::attempt",

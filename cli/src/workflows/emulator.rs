@@ -1,6 +1,7 @@
-//! `emulator serve`: Pipecat Cloud on this machine (the `pipecat-cloud-emulator` crate), until Ctrl-C.
-//! It prints the exports that point every other command at it, then serves; with `--state FILE` the
-//! state is kept across restarts.
+//! `emulator serve`: Pipecat Cloud on this machine (the `pipecat-cloud-emulator` crate), until Ctrl-C
+//! or `emulator stop`. It prints the exports that point every other command at it, then serves; with
+//! `--state FILE` the state is kept across restarts. `emulator start` and `stop` (`background.rs`) run it
+//! in the background, for one shell.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -180,7 +181,10 @@ pub async fn serve(context: &Context, matches: &ArgMatches) -> anyhow::Result<()
         emulator.host(),
         matches.get_one::<String>("state").map(|s| format!(", state in {s}")).unwrap_or_default()
     ));
-    tokio::signal::ctrl_c().await.map_err(|e| anyhow::anyhow!("cannot wait for Ctrl-C: {e}"))?;
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => interrupted.map_err(|e| anyhow::anyhow!("cannot wait for Ctrl-C: {e}"))?,
+        () = emulator.stop_requested() => {}
+    }
     emulator.shutdown().await;
     output::note("emulator stopped");
     Ok(())

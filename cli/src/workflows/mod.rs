@@ -6,6 +6,7 @@
 //! and the dispatch, and the operation table names the ones that call an operation.
 
 mod auth;
+mod background;
 mod build;
 mod completions;
 mod deploy;
@@ -87,13 +88,19 @@ pub(crate) static AUTH_STATUS: HandWritten = hand_written!(["auth", "status"], a
 /// `emulator serve`.
 pub(crate) static EMULATOR_SERVE: HandWritten =
     hand_written!(["emulator", "serve"], emulator::serve_command, emulator::serve);
+/// `emulator start`: `emulator serve` in the background, printing the exports.
+pub(crate) static EMULATOR_START: HandWritten =
+    hand_written!(["emulator", "start"], background::start_command, background::start);
+/// `emulator stop`: ends what `emulator start` started.
+pub(crate) static EMULATOR_STOP: HandWritten =
+    hand_written!(["emulator", "stop"], background::stop_command, background::stop);
 /// `emulator parity`: the emulator measured against an account.
 pub(crate) static EMULATOR_PARITY: HandWritten = hand_written!(["emulator", "parity"], parity::command, parity::run);
 /// `completions`.
 pub(crate) static COMPLETIONS: HandWritten = hand_written!(["completions"], completions::command, completions::run);
 
 /// Every hand-written command: the command tree and the dispatch read this list.
-pub(crate) static HAND_WRITTEN: [&HandWritten; 16] = [
+pub(crate) static HAND_WRITTEN: [&HandWritten; 18] = [
     &DEPLOY,
     &AGENT_STATUS,
     &AGENT_SESSIONS,
@@ -108,6 +115,8 @@ pub(crate) static HAND_WRITTEN: [&HandWritten; 16] = [
     &AUTH_LOGIN,
     &AUTH_STATUS,
     &EMULATOR_SERVE,
+    &EMULATOR_START,
+    &EMULATOR_STOP,
     &EMULATOR_PARITY,
     &COMPLETIONS,
 ];

@@ -3,6 +3,7 @@
 //! requests or edge cases no real server gives. JSON output is parsed wherever a test uses it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod background;
 mod builds;
 mod commands;
 mod confirmations;
