@@ -83,7 +83,8 @@ async fn a_refused_connection_names_its_cause_once() {
     let result = launch(&host, "refused", &["--api-key", PRIVATE_KEY, "region", "list"], &[], None, None).await;
     assert_eq!(result.code, 1, "{}", result.stderr);
     let error = result.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default().to_string();
-    assert!(error.contains("listRegions: could not reach the API"), "{}", result.stderr);
+    assert!(error.contains(&format!("{host} (from --host) could not be reached")), "{}", result.stderr);
+    assert!(!error.contains("listRegions"), "the operationId only with -v: {error}");
     assert_eq!(error.matches("Connection refused").count(), 1, "the cause once: {error}");
     assert!(!error.contains("error sending request"), "{error}");
     pipecat_cloud_tests::report(&format!("a refused connection: {error}"));
