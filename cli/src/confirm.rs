@@ -12,12 +12,13 @@ use crate::operation_commands::Ask;
 /// The id of `--yes`.
 pub(crate) const YES: &str = "yes";
 
-/// `--yes`/`-y`, and `--force`/`-f` as its alias.
+/// `--yes`/`-y`, with the official CLI's `--force`/`-f` (agents, sessions) and `--skip` (secrets) as its
+/// aliases.
 pub(crate) fn yes_flag() -> Arg {
     Arg::new(YES)
         .long("yes")
         .short('y')
-        .visible_alias("force")
+        .visible_aliases(["force", "skip"])
         .visible_short_alias('f')
         .action(ArgAction::SetTrue)
         .help("Do not ask first (for scripts; without a terminal the command refuses unless given this)")

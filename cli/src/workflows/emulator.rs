@@ -29,8 +29,9 @@ pub fn serve_command() -> Command {
                 .short('p')
                 .value_name("PORT")
                 .value_parser(value_parser!(u16))
+                .env("PIPECAT_EMULATOR_PORT")
                 .default_value("8787")
-                .help("The port to listen on (0 picks a free one)"),
+                .help("The port to listen on (0 picks a free one); also PIPECAT_EMULATOR_PORT"),
         )
         .arg(
             Arg::new("address")

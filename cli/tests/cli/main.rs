@@ -15,6 +15,7 @@ mod new_operation;
 mod official_habits;
 mod on_emulator;
 mod parity;
+mod readme_tour;
 mod secrets;
 mod sessions;
 mod tables;
