@@ -22,9 +22,9 @@ pub fn command() -> Command {
     Command::new("deploy")
         .about("Create or update an agent, then wait until it runs the new deployment")
         .long_about(
-            "Create the agent (createService) or update it (updateService), then wait until it runs the new \
-             deployment: its reconciledDeploymentId equals the desiredDeploymentId just created and it reports \
-             ready. Settings come from the flags, then from pcc-deploy.toml.",
+            "Create the agent, or update it if it exists, then wait until it runs what you deployed: each phase \
+             (Creating, Validating, ready) is shown as it comes, and a revision that fails ends the wait with its \
+             reason. Settings come from the flags, then from pcc-deploy.toml (the official CLI's file).",
         )
         .arg(Arg::new("agent").value_name("AGENT").help("The agent's name (else agent_name in pcc-deploy.toml)"))
         .arg(Arg::new("image").value_name("IMAGE").help("The container image (else image in pcc-deploy.toml)"))

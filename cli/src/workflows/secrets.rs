@@ -24,7 +24,7 @@ pub fn set_command() -> Command {
     Command::new("set")
         .about("Add or replace keys of a secret set, from KEY=VALUE arguments and .env files, in one call")
         .long_about(
-            "Add or replace keys of a secret set (upsertSecretSet), creating the set if needed, in one call; then \
+            "Add or replace keys of a secret set, creating the set if needed, in one call; then \
              wait until the set is ready. KEY=VALUE arguments and --env-file files (`-` for stdin) are read as \
              dotenv: quotes, `export`, comments, empty and multi-line values. Values are never printed.",
         )
@@ -47,7 +47,7 @@ pub fn image_pull_secret_command() -> Command {
     Command::new("image-pull-secret")
         .about("Store registry credentials as an image pull secret set")
         .long_about(
-            "Store registry credentials as an image pull secret set (upsertSecretSet with isImagePullSecret). \
+            "Store registry credentials as an image pull secret set, for agents whose image is in a private registry. \
              Give USERNAME:PASSWORD, or leave it out to be asked (the password without echo) or to read it from \
              stdin. The API takes base64 of `username:password`; this command encodes it, so pass the plain \
              credentials.",
